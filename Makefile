@@ -1,0 +1,30 @@
+# Set-up and the two main jobs. Needs only Python 3.11 (or newer) and the package registries.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test bench data clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# The CPU build of torch first, so the open `torch>=2.2` requirement is already met.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[nb201,notebooks,dev]'
+	touch $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m landscape.data ensure
+
+report: data
+	$(PY) -m landscape.report --out reports
+
+test: data
+	$(PY) -m pytest -q
+
+bench: data
+	$(PY) benchmarks/run.py --out benchmarks/results.json
+
+clean:
+	rm -rf $(VENV) data/nb201 reports/*.png reports/*.svg reports/*.csv reports/*.md reports/*.html

@@ -1,0 +1,419 @@
+"""The canonical NB201 ground-truth store: pickle-free, checksummed, written atomically.
+
+Layout of ``<data dir>/nb201/``::
+
+    manifest.json   schema version, sources (path, sha256), files (sha256, bytes), series keys
+    space.npz       op codes in official index order, NB201 isomorphism class per index
+    splits.npz      NB201 data splits (index lists into the image sets)
+    <source>.npz    one file per source: the values (and, for partial series, the indices)
+
+Every ``.npz`` is read with ``allow_pickle=False``.  A file's SHA-256 is checked the
+first time it is read, so a corrupt store fails loudly instead of giving wrong numbers.
+
+A *series* is one measured quantity over architectures, keyed by
+``(dataset, split, metric, epochs, seed, source)``; ``seed`` is ``None`` for the
+mean over seeds and ``epochs`` is ``None`` where training length does not apply
+(parameters, latency).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import StoreError
+from ..spaces.nb201 import N_ARCHS, ArchIndex
+
+__all__ = ["SCHEMA_VERSION", "SeriesKey", "Record", "Store", "write_store", "sha256_file"]
+
+SCHEMA_VERSION = 1
+STORE_NAME = "nb201"
+MEAN = "mean"  # the ``seed`` argument that selects seed-averaged series
+_REIMPORT = "re-create it with `python -m landscape.data import DIR` (DIR: a folder laid out like ../shared/data)"
+
+
+@dataclass(frozen=True)
+class SeriesKey:
+    """Identifies one series: what was measured, on which data, after how much training."""
+
+    dataset: str
+    split: str
+    metric: str
+    epochs: int | None
+    seed: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """A series' key and its values; ``index`` is ``None`` when it covers all 15,625 cells in order."""
+
+    key: SeriesKey
+    values: np.ndarray
+    index: np.ndarray | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        v = np.asarray(self.values, dtype=np.float64)
+        object.__setattr__(self, "values", v)
+        if self.index is None:
+            if v.shape != (N_ARCHS,):
+                raise ValueError(f"series {self.key} covers all cells but has shape {v.shape}")
+        else:
+            i = np.asarray(self.index, dtype=np.int32)
+            object.__setattr__(self, "index", i)
+            if i.shape != v.shape or (i.size and (i.min() < 0 or i.max() >= N_ARCHS)):
+                raise ValueError(f"series {self.key}: index and values disagree or leave 0..{N_ARCHS - 1}")
+        if not np.isfinite(v).all():
+            bad = np.flatnonzero(~np.isfinite(v))[:5]
+            raise ValueError(f"series {self.key} holds NaN/inf at positions {bad.tolist()}")
+
+
+def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def write_store(
+    data_dir: str | os.PathLike,
+    codes: np.ndarray,
+    records: Sequence[Record],
+    *,
+    splits: dict[str, np.ndarray] | None = None,
+    configs: dict[str, dict] | None = None,
+    sources: dict[str, dict] | None = None,
+) -> Path:
+    """Write a complete store under ``data_dir/nb201`` and return its path.
+
+    The store is assembled in a temporary folder beside the target and swapped in
+    with renames, so readers never see a half-written store.
+    """
+    index = ArchIndex(codes)
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    keys = [r.key for r in records]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise ValueError(f"two series share the key {dup}")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_NAME}.tmp-", dir=data_dir))
+    try:
+        _save_npz(tmp / "space.npz", {"codes": index.codes, "nb201_class": index.isomorphism_classes()})
+        _save_npz(tmp / "splits.npz", dict(splits or {}))
+        by_source: dict[str, dict[str, np.ndarray]] = {}
+        series = []
+        for n, rec in enumerate(records):
+            arrays = by_source.setdefault(rec.key.source, {})
+            name = f"s{n:04d}"
+            arrays[name] = rec.values
+            if rec.index is not None:
+                arrays[name + "_index"] = rec.index
+            series.append({"id": name, "file": f"{rec.key.source}.npz", "n": int(rec.values.size), "note": rec.note,
+                           **asdict(rec.key)})
+        for src, arrays in by_source.items():
+            _save_npz(tmp / f"{src}.npz", arrays)
+        files = {
+            p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for p in sorted(tmp.glob("*.npz"))
+        }
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "sources": sources or {},
+            "files": files,
+            "configs": configs or {},
+            "series": series,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        target = data_dir / STORE_NAME
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{STORE_NAME}.old-", dir=data_dir))
+            os.replace(target, old / STORE_NAME)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+class Store:
+    """Read access to a ground-truth store (see the module docstring for its layout).
+
+    Opening reads only the manifest and checks that every file is there with its
+    recorded size; arrays are read, and their file's checksum verified, on first use.
+
+    Parameters
+    ----------
+    path : path of the store folder (``<data dir>/nb201``).
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        manifest_path = self.path / "manifest.json"
+        if not manifest_path.is_file():
+            raise StoreError(f"no ground-truth store at {self.path} (manifest.json missing); {_REIMPORT}")
+        try:
+            self.manifest = json.loads(manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise StoreError(f"corrupt store manifest {manifest_path}: {exc}; {_REIMPORT}") from None
+        version = self.manifest.get("schema_version") if isinstance(self.manifest, dict) else None
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {version!r}, this landscape reads {SCHEMA_VERSION}; {_REIMPORT}"
+            )
+        try:
+            self._files = self.manifest["files"]
+            self._series = pd.DataFrame(self.manifest["series"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"corrupt store manifest {manifest_path}: missing or malformed {exc}; {_REIMPORT}") from None
+        for name, meta in self._files.items():
+            p = self.path / name
+            if not p.is_file():
+                raise StoreError(f"store file {p} is missing; {_REIMPORT}")
+            if p.stat().st_size != meta["bytes"]:
+                raise StoreError(
+                    f"store file {p} is {p.stat().st_size} bytes, the manifest says {meta['bytes']} "
+                    f"(truncated or overwritten); {_REIMPORT}"
+                )
+        for col in ("epochs", "seed"):
+            self._series[col] = self._series[col].astype("Int64")
+        self._npz: dict[str, dict[str, np.ndarray]] = {}
+        self._index: ArchIndex | None = None
+
+    # -- raw files ---------------------------------------------------------------------------
+    def _load(self, name: str) -> dict[str, np.ndarray]:
+        if name not in self._npz:
+            if name not in self._files:
+                raise StoreError(f"store {self.path} has no file {name!r}; {_REIMPORT}")
+            p = self.path / name
+            digest = sha256_file(p)
+            if digest != self._files[name]["sha256"]:
+                raise StoreError(
+                    f"checksum mismatch for {p}: sha256 {digest[:12]}…, manifest {self._files[name]['sha256'][:12]}…; "
+                    f"the file was changed after import; {_REIMPORT}"
+                )
+            try:
+                with np.load(p, allow_pickle=False) as z:
+                    self._npz[name] = {k: z[k] for k in z.files}
+            except (ValueError, OSError, zipfile.BadZipFile) as exc:
+                raise StoreError(f"unreadable store file {p}: {exc}; {_REIMPORT}") from None
+        return self._npz[name]
+
+    # -- the space ---------------------------------------------------------------------------
+    @property
+    def index(self) -> ArchIndex:
+        """Official index ⇄ architecture mapping (:class:`~landscape.spaces.nb201.ArchIndex`)."""
+        if self._index is None:
+            self._index = ArchIndex(self._load("space.npz")["codes"])
+        return self._index
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Op codes in official index order, shape ``(15625, 6)``."""
+        return self.index.codes
+
+    @property
+    def isomorphism_classes(self) -> np.ndarray:
+        """NB201 isomorphism class per index (label = smallest index in the class); 6,466 classes."""
+        return self._load("space.npz")["nb201_class"]
+
+    def splits(self) -> dict[str, np.ndarray]:
+        """NB201 data splits, e.g. ``"cifar10-valid:train"`` → indices into the CIFAR-10 training set."""
+        return dict(self._load("splits.npz"))
+
+    @property
+    def configs(self) -> dict[str, dict]:
+        """NB201 training hyper-parameter sets (``hyper-opts/200E`` etc.)."""
+        return self.manifest["configs"]
+
+    # -- series ------------------------------------------------------------------------------
+    def series_table(self) -> pd.DataFrame:
+        """One row per stored series: its key and how many architectures it covers."""
+        return self._series[["dataset", "split", "metric", "epochs", "seed", "source", "n"]].copy()
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted(self._series["dataset"].unique())
+
+    @property
+    def metrics(self) -> list[str]:
+        return sorted(self._series["metric"].unique())
+
+    def _select(
+        self,
+        dataset: str | None,
+        metric: str | None,
+        split: str | None,
+        epochs: int | None,
+        seed: int | str | None,
+        source: str | None,
+    ) -> pd.DataFrame:
+        s = self._series
+        for name, value, allowed in (("dataset", dataset, self.datasets), ("metric", metric, self.metrics)):
+            if value is not None and value not in allowed:
+                raise ValueError(f"unknown {name} {value!r}; this store has: {', '.join(allowed)}")
+        mask = np.ones(len(s), dtype=bool)
+        for col, value in (("dataset", dataset), ("metric", metric), ("split", split), ("source", source)):
+            if value is not None:
+                mask &= (s[col] == value).to_numpy()
+        if epochs is not None:
+            mask &= (s["epochs"] == epochs).fillna(False).to_numpy()
+        if seed == MEAN:
+            mask &= s["seed"].isna().to_numpy()
+        elif seed is not None:
+            mask &= (s["seed"] == seed).fillna(False).to_numpy()
+        return s[mask]
+
+    def _describe(self, rows: pd.DataFrame) -> str:
+        return "; ".join(
+            f"dataset={r.dataset} split={r.split} metric={r.metric} epochs={r.epochs} seed={r.seed} "
+            f"source={r.source} (n={r.n})"
+            for r in rows.itertuples()
+        )
+
+    def _one(self, dataset, metric, split, epochs, seed, source) -> pd.Series:
+        rows = self._select(dataset, metric, split, epochs, seed, source)
+        if len(rows) == 1:
+            return rows.iloc[0]
+        wanted = f"dataset={dataset!r} metric={metric!r} split={split!r} epochs={epochs!r} seed={seed!r}"
+        if rows.empty:
+            near = self._select(dataset, metric, None, None, None, None)
+            raise ValueError(f"no series matches {wanted}; series for this dataset and metric: {self._describe(near) or 'none'}")
+        raise ValueError(f"{len(rows)} series match {wanted}; narrow it with split/epochs/source: {self._describe(rows)}")
+
+    def values(
+        self,
+        dataset: str,
+        metric: str = "accuracy",
+        *,
+        split: str | None = None,
+        epochs: int | None = None,
+        seed: int | str = MEAN,
+        source: str | None = None,
+    ) -> pd.Series:
+        """One series as a ``pandas.Series`` indexed by official architecture index.
+
+        Works for partial series too (for example the NASLib zero-cost tables, which
+        cover 725 cells).  ``seed="mean"`` (default) selects seed-averaged values;
+        an integer selects that seed's run.
+        """
+        row = self._one(dataset, metric, split, epochs, seed, source)
+        arrays = self._load(row["file"])
+        values = arrays[row["id"]]
+        index = arrays.get(row["id"] + "_index")
+        idx = pd.RangeIndex(N_ARCHS, name="arch") if index is None else pd.Index(index, name="arch")
+        return pd.Series(values, index=idx, name=f"{dataset}/{row['split']}/{metric}")
+
+    def array(
+        self,
+        dataset: str,
+        metric: str = "accuracy",
+        *,
+        split: str | None = None,
+        epochs: int | None = None,
+        seed: int | str = MEAN,
+        source: str | None = None,
+    ) -> np.ndarray:
+        """One series as a float64 array of length 15,625 in official index order.
+
+        Raises ``ValueError`` for an unknown dataset or metric, for a selection that
+        matches no series or several, and for a series that does not cover every
+        architecture (use :meth:`values` for those).
+        """
+        row = self._one(dataset, metric, split, epochs, seed, source)
+        arrays = self._load(row["file"])
+        if row["id"] + "_index" in arrays:
+            raise ValueError(
+                f"series {self._describe(row.to_frame().T)} covers {row['n']} of {N_ARCHS} architectures; "
+                f"use store.values(...) for a Series indexed by architecture"
+            )
+        return arrays[row["id"]]
+
+    def frame(
+        self,
+        dataset: str | Iterable[str] | None = None,
+        metric: str | Iterable[str] | None = None,
+        *,
+        split: str | None = None,
+        epochs: int | None = None,
+        seed: int | str | None = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        """The store (or a filtered part) as one tidy long frame.
+
+        Columns: ``arch, dataset, split, metric, epochs, seed, value, source``; one row
+        per (series, architecture); ``seed`` is ``<NA>`` for seed-averaged values.
+        ``dataset`` and ``metric`` take one name or several; ``split``, ``epochs``,
+        ``seed`` (an integer or ``"mean"``) and ``source`` filter like :meth:`values`.
+        """
+        rows = self._select(None, None, split, epochs, seed, source)
+        for name, value, allowed in (("dataset", dataset, self.datasets), ("metric", metric, self.metrics)):
+            if value is None:
+                continue
+            wanted = [value] if isinstance(value, str) else list(value)
+            unknown = [v for v in wanted if v not in allowed]
+            if unknown:
+                raise ValueError(f"unknown {name} {unknown[0]!r}; this store has: {', '.join(allowed)}")
+            rows = rows[rows[name].isin(wanted)]
+        parts = []
+        for r in rows.itertuples():
+            arrays = self._load(r.file)
+            values = arrays[r.id]
+            arch = arrays.get(r.id + "_index", np.arange(N_ARCHS, dtype=np.int32))
+            parts.append((r, arch, values))
+        sizes = [len(v) for _, _, v in parts]
+        cols = {}
+        for col in ("dataset", "split", "metric", "source"):
+            cats = sorted(rows[col].unique())
+            codes = np.repeat([cats.index(getattr(r, col)) for r, _, _ in parts], sizes).astype(np.int32)
+            cols[col] = pd.Categorical.from_codes(codes, categories=cats)
+        out = pd.DataFrame(
+            {
+                "arch": np.concatenate([a for _, a, _ in parts]) if parts else np.array([], np.int32),
+                "dataset": cols["dataset"],
+                "split": cols["split"],
+                "metric": cols["metric"],
+                "epochs": pd.array(np.repeat([r.epochs for r, _, _ in parts], sizes), dtype="Int64"),
+                "seed": pd.array(np.repeat([r.seed for r, _, _ in parts], sizes), dtype="Int64"),
+                "value": np.concatenate([v for _, _, v in parts]) if parts else np.array([]),
+                "source": cols["source"],
+            }
+        )
+        return out
+
+    def info(self) -> dict:
+        """Summary of the stored data (the CLI adds the graph's numbers to it)."""
+        return {
+            "path": str(self.path),
+            "schema_version": self.manifest["schema_version"],
+            "created": self.manifest["created"],
+            "architectures": N_ARCHS,
+            "isomorphism_classes": int(np.unique(self.isomorphism_classes).size),
+            "datasets": self.datasets,
+            "metrics": self.metrics,
+            "series": len(self._series),
+            "sources": sorted(self.manifest["sources"]),
+            "splits": sorted(self._load("splits.npz")),
+            "bytes": int(sum(m["bytes"] for m in self._files.values())),
+        }

@@ -1,0 +1,1 @@
+"""The ``python -m landscape.data`` command line: import, info, fetch, ensure."""
