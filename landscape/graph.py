@@ -33,6 +33,7 @@ __all__ = [
     "edge_list",
     "graph_from_edges",
     "nb201_graph",
+    "quotient_edges",
     "quotient_graph",
     "DEFAULT_NODE_METRICS",
 ]
@@ -161,6 +162,33 @@ def nb201_graph(store: Store, metrics: Mapping[str, dict] | None = None) -> nx.G
     return graph_from_edges(N_ARCHS, edge_list(neighbour_table(store.index)), attrs)
 
 
+def quotient_edges(edges: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarray]:
+    """Array form of the quotient of a graph by a partition of its nodes.
+
+    Parameters
+    ----------
+    edges : ``(m, 2)`` undirected edges on nodes ``0..n-1``.
+    classes : class label per node, shape ``(n,)``.
+
+    Returns
+    -------
+    dict with ``labels`` (sorted class labels), ``sizes`` and ``internal_edges`` per label,
+    ``pairs`` ``(k, 2)`` (class pairs joined by at least one edge, smaller label first)
+    and ``weight`` (number of member pairs that are neighbours, per pair).
+    """
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    classes = np.asarray(classes, dtype=np.int64)
+    cu, cv = classes[edges[:, 0]], classes[edges[:, 1]]
+    inside = cu == cv
+    labels, sizes = np.unique(classes, return_counts=True)
+    internal = np.bincount(np.searchsorted(labels, cu[inside]), minlength=labels.size)
+    base = int(classes.max()) + 1 if classes.size else 1
+    lo, hi = np.minimum(cu[~inside], cv[~inside]), np.maximum(cu[~inside], cv[~inside])
+    key, weight = np.unique(lo * base + hi, return_counts=True)
+    return {"labels": labels, "sizes": sizes, "internal_edges": internal,
+            "pairs": np.stack(np.divmod(key, base), axis=1), "weight": weight}
+
+
 def quotient_graph(G: nx.Graph, classes: np.ndarray) -> nx.Graph:
     """The graph of classes: nodes are class labels, edge weight = number of member pairs that are neighbours.
 
@@ -170,22 +198,17 @@ def quotient_graph(G: nx.Graph, classes: np.ndarray) -> nx.Graph:
     classes : class label per node, shape ``(n,)`` (e.g. ``store.isomorphism_classes``).
 
     Node attributes: ``size`` (members) and ``internal_edges`` (neighbour pairs inside
-    the class, which become no edge of the quotient).
+    the class, which become no edge of the quotient).  See :func:`quotient_edges`.
     """
     classes = np.asarray(classes)
     if classes.shape != (G.number_of_nodes(),):
         raise ValueError(f"classes has shape {classes.shape}, expected ({G.number_of_nodes()},)")
-    edges = np.fromiter(chain.from_iterable(G.edges()), dtype=np.int64, count=2 * G.number_of_edges()).reshape(-1, 2)
-    cu, cv = classes[edges[:, 0]], classes[edges[:, 1]]
-    inside = cu == cv
-    labels, sizes = np.unique(classes, return_counts=True)
-    internal = np.bincount(np.searchsorted(labels, cu[inside]), minlength=labels.size)
-    lo, hi = np.minimum(cu[~inside], cv[~inside]), np.maximum(cu[~inside], cv[~inside])
-    key, weight = np.unique(lo * (classes.max() + 1) + hi, return_counts=True)
-    uniq = np.stack(np.divmod(key, classes.max() + 1), axis=1)
+    edges = np.fromiter(chain.from_iterable(G.edges()), dtype=np.int64, count=2 * G.number_of_edges())
+    q = quotient_edges(edges, classes)
     Q = nx.Graph()
     Q.add_nodes_from(
-        (int(c), {"size": int(s), "internal_edges": int(k)}) for c, s, k in zip(labels, sizes, internal)
+        (int(c), {"size": int(s), "internal_edges": int(k)})
+        for c, s, k in zip(q["labels"], q["sizes"], q["internal_edges"])
     )
-    Q.add_weighted_edges_from(zip(uniq[:, 0].tolist(), uniq[:, 1].tolist(), weight.tolist()))
+    Q.add_weighted_edges_from(zip(q["pairs"][:, 0].tolist(), q["pairs"][:, 1].tolist(), q["weight"].tolist()))
     return Q

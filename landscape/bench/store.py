@@ -184,7 +184,8 @@ class Store:
             )
         try:
             self._files = self.manifest["files"]
-            self._series = pd.DataFrame(self.manifest["series"])
+            self._series: list[dict] = self.manifest["series"]
+            self._check_series_fields()
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"corrupt store manifest {manifest_path}: missing or malformed {exc}; {_REIMPORT}") from None
         for name, meta in self._files.items():
@@ -196,10 +197,14 @@ class Store:
                     f"store file {p} is {p.stat().st_size} bytes, the manifest says {meta['bytes']} "
                     f"(truncated or overwritten); {_REIMPORT}"
                 )
-        for col in ("epochs", "seed"):
-            self._series[col] = self._series[col].astype("Int64")
         self._npz: dict[str, dict[str, np.ndarray]] = {}
         self._index: ArchIndex | None = None
+
+    def _check_series_fields(self) -> None:
+        fields = {"id", "file", "n", "dataset", "split", "metric", "epochs", "seed", "source"}
+        for entry in self._series:
+            if not fields <= set(entry):
+                raise KeyError(f"series entry lacks {sorted(fields - set(entry))}")
 
     # -- raw files ---------------------------------------------------------------------------
     def _load(self, name: str) -> dict[str, np.ndarray]:
@@ -249,56 +254,50 @@ class Store:
 
     # -- series ------------------------------------------------------------------------------
     def series_table(self) -> pd.DataFrame:
-        """One row per stored series: its key and how many architectures it covers."""
-        return self._series[["dataset", "split", "metric", "epochs", "seed", "source", "n"]].copy()
+        """One row per stored series: its key, how many architectures it covers, and a note."""
+        table = pd.DataFrame(self._series, columns=["dataset", "split", "metric", "epochs", "seed", "source", "n", "note"])
+        return table.astype({"epochs": "Int64", "seed": "Int64"})
 
     @property
     def datasets(self) -> list[str]:
-        return sorted(self._series["dataset"].unique())
+        return sorted({s["dataset"] for s in self._series})
 
     @property
     def metrics(self) -> list[str]:
-        return sorted(self._series["metric"].unique())
+        return sorted({s["metric"] for s in self._series})
 
-    def _select(
-        self,
-        dataset: str | None,
-        metric: str | None,
-        split: str | None,
-        epochs: int | None,
-        seed: int | str | None,
-        source: str | None,
-    ) -> pd.DataFrame:
-        s = self._series
-        for name, value, allowed in (("dataset", dataset, self.datasets), ("metric", metric, self.metrics)):
-            if value is not None and value not in allowed:
-                raise ValueError(f"unknown {name} {value!r}; this store has: {', '.join(allowed)}")
-        mask = np.ones(len(s), dtype=bool)
-        for col, value in (("dataset", dataset), ("metric", metric), ("split", split), ("source", source)):
+    def _check_names(self, name: str, wanted: list[str]) -> None:
+        allowed = self.datasets if name == "dataset" else self.metrics
+        unknown = [v for v in wanted if v not in allowed]
+        if unknown:
+            raise ValueError(f"unknown {name} {unknown[0]!r}; this store has: {', '.join(allowed)}")
+
+    def _select(self, dataset=None, metric=None, split=None, epochs=None, seed=None, source=None) -> list[dict]:
+        """Series entries matching every given field (``seed="mean"``: seed-averaged only)."""
+        for name, value in (("dataset", dataset), ("metric", metric)):
             if value is not None:
-                mask &= (s[col] == value).to_numpy()
-        if epochs is not None:
-            mask &= (s["epochs"] == epochs).fillna(False).to_numpy()
-        if seed == MEAN:
-            mask &= s["seed"].isna().to_numpy()
-        elif seed is not None:
-            mask &= (s["seed"] == seed).fillna(False).to_numpy()
-        return s[mask]
+                self._check_names(name, [value])
+        fixed = {k: v for k, v in (("dataset", dataset), ("metric", metric), ("split", split),
+                                   ("epochs", epochs), ("source", source)) if v is not None}
+        if seed is not None:
+            fixed["seed"] = None if seed == MEAN else seed
+        return [s for s in self._series if all(s[k] == v for k, v in fixed.items())]
 
-    def _describe(self, rows: pd.DataFrame) -> str:
+    @staticmethod
+    def _describe(rows: list[dict]) -> str:
         return "; ".join(
-            f"dataset={r.dataset} split={r.split} metric={r.metric} epochs={r.epochs} seed={r.seed} "
-            f"source={r.source} (n={r.n})"
-            for r in rows.itertuples()
+            f"dataset={r['dataset']} split={r['split']} metric={r['metric']} epochs={r['epochs']} "
+            f"seed={r['seed']} source={r['source']} (n={r['n']})"
+            for r in rows
         )
 
-    def _one(self, dataset, metric, split, epochs, seed, source) -> pd.Series:
+    def _one(self, dataset, metric, split, epochs, seed, source) -> dict:
         rows = self._select(dataset, metric, split, epochs, seed, source)
         if len(rows) == 1:
-            return rows.iloc[0]
+            return rows[0]
         wanted = f"dataset={dataset!r} metric={metric!r} split={split!r} epochs={epochs!r} seed={seed!r}"
-        if rows.empty:
-            near = self._select(dataset, metric, None, None, None, None)
+        if not rows:
+            near = self._select(dataset, metric)
             raise ValueError(f"no series matches {wanted}; series for this dataset and metric: {self._describe(near) or 'none'}")
         raise ValueError(f"{len(rows)} series match {wanted}; narrow it with split/epochs/source: {self._describe(rows)}")
 
@@ -345,7 +344,7 @@ class Store:
         arrays = self._load(row["file"])
         if row["id"] + "_index" in arrays:
             raise ValueError(
-                f"series {self._describe(row.to_frame().T)} covers {row['n']} of {N_ARCHS} architectures; "
+                f"series {self._describe([row])} covers {row['n']} of {N_ARCHS} architectures; "
                 f"use store.values(...) for a Series indexed by architecture"
             )
         return arrays[row["id"]]
@@ -368,25 +367,22 @@ class Store:
         ``seed`` (an integer or ``"mean"``) and ``source`` filter like :meth:`values`.
         """
         rows = self._select(None, None, split, epochs, seed, source)
-        for name, value, allowed in (("dataset", dataset, self.datasets), ("metric", metric, self.metrics)):
-            if value is None:
-                continue
-            wanted = [value] if isinstance(value, str) else list(value)
-            unknown = [v for v in wanted if v not in allowed]
-            if unknown:
-                raise ValueError(f"unknown {name} {unknown[0]!r}; this store has: {', '.join(allowed)}")
-            rows = rows[rows[name].isin(wanted)]
+        for name, value in (("dataset", dataset), ("metric", metric)):
+            if value is not None:
+                wanted = [value] if isinstance(value, str) else list(value)
+                self._check_names(name, wanted)
+                rows = [r for r in rows if r[name] in wanted]
         parts = []
-        for r in rows.itertuples():
-            arrays = self._load(r.file)
-            values = arrays[r.id]
-            arch = arrays.get(r.id + "_index", np.arange(N_ARCHS, dtype=np.int32))
+        for r in rows:
+            arrays = self._load(r["file"])
+            values = arrays[r["id"]]
+            arch = arrays.get(r["id"] + "_index", np.arange(N_ARCHS, dtype=np.int32))
             parts.append((r, arch, values))
         sizes = [len(v) for _, _, v in parts]
         cols = {}
         for col in ("dataset", "split", "metric", "source"):
-            cats = sorted(rows[col].unique())
-            codes = np.repeat([cats.index(getattr(r, col)) for r, _, _ in parts], sizes).astype(np.int32)
+            cats = sorted({r[col] for r in rows})
+            codes = np.repeat([cats.index(r[col]) for r, _, _ in parts], sizes).astype(np.int32)
             cols[col] = pd.Categorical.from_codes(codes, categories=cats)
         out = pd.DataFrame(
             {
@@ -394,8 +390,8 @@ class Store:
                 "dataset": cols["dataset"],
                 "split": cols["split"],
                 "metric": cols["metric"],
-                "epochs": pd.array(np.repeat([r.epochs for r, _, _ in parts], sizes), dtype="Int64"),
-                "seed": pd.array(np.repeat([r.seed for r, _, _ in parts], sizes), dtype="Int64"),
+                "epochs": pd.array(np.repeat([r["epochs"] for r, _, _ in parts], sizes), dtype="Int64"),
+                "seed": pd.array(np.repeat([r["seed"] for r, _, _ in parts], sizes), dtype="Int64"),
                 "value": np.concatenate([v for _, _, v in parts]) if parts else np.array([]),
                 "source": cols["source"],
             }

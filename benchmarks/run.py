@@ -1,0 +1,51 @@
+"""Run the benchmarks side by side and write ``benchmarks/results.json``.
+
+    python benchmarks/run.py [--out benchmarks/results.json] [--only NAME ...]
+
+Every entry: ``name``, ``ours_s``, ``baseline_s``, ``ratio`` (baseline / ours), ``target_s``
+(where the issue sets one), ``met`` and ``note``, plus the machine it ran on.  Entries not
+re-run keep their previous values (for example GPU timings recorded on a lent GPU).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_foundation import BENCHMARKS as FOUNDATION  # noqa: E402
+
+from landscape.bench.paths import load_store  # noqa: E402
+
+ALL = {fn.__name__.removeprefix("bench_"): fn for fn in FOUNDATION}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
+    parser.add_argument("--only", nargs="+", choices=sorted(ALL))
+    args = parser.parse_args(argv)
+    store = load_store()
+    machine = f"{platform.machine()} {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
+    previous = json.loads(args.out.read_text()) if args.out.exists() else []
+    results = {r["name"]: r for r in previous}
+    for name in args.only or ALL:
+        r = ALL[name](store)
+        r["ratio"] = round(r["baseline_s"] / r["ours_s"], 2)
+        r["met"] = r.get("target_s") is None or r["ours_s"] <= r["target_s"]
+        r["machine"] = machine
+        r["ours_s"], r["baseline_s"] = round(r["ours_s"], 6), round(r["baseline_s"], 6)
+        results[r["name"]] = r
+        print(f"{r['name']:<18} ours {r['ours_s']:.4f} s  baseline {r['baseline_s']:.4f} s  "
+              f"x{r['ratio']:<7} target {r.get('target_s')} s  {'met' if r['met'] else 'NOT met'}")
+    args.out.write_text(json.dumps(list(results.values()), indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The report: ``python -m landscape.report`` regenerates every figure and table."""

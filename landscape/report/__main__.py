@@ -1,0 +1,112 @@
+"""``python -m landscape.report``: regenerate the report's figures and tables.
+
+Reads the ground-truth store (importing ../shared/data first if needed) and writes
+``index.md``, ``index.html``, and for every item a tidy CSV plus PNG and SVG figures.
+Nothing is trained: every number comes from the store or from cached results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from tqdm.auto import tqdm
+
+from ..bench.paths import load_store
+from ..errors import LandscapeError
+from .sections import SECTIONS, Artifact
+
+# Fixed metadata so that two runs write byte-identical figures.
+_SVG_META = {"Date": None, "Creator": "landscape"}
+_PNG_META = {"Software": "landscape"}
+
+
+def _write(art: Artifact, out: Path) -> list[str]:
+    files = [f"{art.name}.csv"]
+    art.table.to_csv(out / files[0], index=False, float_format="%.6g")
+    if art.plot is not None:
+        fig = plt.figure(figsize=(7, 4.5), layout="constrained")
+        art.plot(art.table, fig.add_subplot())
+        fig.savefig(out / f"{art.name}.png", dpi=130, metadata=_PNG_META)
+        fig.savefig(out / f"{art.name}.svg", metadata=_SVG_META)
+        plt.close(fig)
+        files += [f"{art.name}.png", f"{art.name}.svg"]
+    return files
+
+
+def _fmt(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def _md_table(df) -> str:
+    rows = [list(map(str, df.columns)), ["---"] * df.shape[1], *[[_fmt(v) for v in r] for r in df.itertuples(index=False)]]
+    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+
+
+def _markdown(items: list[tuple[str, Artifact, list[str]]]) -> str:
+    lines = ["# landscape report", "", "Regenerate with `python -m landscape.report`. Every figure has its tidy CSV.", ""]
+    current = None
+    for section, art, files in items:
+        if section != current:
+            lines += [f"## {section}", ""]
+            current = section
+        lines += [f"### {art.title}", "", art.description, ""]
+        if f"{art.name}.png" in files:
+            lines += [f"![{art.title}]({art.name}.png)", ""]
+        if len(art.table) <= 20:
+            lines += [_md_table(art.table), ""]
+        lines += ["Files: " + ", ".join(f"[{f}]({f})" for f in files), ""]
+    return "\n".join(lines)
+
+
+def _html(items: list[tuple[str, Artifact, list[str]]]) -> str:
+    body = ["<h1>landscape report</h1>"]
+    for section, art, files in items:
+        body.append(f"<h2>{html.escape(section)}: {html.escape(art.title)}</h2><p>{html.escape(art.description)}</p>")
+        if f"{art.name}.png" in files:
+            body.append(f'<img src="{art.name}.png" alt="{html.escape(art.title)}" style="max-width:48em">')
+        if len(art.table) <= 20:
+            body.append(art.table.to_html(index=False, float_format=_fmt, border=0))
+        body.append("<p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files) + "</p>")
+    return "<!doctype html><meta charset='utf-8'><title>landscape report</title>\n" + "\n".join(body) + "\n"
+
+
+def build_report(out: str | Path, only: list[str] | None = None, data_dir: str | Path | None = None) -> Path:
+    """Write the report to ``out`` and return the path of ``index.md``."""
+    unknown = sorted(set(only or []) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown report section(s) {unknown}; available: {', '.join(SECTIONS)}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    store = load_store(data_dir)
+    items = []
+    for name in tqdm([s for s in SECTIONS if not only or s in only], desc="report sections", unit="section"):
+        for art in SECTIONS[name](store):
+            items.append((name, art, _write(art, out)))
+    (out / "index.html").write_text(_html(items))
+    index = out / "index.md"
+    index.write_text(_markdown(items))
+    return index
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m landscape.report", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help=f"sections to build: {', '.join(SECTIONS)}")
+    parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: $LANDSCAPE_DATA or ./data)")
+    args = parser.parse_args(argv)
+    try:
+        index = build_report(args.out, args.only, args.data_dir)
+    except (LandscapeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report written: {index}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
