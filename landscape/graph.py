@@ -90,6 +90,8 @@ def hamming_sphere(index: ArchIndex, r: int, archs: np.ndarray | None = None) ->
         raise ValueError(f"r must be an integer in 0..{N_EDGES}, got {r!r}")
     a = np.arange(N_ARCHS) if archs is None else np.atleast_1d(np.asarray(archs))
     codes = index.codes_of(a)
+    if r == 0:
+        return a.astype(np.int32)[:, None]
     keys = index.keys()[a][:, None] + _key_offsets(codes, int(r))
     return index.index_of_key(keys).astype(np.int32)
 
@@ -123,6 +125,7 @@ def graph_from_edges(
     edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     if edges.size and (edges.min() < 0 or edges.max() >= n_nodes or (edges[:, 0] == edges[:, 1]).any()):
         raise ValueError(f"edges must join two different nodes in 0..{n_nodes - 1}")
+    edges = np.unique(np.sort(edges, axis=1), axis=0)  # an edge listed twice (either way round) is one edge
     attrs = {}
     for name, values in (node_attributes or {}).items():
         values = np.asarray(values)

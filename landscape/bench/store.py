@@ -71,10 +71,15 @@ class Record:
             if v.shape != (N_ARCHS,):
                 raise ValueError(f"series {self.key} covers all cells but has shape {v.shape}")
         else:
-            i = np.asarray(self.index, dtype=np.int32)
-            object.__setattr__(self, "index", i)
+            i = np.asarray(self.index, dtype=np.int64)
             if i.shape != v.shape or (i.size and (i.min() < 0 or i.max() >= N_ARCHS)):
                 raise ValueError(f"series {self.key}: index and values disagree or leave 0..{N_ARCHS - 1}")
+            if np.unique(i).size != i.size:
+                raise ValueError(f"series {self.key}: an architecture appears twice in the index")
+            if i.size == N_ARCHS:  # covers every cell: store it in index order, without an index
+                object.__setattr__(self, "values", v[np.argsort(i)])
+                i = None
+            object.__setattr__(self, "index", None if i is None else i.astype(np.int32))
         if not np.isfinite(v).all():
             bad = np.flatnonzero(~np.isfinite(v))[:5]
             raise ValueError(f"series {self.key} holds NaN/inf at positions {bad.tolist()}")
@@ -183,10 +188,10 @@ class Store:
                 f"store {self.path} has schema version {version!r}, this landscape reads {SCHEMA_VERSION}; {_REIMPORT}"
             )
         try:
-            self._files = self.manifest["files"]
+            self._files: dict[str, dict] = self.manifest["files"]
             self._series: list[dict] = self.manifest["series"]
-            self._check_series_fields()
-        except (KeyError, TypeError, ValueError) as exc:
+            self._check_manifest_fields()
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(f"corrupt store manifest {manifest_path}: missing or malformed {exc}; {_REIMPORT}") from None
         for name, meta in self._files.items():
             p = self.path / name
@@ -200,7 +205,10 @@ class Store:
         self._npz: dict[str, dict[str, np.ndarray]] = {}
         self._index: ArchIndex | None = None
 
-    def _check_series_fields(self) -> None:
+    def _check_manifest_fields(self) -> None:
+        for name, meta in self._files.items():
+            if not (isinstance(meta, dict) and isinstance(meta.get("bytes"), int) and isinstance(meta.get("sha256"), str)):
+                raise ValueError(f"file entry {name!r} needs integer 'bytes' and string 'sha256'")
         fields = {"id", "file", "n", "dataset", "split", "metric", "epochs", "seed", "source"}
         for entry in self._series:
             if not fields <= set(entry):

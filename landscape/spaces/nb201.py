@@ -55,7 +55,7 @@ N_NODES = 4
 
 _OP_CODE = {op: code for code, op in enumerate(OPS)}
 _PLACES = N_OPS ** np.arange(N_EDGES, dtype=np.int64)  # edge e has weight 5**e in the key
-_NODE_RE = re.compile(r"^\|(.*)\|$")
+_NODE_RE = re.compile(r"\|(.*)\|")
 
 
 def parse_arch(arch: str) -> tuple[int, ...]:
@@ -77,7 +77,7 @@ def parse_arch(arch: str) -> tuple[int, ...]:
         )
     codes: list[int] = []
     for j, node in enumerate(nodes, start=1):
-        match = _NODE_RE.match(node)
+        match = _NODE_RE.fullmatch(node)
         if match is None:
             raise ValueError(
                 f"malformed NB201 architecture {arch!r}: node {j} {node!r} must look like '|op~i|...|'"
@@ -301,7 +301,7 @@ class ArchIndex:
                 f"the index order is not a permutation of the NB201 space: "
                 f"{format_arch(key_to_codes(missing))!r} is missing"
             )
-        self.codes = c
+        self.codes = c.copy()  # never alias (or freeze) the caller's array
         self.codes.setflags(write=False)
         self._position = position
 

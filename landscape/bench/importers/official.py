@@ -56,8 +56,11 @@ def read_official(api) -> tuple[np.ndarray, list[Record]]:
                 info = api.get_more_info(i, dataset, iepoch=None, hp=hp, is_random=False)
                 for key, value in info.items():
                     split, _, metric = key.rpartition("-")
+                    key = (dataset, split, metric, int(hp))
                     if metric in ("loss", "accuracy") and split and value is not None:
-                        columns.setdefault((dataset, split, metric, int(hp)), np.full(N_ARCHS, np.nan))[i] = value
+                        if key not in columns:
+                            columns[key] = np.full(N_ARCHS, np.nan)
+                        columns[key][i] = value
     records = []
     for (dataset, split, metric, epochs), values in columns.items():
         ok = np.isfinite(values)
