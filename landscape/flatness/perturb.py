@@ -1,0 +1,200 @@
+"""Weight perturbations for GeNAS flatness: Gaussian noise at σ levels, or the top Hessian direction.
+
+GeNAS (Eq. 3–4, 7) evaluates the validation loss at ``θ + N(σ_i)`` for ``σ_1 < … < σ_t``.
+Two noise modes are offered (``../shared/papers/NOTES.md``):
+
+* ``"faithful"`` — as the published code: one draw per σ, *added to the weights that already
+  carry the previous σ's noise*, so copy ``i`` is ``θ + Σ_{j≤i} σ_j ε_j`` (the effective
+  standard deviation grows to ``sqrt(Σ_{j≤i} σ_j²)``); ``n_draws`` independent chains.
+* ``"exact"`` — the paper's definition: copy ``(i, k)`` is ``θ + σ_i ε_{i,k}`` from the trained
+  weights, ``n_draws`` independent draws per σ.
+
+Noise is drawn on the parameters' device from one seeded :class:`torch.Generator`, in a fixed
+order (parameters in ``named_parameters`` order, each as one ``(n_draws, t, *shape)`` draw), so
+the same seed on the same device gives the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.func import functional_call
+
+from .losses import Batches, LossFn, temporary_mode
+
+__all__ = [
+    "MODES",
+    "POSITIONS",
+    "check_sigmas",
+    "check_generator",
+    "perturbed_names",
+    "gaussian_stack",
+    "direction_stack",
+    "top_hessian_direction",
+]
+
+MODES = ("faithful", "exact")
+#: Which parameters are perturbed: all of them (the paper's default) or only those inside the
+#: searched cells (GeNAS Table 13), as listed by the network's ``search_cell_parameters()``.
+POSITIONS = ("all", "cells")
+
+
+def check_sigmas(sigmas: Sequence[float]) -> tuple[float, ...]:
+    """Validate the σ levels: a non-empty, strictly increasing sequence of finite positive numbers."""
+    try:
+        values = tuple(float(s) for s in sigmas)
+    except (TypeError, ValueError):
+        raise ValueError(f"sigmas must be a sequence of numbers, got {sigmas!r}") from None
+    if not values:
+        raise ValueError("sigmas is empty: give at least one noise level, e.g. (2e-3, 1e-2, 2e-2)")
+    if not all(np.isfinite(values)) or min(values) <= 0:
+        raise ValueError(f"sigmas must be finite and > 0, got {values}")
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"sigmas must be strictly increasing (σ1 < σ2 < …), got {values}")
+    return values
+
+
+def check_generator(random_state: int | torch.Generator | None, device: torch.device) -> torch.Generator:
+    """A :class:`torch.Generator` on ``device`` from a seed, an existing generator or ``None`` (fresh entropy)."""
+    if isinstance(random_state, torch.Generator):
+        if random_state.device.type != device.type:
+            raise ValueError(f"random_state is a generator on {random_state.device}, but the model is on {device}")
+        return random_state
+    g = torch.Generator(device=device)
+    if random_state is None:
+        g.seed()
+    elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool) and random_state >= 0:
+        g.manual_seed(int(random_state))
+    else:
+        raise ValueError(f"random_state must be a non-negative int, a torch.Generator or None, got {random_state!r}")
+    return g
+
+
+def perturbed_names(model: nn.Module, position: str = "all") -> list[str]:
+    """Names of the parameters to perturb (``position`` in :data:`POSITIONS`)."""
+    names = [n for n, _ in model.named_parameters()]
+    if not names:
+        raise ValueError(f"{type(model).__name__} has no parameters: there is nothing to perturb")
+    if position == "all":
+        return names
+    if position == "cells":
+        if not hasattr(model, "search_cell_parameters"):
+            raise ValueError(
+                f"position='cells' needs a network with search_cell_parameters() (NB201 / DARTS networks); "
+                f"{type(model).__name__} has none"
+            )
+        return list(model.search_cell_parameters())
+    raise ValueError(f"position must be one of {POSITIONS}, got {position!r}")
+
+
+def _check(n_draws: int, mode: str) -> None:
+    if not isinstance(n_draws, (int, np.integer)) or isinstance(n_draws, bool) or n_draws < 1:
+        raise ValueError(f"n_draws must be an integer >= 1, got {n_draws!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+
+
+def _scales(sigmas: tuple[float, ...], mode: str) -> list[float]:
+    """Per-level multipliers of a unit direction: ``σ_i`` (exact) or cumulative ``Σ_{j≤i} σ_j`` (faithful)."""
+    return list(np.cumsum(sigmas)) if mode == "faithful" else list(sigmas)
+
+
+def gaussian_stack(
+    params: Mapping[str, torch.Tensor],
+    sigmas: Sequence[float],
+    n_draws: int,
+    mode: str,
+    generator: torch.Generator,
+) -> dict[str, torch.Tensor]:
+    """Perturbed copies of ``params`` as a parameter stack of ``t · n_draws`` copies.
+
+    Copy ``i · n_draws + k`` is level ``i`` (σ_i) of draw ``k``:
+    ``θ + σ_i ε_{i,k}`` (exact) or ``θ + Σ_{j≤i} σ_j ε_{j,k}`` (faithful, GeNAS code).
+    """
+    sigmas = check_sigmas(sigmas)
+    _check(n_draws, mode)
+    t = len(sigmas)
+    out = {}
+    for name, p in params.items():
+        eps = torch.randn((n_draws, t, *p.shape), generator=generator, device=p.device, dtype=p.dtype)
+        eps = eps * torch.tensor(sigmas, device=p.device, dtype=p.dtype).view(1, t, *([1] * p.dim()))
+        if mode == "faithful":
+            eps = eps.cumsum(dim=1)
+        out[name] = (p.detach().unsqueeze(0).unsqueeze(0) + eps).transpose(0, 1).reshape(t * n_draws, *p.shape)
+    return out
+
+
+def direction_stack(
+    params: Mapping[str, torch.Tensor], direction: Mapping[str, torch.Tensor], sigmas: Sequence[float], mode: str
+) -> dict[str, torch.Tensor]:
+    """Copies along one unit direction ``v`` (e.g. the top Hessian eigenvector), one per σ.
+
+    Copy ``i`` is ``θ + s_i · sqrt(P) · v`` with ``s_i = σ_i`` (exact) or ``Σ_{j≤i} σ_j``
+    (faithful) and ``P`` the number of perturbed scalars, so that its distance from ``θ``
+    equals the expected norm of a Gaussian draw ``σ_i ε`` (``≈ σ_i sqrt(P)``).
+    """
+    sigmas = check_sigmas(sigmas)
+    _check(1, mode)
+    n = sum(params[k].numel() for k in direction)
+    scales = torch.tensor(_scales(sigmas, mode), dtype=torch.float64) * float(np.sqrt(n))
+    return {
+        k: params[k].detach().unsqueeze(0) + scales.to(v).view(-1, *([1] * v.dim())) * v.unsqueeze(0)
+        for k, v in direction.items()
+    }
+
+
+def top_hessian_direction(
+    model: nn.Module,
+    names: Sequence[str],
+    batches: Batches,
+    *,
+    loss_fn: LossFn = nn.functional.cross_entropy,
+    n_iter: int = 20,
+    tol: float = 1e-4,
+    generator: torch.Generator,
+) -> tuple[dict[str, torch.Tensor], float]:
+    """Top eigenvector of the loss Hessian w.r.t. the parameters ``names`` by power iteration.
+
+    Uses Hessian-vector products (double back-propagation, Pearlmutter 1994) of the mean loss
+    over ``batches`` with the network in eval mode, as in PyHessian (Yao et al. 2019), which
+    GeNAS Table 13 uses for its Hessian-direction ablation.  Returns ``(v, λ)`` with ``v`` of
+    unit norm over all listed parameters and ``λ`` its Rayleigh quotient.
+    """
+    if not isinstance(n_iter, int) or n_iter < 1:
+        raise ValueError(f"n_iter must be a positive integer, got {n_iter!r}")
+    all_params = dict(model.named_parameters())
+    base = {k: all_params[k].detach() for k in names}
+    v = {k: torch.randn(p.shape, generator=generator, device=p.device, dtype=p.dtype) for k, p in base.items()}
+
+    def normalise(d):
+        norm = torch.sqrt(sum((x.double() ** 2).sum() for x in d.values()))
+        return {k: x / norm.to(x) for k, x in d.items()}
+
+    def hvp(vec):
+        p = {k: x.clone().requires_grad_(True) for k, x in base.items()}
+        out = {k: torch.zeros_like(x) for k, x in base.items()}
+        n = batches.n_samples
+        for x, y in batches.pairs:
+            loss = loss_fn(functional_call(model, p, (x,), strict=False), y) * (len(y) / n)
+            grads = torch.autograd.grad(loss, list(p.values()), create_graph=True)
+            dot = sum((g * vec[k]).sum() for g, k in zip(grads, p))
+            hv = torch.autograd.grad(dot, list(p.values()))
+            for k, h in zip(p, hv):
+                out[k] += h
+        return out
+
+    v = normalise(v)
+    eigenvalue = 0.0
+    with temporary_mode(model, training=False):
+        for _ in range(n_iter):
+            hv = hvp(v)
+            new_eigenvalue = float(sum((hv[k].double() * v[k].double()).sum() for k in v))
+            v = normalise(hv)
+            converged = abs(new_eigenvalue - eigenvalue) <= tol * (abs(eigenvalue) + 1e-12)
+            eigenvalue = new_eigenvalue
+            if converged:
+                break
+    return v, eigenvalue

@@ -1,0 +1,208 @@
+"""GeNAS search proxies: weight-space flatness (Eq. 3–4), angle (Eq. 8) and their combination (Eq. 5).
+
+Equation numbers refer to GeNAS ("Neural Architecture Search with Loss Flatness-aware
+Measure", ``../shared/papers/genas-paper.txt``).
+
+Examples
+--------
+>>> net = create_network("nb201", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+>>> result = flatness(net, [(x, y)], sigmas=(2e-3, 1e-2, 2e-2), random_state=0)
+>>> result.flatness, result.losses          # F_val (Eq. 4) and the mean loss per σ
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from .losses import LossFn, as_batches, stacked_losses
+from .perturb import (
+    check_generator,
+    check_sigmas,
+    direction_stack,
+    gaussian_stack,
+    perturbed_names,
+    top_hessian_direction,
+)
+
+__all__ = [
+    "GENAS_SIGMAS",
+    "FlatnessResult",
+    "flatness_from_losses",
+    "flatness",
+    "angle",
+    "combined_proxy",
+]
+
+#: σ levels of GeNAS on NAS-Bench-201 (Sec. B.1).
+GENAS_SIGMAS = (2e-3, 1e-2, 2e-2)
+#: Added to the sharpness before inverting, as in the published code.
+FLATNESS_EPS = 1e-5
+DIRECTIONS = ("gaussian", "hessian")
+
+
+def flatness_from_losses(
+    losses: np.ndarray | Sequence[float], sigmas: Sequence[float], alpha: float = 1.0, eps: float = FLATNESS_EPS
+) -> np.ndarray:
+    """GeNAS flatness from the losses at the σ levels (Eq. 3–4, in the published code's form).
+
+    ``sharpness = α·|L_1/σ_1| + Σ_{i=1}^{t−1} |(L_{i+1} − L_i)/(σ_{i+1} − σ_i)|`` and
+    ``F_val = 1 / (sharpness + eps)``, where ``L_i`` is the loss at ``θ + N(σ_i)``.  The first
+    term is the depth of the minimum (Eq. 4, weight ``α``); ``α = 0`` gives Eq. 3.
+
+    ``losses`` has the σ levels on its last axis (any leading shape); returns that leading shape.
+    """
+    sigmas = np.asarray(check_sigmas(sigmas))
+    losses = np.asarray(losses, dtype=np.float64)
+    if losses.ndim == 0 or losses.shape[-1] != sigmas.size:
+        raise ValueError(f"losses must have the {sigmas.size} σ levels on the last axis, got shape {losses.shape}")
+    if not np.all(np.isfinite(losses)):
+        raise ValueError("losses contain NaN or inf: the perturbed network diverged; use smaller sigmas")
+    if not np.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+    slopes = np.abs(np.diff(losses, axis=-1) / np.diff(sigmas))
+    sharpness = alpha * np.abs(losses[..., 0] / sigmas[0]) + slopes.sum(axis=-1)
+    return 1.0 / (sharpness + eps)
+
+
+@dataclass(frozen=True)
+class FlatnessResult:
+    """Outcome of :func:`flatness`.
+
+    ``draw_losses[k, i]`` is the loss of draw (or chain) ``k`` at level ``σ_i``; ``losses`` its
+    mean over draws, the ``L_i`` of Eq. 4; ``clean_loss`` / ``clean_accuracy`` at ``θ``.
+    """
+
+    flatness: float
+    sharpness: float
+    losses: np.ndarray
+    draw_losses: np.ndarray
+    clean_loss: float
+    clean_accuracy: float
+    sigmas: tuple[float, ...]
+    settings: dict = field(default_factory=dict)
+
+
+def flatness(
+    model: nn.Module,
+    batches: Iterable,
+    *,
+    sigmas: Sequence[float] = GENAS_SIGMAS,
+    n_draws: int = 1,
+    mode: str = "faithful",
+    alpha: float = 1.0,
+    position: str = "all",
+    direction: str = "gaussian",
+    recalibrate: Iterable | None = None,
+    loss_fn: LossFn = nn.functional.cross_entropy,
+    random_state: int | torch.Generator | None = 0,
+    strategy: str = "auto",
+    chunk_size: int | None = None,
+    hessian_iters: int = 20,
+) -> FlatnessResult:
+    """Weight-space flatness of a trained network (GeNAS Eq. 3–4).
+
+    The ``t · n_draws`` perturbed copies (see :mod:`landscape.flatness.perturb` for the
+    ``"faithful"`` and ``"exact"`` noise modes) plus the clean weights are evaluated together
+    on ``batches`` (validation data: ``(x, y)`` pairs); ``L_i`` is the mean loss over draws.
+    The network is never modified.
+
+    Parameters
+    ----------
+    sigmas : increasing noise levels σ_1 < … < σ_t (GeNAS NB201 default ``(2e-3, 1e-2, 2e-2)``).
+    n_draws : K independent draws (exact) or chains (faithful) per σ; the published code uses 1.
+    alpha : weight of the depth term α|L_1/σ_1| (Eq. 4; GeNAS Table 9).
+    position : ``"all"`` parameters or only the searched ``"cells"`` (GeNAS Table 13).
+    direction : ``"gaussian"`` noise, or ``"hessian"``: the top Hessian eigenvector scaled to the
+        norm of a Gaussian draw (GeNAS Table 13; deterministic, so ``n_draws`` must be 1).
+    recalibrate : training batches; if given, every copy's BatchNorm statistics are re-estimated
+        on them after perturbation.
+    random_state : seed or ``torch.Generator`` for the noise (drawn on the model's device).
+    strategy, chunk_size : how copies are evaluated (:func:`landscape.flatness.losses.stacked_losses`).
+    """
+    sigmas = check_sigmas(sigmas)
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    if direction == "hessian" and n_draws != 1:
+        raise ValueError(f"direction='hessian' is one deterministic direction: use n_draws=1, got {n_draws!r}")
+    names = perturbed_names(model, position)
+    params = dict(model.named_parameters())
+    device = params[names[0]].device
+    data = as_batches(batches, device)
+    recal = None if recalibrate is None else as_batches(recalibrate, device, "recalibrate")
+    generator = check_generator(random_state, device)
+    base = {k: params[k].detach() for k in names}
+    if direction == "gaussian":
+        stack = gaussian_stack(base, sigmas, n_draws, mode, generator)
+    else:
+        v, _ = top_hessian_direction(model, names, data, loss_fn=loss_fn, n_iter=hessian_iters, generator=generator)
+        stack = direction_stack(base, v, sigmas, mode)
+    stack = {k: torch.cat([base[k].unsqueeze(0), s]) for k, s in stack.items()}
+    losses, accuracies = stacked_losses(
+        model, stack, data, loss_fn=loss_fn, recalibrate=recal, strategy=strategy, chunk_size=chunk_size
+    )
+    losses = losses.cpu().numpy()
+    draw_losses = losses[1:].reshape(len(sigmas), n_draws).T
+    mean_losses = draw_losses.mean(axis=0)
+    flat = float(flatness_from_losses(mean_losses, sigmas, alpha))
+    return FlatnessResult(
+        flatness=flat,
+        sharpness=1.0 / flat - FLATNESS_EPS,
+        losses=mean_losses,
+        draw_losses=draw_losses,
+        clean_loss=float(losses[0]),
+        clean_accuracy=float(accuracies[0]),
+        sigmas=sigmas,
+        settings={"n_draws": n_draws, "mode": mode, "alpha": alpha, "position": position,
+                  "direction": direction, "recalibrate": recal is not None},
+    )
+
+
+def _vector(weights: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    if isinstance(weights, nn.Module):
+        return {k: v.detach() for k, v in weights.named_parameters()}
+    return {k: torch.as_tensor(v).detach() for k, v in weights.items()}
+
+
+def angle(initial: nn.Module | Mapping[str, torch.Tensor], trained: nn.Module | Mapping[str, torch.Tensor],
+          names: Sequence[str] | None = None) -> float:
+    """RLNAS angle between initial and trained weights (GeNAS Eq. 8), in radians.
+
+    ``acos(W⁰·Wᶠ / (‖W⁰‖ ‖Wᶠ‖))`` over all parameters (or ``names``) flattened and
+    concatenated in a fixed order; accumulated in float64.  Both sides must have the same
+    parameter names and shapes.
+    """
+    a, b = _vector(initial), _vector(trained)
+    keys = list(a) if names is None else list(names)
+    missing = [k for k in keys if k not in a or k not in b]
+    if missing:
+        raise ValueError(f"parameters missing on one side: {missing[:5]}{' …' if len(missing) > 5 else ''}")
+    if not keys:
+        raise ValueError("no parameters to compare")
+    bad = [k for k in keys if a[k].shape != b[k].shape]
+    if bad:
+        raise ValueError(f"parameter shapes differ for {bad[:5]}")
+    dot = sum(float((a[k].double() * b[k].double()).sum()) for k in keys)
+    na = np.sqrt(sum(float((a[k].double() ** 2).sum()) for k in keys))
+    nb = np.sqrt(sum(float((b[k].double() ** 2).sum()) for k in keys))
+    if na == 0 or nb == 0:
+        raise ValueError("the angle is undefined for an all-zero weight vector")
+    return float(np.arccos(np.clip(dot / (na * nb), -1.0, 1.0)))
+
+
+def combined_proxy(score: np.ndarray | float, flatness_value: np.ndarray | float, sigma1: float,
+                   gamma: float = 1.0) -> np.ndarray | float:
+    """GeNAS Eq. 5: ``S + γ·β·F_val`` with ``β = 1/σ_1``.
+
+    ``S`` is the conventional metric: the angle divided by π (as the published code does for
+    *angle + flatness*) or the validation accuracy as a fraction (*accuracy + flatness*).
+    """
+    if not np.isfinite(sigma1) or sigma1 <= 0:
+        raise ValueError(f"sigma1 must be > 0, got {sigma1!r}")
+    if not np.isfinite(gamma) or gamma < 0:
+        raise ValueError(f"gamma must be a finite number >= 0, got {gamma!r}")
+    return score + gamma * (1.0 / sigma1) * flatness_value
