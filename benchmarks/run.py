@@ -18,11 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_foundation import BENCHMARKS as FOUNDATION  # noqa: E402
+import importlib  # noqa: E402
 
 from landscape.bench.paths import load_store  # noqa: E402
 
-ALL = {fn.__name__.removeprefix("bench_"): fn for fn in FOUNDATION}
+#: Every ``bench_*.py`` beside this file contributes its ``BENCHMARKS`` list.
+MODULES = sorted(p.stem for p in Path(__file__).resolve().parent.glob("bench_*.py"))
+ALL = {fn.__name__.removeprefix("bench_"): fn for m in MODULES for fn in importlib.import_module(m).BENCHMARKS}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,9 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     results = {r["name"]: r for r in previous}
     for name in args.only or ALL:
         r = ALL[name](store)
+        if r is None:  # the benchmark needs hardware this machine lacks (e.g. a GPU)
+            print(f"{name:<18} skipped: not available on this machine")
+            continue
         r["ratio"] = round(r["baseline_s"] / r["ours_s"], 2)
         r["met"] = r.get("target_s") is None or r["ours_s"] <= r["target_s"]
-        r["machine"] = machine
+        r["machine"] = machine + (f", {r.pop('device')}" if "device" in r else "")
         r["ours_s"], r["baseline_s"] = round(r["ours_s"], 6), round(r["baseline_s"], 6)
         results[r["name"]] = r
         print(f"{r['name']:<18} ours {r['ours_s']:.4f} s  baseline {r['baseline_s']:.4f} s  "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LandscapeError", "StoreError", "StoreMissingError", "SourceError"]
+__all__ = ["LandscapeError", "StoreError", "StoreMissingError", "SourceError", "DatasetMissingError"]
 
 
 class LandscapeError(Exception):
@@ -19,3 +19,7 @@ class StoreMissingError(StoreError, FileNotFoundError):
 
 class SourceError(LandscapeError, ValueError):
     """A third-party source file is missing, corrupt or disagrees with the others."""
+
+
+class DatasetMissingError(LandscapeError, FileNotFoundError):
+    """A dataset's files are not where they were looked for; the message says how to get them."""

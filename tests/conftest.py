@@ -17,6 +17,10 @@ if str(ROOT) not in sys.path:  # the package is used from the checkout, not inst
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # progress bars would clutter the test output
 
+import torch  # noqa: E402
+
+torch.set_num_threads(1)  # the tests' networks are tiny: a second thread only spins, worse on a busy machine
+
 from landscape.bench.store import Record, SeriesKey, Store, write_store  # noqa: E402
 from landscape.spaces.nb201 import N_ARCHS, all_codes  # noqa: E402
 

@@ -86,3 +86,16 @@ def test_sample_architectures_seeded():
     np.testing.assert_array_equal(a, sample_architectures(50, random_state=3))
     with pytest.raises(ValueError, match="n must be"):
         sample_architectures(0)
+
+
+def test_create_network_registry():
+    from landscape.nn import create_network
+    from landscape.spaces.darts import DARTS_V2
+
+    net = create_network("nb201", (3, 3, 3, 3, 3, 3), c=4, n=1)
+    assert net(torch.randn(1, 3, 8, 8)).shape == (1, 10)
+    assert create_network("darts", DARTS_V2, c=4, layers=3)(torch.randn(1, 3, 16, 16)).shape == (1, 10)
+    with pytest.raises(ValueError, match="unknown space"):
+        create_network("nb301", DARTS_V2)
+    with pytest.raises(ValueError, match="not \\['layers'\\]"):
+        create_network("nb201", (0,) * 6, layers=3)

@@ -1,1 +1,32 @@
-"""Torch networks for the NB201 and DARTS spaces, supernets, and data loaders."""
+"""Torch networks for the NB201 and DARTS spaces, supernets, data loaders and training.
+
+>>> net = create_network("nb201", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+>>> net = create_network("darts", DARTS_V2, c=36, layers=20)
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+__all__ = ["NETWORKS", "create_network"]
+
+#: Space name → keyword arguments its network takes besides the architecture.
+NETWORKS = {"nb201": ("c", "n", "num_classes", "in_channels"),
+            "darts": ("c", "layers", "num_classes", "in_channels", "auxiliary", "drop_path_prob")}
+
+
+def create_network(space: str, arch, **kwargs) -> nn.Module:
+    """Build the stand-alone network of ``arch`` (an NB201 string/codes or a DARTS genotype) by space name."""
+    if space not in NETWORKS:
+        raise ValueError(f"unknown space {space!r}; allowed: {', '.join(NETWORKS)}")
+    unknown = set(kwargs) - set(NETWORKS[space])
+    if unknown:
+        raise ValueError(f"{space} networks take {NETWORKS[space]}, not {sorted(unknown)}")
+    if space == "nb201":
+        from .nb201 import NB201Cell, NB201Network, arch_codes
+
+        codes = arch_codes(arch)
+        return NB201Network(lambda c: NB201Cell(codes, c), **kwargs)
+    from .darts import DARTSNetwork
+
+    return DARTSNetwork(arch, **kwargs)

@@ -1,0 +1,231 @@
+"""All GeNAS proxies for a list of NB201 architectures, as a tidy frame; resumable.
+
+Each architecture is trained stand-alone (or taken from a trained supernet), then scored by
+its validation loss and accuracy, flatness (Eq. 4; faithful and exact noise modes), the angle
+between initial and trained weights (Eq. 8) and the combined proxies (Eq. 5).  Rows are appended
+to a CSV after every architecture (written atomically), so an interrupted run resumes where it
+stopped.  Run it as ``python -m landscape.flatness.study --preset cpu --n-archs 8``.
+
+Presets say plainly how far they are from the papers: GeNAS trains a SPOS supernet for 250
+epochs on half of CIFAR-10; NB201 trains each network for 200 epochs on all of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from ..nn.data import ImageData, batches, cifar10_jpeg
+from ..nn.nb201 import NB201Cell, NB201Network
+from ..nn.train import TrainConfig, train_network
+from ..spaces.nb201 import format_arch, parse_arch
+from .proxies import GENAS_SIGMAS, angle, combined_proxy, flatness
+
+__all__ = ["Preset", "PRESETS", "proxy_scores", "evaluate_proxies", "supernet_proxies"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Scale of a proxy study: network size, data subset, training length and flatness draws."""
+
+    name: str
+    c: int
+    n: int
+    train_per_class: int
+    valid_per_class: int
+    epochs: int
+    batch_size: int
+    n_draws: int
+    recalibrate_batches: int
+    note: str
+
+
+PRESETS: dict[str, Preset] = {
+    "cpu": Preset("cpu", c=8, n=1, train_per_class=100, valid_per_class=20, epochs=3, batch_size=64, n_draws=2,
+                  recalibrate_batches=0,
+                  note="2-core CPU smoke scale: C=8, N=1, 1,000 JPEG-train images, 3 epochs (papers: C=16, N=5, "
+                       "25k-50k images, 200-250 epochs)"),
+    "gpu": Preset("gpu", c=16, n=5, train_per_class=2500, valid_per_class=200, epochs=12, batch_size=256, n_draws=4,
+                  recalibrate_batches=0,
+                  note="NB201 macro skeleton C=16, N=5 on the 25k JPEG-train half, 12 epochs (NB201's 12-epoch "
+                       "schedule length; the ground truth uses 200 epochs on the original pixels)"),
+}
+
+SCORE_COLUMNS = ("valid_loss", "valid_accuracy", "angle", "flatness_faithful", "flatness_exact",
+                 "angle_flatness", "accuracy_flatness")
+
+
+def proxy_scores(
+    trained: nn.Module,
+    initial: nn.Module | Mapping[str, torch.Tensor],
+    valid: Iterable,
+    *,
+    sigmas: Sequence[float] = GENAS_SIGMAS,
+    n_draws: int = 1,
+    gamma: float = 1.0,
+    recalibrate: Iterable | None = None,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """Every GeNAS proxy of one trained network (larger = predicted better for all of them).
+
+    ``flatness_faithful`` uses the published code's cumulative noise with ``n_draws`` chains,
+    ``flatness_exact`` the paper's definition; the combined proxies use the faithful flatness
+    with ``γ`` and ``β = 1/σ_1`` (Eq. 5), the angle divided by π as in the published code.
+    """
+    valid = list(valid)
+    faithful = flatness(trained, valid, sigmas=sigmas, n_draws=n_draws, mode="faithful",
+                        random_state=random_state, recalibrate=recalibrate)
+    exact = flatness(trained, valid, sigmas=sigmas, n_draws=n_draws, mode="exact",
+                     random_state=random_state, recalibrate=recalibrate)
+    theta = angle(initial, trained)
+    return {
+        "valid_loss": faithful.clean_loss,
+        "valid_accuracy": faithful.clean_accuracy,
+        "angle": theta,
+        "flatness_faithful": faithful.flatness,
+        "flatness_exact": exact.flatness,
+        "angle_flatness": float(combined_proxy(theta / np.pi, faithful.flatness, sigmas[0], gamma)),
+        "accuracy_flatness": float(combined_proxy(faithful.clean_accuracy, faithful.flatness, sigmas[0], gamma)),
+    }
+
+
+def _save(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _long(wide: pd.DataFrame) -> pd.DataFrame:
+    return wide.melt(id_vars=["arch", "preset", "seed"], value_vars=list(SCORE_COLUMNS), var_name="proxy")
+
+
+def evaluate_proxies(
+    archs: Sequence[str | Sequence[int]],
+    preset: str | Preset = "cpu",
+    *,
+    out: str | os.PathLike | None = None,
+    device: str | torch.device = "cpu",
+    random_state: int = 0,
+    data_path: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Train each architecture stand-alone and score it by every proxy; a tidy long frame.
+
+    Columns ``arch, preset, seed, proxy, value``.  With ``out`` (a CSV path) finished
+    architectures are kept there and skipped on the next call with the same preset and seed.
+    Data: class-balanced seeded subsets of the CIFAR-10 JPEG zip (``jpeg-train`` / ``jpeg-valid``).
+    """
+    p = PRESETS[preset] if isinstance(preset, str) and preset in PRESETS else preset
+    if not isinstance(p, Preset):
+        raise ValueError(f"preset must be one of {sorted(PRESETS)} or a Preset, got {preset!r}")
+    strings = [format_arch(parse_arch(a) if isinstance(a, str) else a) for a in archs]
+    if not strings:
+        raise ValueError("archs is empty: give at least one architecture")
+    path = None if out is None else Path(out)
+    done = pd.read_csv(path) if path is not None and path.exists() else pd.DataFrame(columns=["arch", "preset", "seed"])
+    mine = (done["preset"] == p.name) & (done["seed"] == random_state)
+    finished = set(done.loc[mine, "arch"])
+    train = cifar10_jpeg("train", path=data_path, n_per_class=p.train_per_class, random_state=random_state)
+    valid_data = cifar10_jpeg("valid", path=data_path, n_per_class=p.valid_per_class, random_state=random_state)
+    valid = list(batches(valid_data, 500, device=device))
+    config = TrainConfig(epochs=p.epochs, batch_size=p.batch_size)
+    rows = [done]
+    for arch in tqdm([a for a in strings if a not in finished], desc=f"proxies ({p.name})", unit="arch",
+                     disable=not progress):
+        torch.manual_seed(random_state)
+        net = NB201Network(lambda c, arch=arch: NB201Cell(arch, c), p.c, p.n, 10).to(device)
+        initial = {k: v.detach().clone() for k, v in net.named_parameters()}
+        history = train_network(net, train, config, device=device, random_state=random_state, progress=False)
+        scores = proxy_scores(net, initial, valid, n_draws=p.n_draws, random_state=random_state)
+        rows.append(pd.DataFrame([{"arch": arch, "preset": p.name, "seed": random_state,
+                                   "train_loss": history[-1], **scores}]))
+        if path is not None:
+            _save(pd.concat(rows, ignore_index=True), path)
+    wide = pd.concat(rows, ignore_index=True)
+    wide = wide[(wide["preset"] == p.name) & (wide["seed"] == random_state) & wide["arch"].isin(strings)]
+    return _long(wide)
+
+
+def supernet_proxies(
+    supernet,
+    initial_state: Mapping[str, torch.Tensor],
+    archs: Sequence[str | Sequence[int]],
+    valid: Iterable,
+    recalibrate: Iterable,
+    *,
+    sigmas: Sequence[float] = GENAS_SIGMAS,
+    n_draws: int = 1,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Every proxy for sub-networks of a trained :class:`~landscape.nn.supernet.NB201Supernet`.
+
+    Each sub-network's BN statistics are first re-estimated on ``recalibrate`` (as GeNAS does
+    before scoring a SPOS path); the angle compares it with its weights in ``initial_state``.
+    """
+    valid, recalibrate = list(valid), list(recalibrate)
+    rows = []
+    for arch in archs:
+        net = supernet.subnet(arch)
+        _recalibrate_bn(net, recalibrate)
+        initial = supernet.subnet(arch, state=initial_state)
+        scores = proxy_scores(net, initial, valid, sigmas=sigmas, n_draws=n_draws, random_state=random_state)
+        rows.append({"arch": format_arch(parse_arch(arch) if isinstance(arch, str) else arch), "preset": "supernet",
+                     "seed": random_state, **scores})
+    return _long(pd.DataFrame(rows))
+
+
+def _recalibrate_bn(net: nn.Module, data: list) -> None:
+    for m in net.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.reset_running_stats()
+            m.momentum = None
+    net.train()
+    with torch.no_grad():
+        for x, _ in data:
+            net(x)
+    net.eval()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="GeNAS proxies of NB201 architectures trained stand-alone.")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="cpu")
+    parser.add_argument("--archs", nargs="*", help="architecture strings (default: --n-archs spread over accuracy)")
+    parser.add_argument("--n-archs", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=Path("reports/flatness_proxies.csv"))
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    archs = args.archs or spread_architectures(args.n_archs, args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    frame = evaluate_proxies(archs, args.preset, out=args.out, device=args.device, random_state=args.seed)
+    print(frame.pivot_table(index="arch", columns="proxy", values="value").to_string())
+    print(f"preset {args.preset}: {asdict(PRESETS[args.preset])['note']}")
+    return 0
+
+
+def spread_architectures(n: int, random_state: int = 0) -> list[str]:
+    """``n`` architectures spread evenly over the CIFAR-10 200-epoch test-accuracy ranking
+    (one random pick per rank bin, seeded), skipping cells whose output is always zero."""
+    from ..bench import load_store
+
+    store = load_store()
+    acc = store.array("cifar10", split="test", epochs=200)
+    order = np.argsort(-acc)
+    order = order[acc[order] > 15]  # below 15% the network is disconnected (accuracy ~10%)
+    rng = np.random.default_rng(random_state)
+    picks = [rng.choice(part) for part in np.array_split(order, n)]
+    return [str(s) for s in store.index.arch_string(np.array(picks))]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
