@@ -1,0 +1,135 @@
+"""Geometry benchmarks: radius-3 neighbourhood statistics, minimax barriers among the top 1 %, bootstrap τ-b.
+
+Each baseline is timed on a subset and extrapolated linearly (it is a loop of independent
+queries); the note of each entry says how.  Equal numbers are checked on the subset first.
+"""
+
+from __future__ import annotations
+
+import heapq
+from itertools import product
+
+import numpy as np
+import scipy.stats
+
+from landscape.bench.store import Store
+from landscape.geometry import bootstrap_counts, kendall_tau, minimax_barriers, neighbourhood_stats
+from landscape.graph import edge_list, neighbour_table
+from landscape.spaces.nb201 import N_ARCHS, N_EDGES, N_OPS
+
+from common import timed
+
+N_LOOP_QUERIES = 64  # per-query baseline: archs timed, then extrapolated to 15,625
+N_DIJKSTRA_SOURCES = 4  # widest-path baseline: sources timed, then extrapolated to 157
+N_SCIPY_RESAMPLES = 20  # scipy.stats.kendalltau loop: resamples timed, then extrapolated to 1,000
+N_BOOT = 1000
+
+
+def _per_query_stats(arch: int, codes: list[tuple], acc_of: dict, acc: np.ndarray, radius: int) -> list[float]:
+    """One query the way per-query tools do it (A²M's ``neighbors_by_radius``): scan all 5**6 op
+    tuples, keep those at Hamming distance ``radius``, look each up (here in a dict), then NumPy."""
+    centre = codes[arch]
+    cells = [c for c in product(range(N_OPS), repeat=N_EDGES) if sum(x != y for x, y in zip(centre, c)) == radius]
+    vals = np.array([acc_of[c] for c in cells])
+    return [len(vals), vals.mean(), vals.std(), *np.quantile(vals, [0.1, 0.5, 0.9]),
+            np.abs(vals - acc[arch]).mean(), (vals > acc[arch]).mean()]
+
+
+def bench_neighbourhood_r3(store: Store) -> dict:
+    """Eight statistics of the 1,280-cell radius-3 sphere of all 15,625 cells."""
+    acc = store.array("cifar10", split="test", epochs=200)
+    codes = [tuple(c) for c in store.index.codes.tolist()]
+    acc_of = dict(zip(codes, acc.tolist()))
+    subset = np.linspace(0, N_ARCHS - 1, N_LOOP_QUERIES).astype(int)
+    ours, t_ours = timed(lambda: neighbourhood_stats(acc, store.index, 3), repeat=3)
+    loop, t_loop = timed(lambda: [_per_query_stats(i, codes, acc_of, acc, 3) for i in subset], repeat=1, warmup=0)
+    got = ours.iloc[subset][["n", "mean", "std", "q10", "q50", "q90", "mean_abs_delta", "frac_better"]].to_numpy()
+    assert np.allclose(got, np.array(loop), rtol=0, atol=1e-9)
+    t_base = t_loop * N_ARCHS / N_LOOP_QUERIES
+    return {"name": "neighbourhood_r3", "ours_s": t_ours, "baseline_s": t_base, "target_ratio": 1000,
+            "note": f"mean/std/q10/q50/q90/mean|Δ|/frac-better over the radius-3 sphere (1,280 cells) of all "
+                    f"15,625 cells, chunked hamming_sphere + NumPy, vs a per-query loop as A²M's tool does it "
+                    f"(itertools.product scan of 5^6 tuples per query, dict lookup per neighbour instead of A²M's "
+                    f"linear archive scan, NumPy stats): timed on {N_LOOP_QUERIES} queries and extrapolated "
+                    f"×{N_ARCHS / N_LOOP_QUERIES:.1f}; same numbers on those queries"}
+
+
+def _widest_from(source: int, nbrs: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Best achievable minimum over the cells after ``source`` on a path to each cell: heapq Dijkstra."""
+    best = np.full(len(v), -np.inf)
+    best[source] = np.inf
+    heap = [(-np.inf, source)]
+    done = np.zeros(len(v), bool)
+    while heap:
+        neg, x = heapq.heappop(heap)
+        if done[x]:
+            continue
+        done[x] = True
+        for y in nbrs[x]:
+            cand = min(-neg, v[y])
+            if cand > best[y]:
+                best[y] = cand
+                heapq.heappush(heap, (-cand, y))
+    return best
+
+
+def bench_minimax_top1pct(store: Store) -> dict:
+    """All-pairs minimax barriers among the 157 best cells (12,246 pairs) through the whole neighbour graph."""
+    acc = store.array("cifar10", split="test", epochs=200)
+    nbrs = neighbour_table(store.index)
+    edges = edge_list(nbrs)
+    top = np.argsort(acc, kind="stable")[-157:]
+    ours, t_ours = timed(lambda: minimax_barriers(acc, edges, top), repeat=3)
+    nbr_list = nbrs.tolist()
+
+    def baseline():
+        rows = []
+        for a in top[:N_DIJKSTRA_SOURCES]:
+            w = np.append(_widest_from(int(a), nbr_list, acc), -np.inf)
+            rows.append(w[nbrs[top]].max(axis=1))
+        return np.array(rows)
+
+    base, t_part = timed(baseline, repeat=1, warmup=0)
+    pos = {int(a): i for i, a in enumerate(top)}
+    for _, r in ours[ours.a.isin(top[:N_DIJKSTRA_SOURCES]) & ~ours.adjacent].iterrows():
+        want = base[pos[int(r.a)], pos[int(r.b)]]
+        assert np.isclose(r.bottleneck, want) and np.isclose(r.barrier, (acc[int(r.a)] + acc[int(r.b)]) / 2 - want)
+    t_base = t_part * len(top) / N_DIJKSTRA_SOURCES
+    return {"name": "minimax_top1pct", "ours_s": t_ours, "baseline_s": t_base, "target_s": 1.0,
+            "note": f"exact minimax (bottleneck over intermediates) barriers between all 12,246 pairs of the top 1 % "
+                    f"(157 cells) of cifar10 test-200 through the 187,500-edge graph: one maximum spanning tree pruned to "
+                    f"the subtree joining the 157 cells and their neighbours, then per source that tree with the "
+                    f"source's 24 edges (scipy MST + BFS + pointer jumping), vs a heapq widest-path "
+                    f"Dijkstra per source over the neighbour table: timed on {N_DIJKSTRA_SOURCES} sources and "
+                    f"extrapolated ×{len(top) / N_DIJKSTRA_SOURCES:.2f}; same numbers on those sources"}
+
+
+def bench_tau_bootstrap(store: Store) -> dict:
+    """Kendall τ-b of 12-epoch valid vs 200-epoch test accuracy (cifar10) on 1,000 bootstrap resamples."""
+    x = store.array("cifar10", split="valid", epochs=12)
+    y = store.array("cifar10", split="test", epochs=200)
+    rng = np.random.default_rng(0)  # the draws of bootstrap_counts(N_ARCHS, N_BOOT, 0), drawn once for both sides
+    draws = [rng.integers(0, N_ARCHS, N_ARCHS) for _ in range(N_BOOT)]
+
+    def ours(n_jobs: int) -> np.ndarray:
+        counts = np.empty((N_BOOT, N_ARCHS), np.int32)
+        for r, idx in enumerate(draws):
+            counts[r] = np.bincount(idx, minlength=N_ARCHS)
+        return kendall_tau(x, y, counts, n_jobs=n_jobs)
+
+    tau, t_ours = timed(lambda: ours(1), repeat=3)
+    _, t_two = timed(lambda: ours(2), repeat=3)
+    base, t_part = timed(lambda: [scipy.stats.kendalltau(x[i], y[i]).statistic for i in draws[:N_SCIPY_RESAMPLES]],
+                         repeat=3)
+    assert np.array_equal(bootstrap_counts(N_ARCHS, 1, 0)[0], np.bincount(draws[0], minlength=N_ARCHS))
+    assert np.allclose(tau[:N_SCIPY_RESAMPLES], base, rtol=0, atol=1e-12)
+    t_base = t_part * N_BOOT / N_SCIPY_RESAMPLES
+    return {"name": "tau_bootstrap", "ours_s": t_ours, "baseline_s": t_base, "target_ratio": 3,
+            "note": f"τ-b with ties, n = 15,625, {N_BOOT} bootstrap resamples (the same pre-drawn resamples on both "
+                    f"sides; ours counts them, builds the merge plan and runs the batched merge-level cumulative sums "
+                    f"on one thread; {t_two:.3f} s with n_jobs=2) vs a loop of scipy.stats.kendalltau over the "
+                    f"resampled arrays: timed on {N_SCIPY_RESAMPLES} resamples and extrapolated "
+                    f"×{N_BOOT / N_SCIPY_RESAMPLES:.0f}; equal to 1e-12 on those"}
+
+
+BENCHMARKS = [bench_neighbourhood_r3, bench_minimax_top1pct, bench_tau_bootstrap]

@@ -1,0 +1,167 @@
+"""Validation at the public boundary (scikit-learn style) and the few helpers the geometry modules share.
+
+Every check raises ``ValueError`` naming the argument, the offending value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..spaces.nb201 import ArchIndex
+
+__all__ = [
+    "check_values",
+    "check_nodes",
+    "check_radius",
+    "check_int",
+    "check_choice",
+    "check_fraction",
+    "check_edges",
+    "check_random_state",
+    "check_n_jobs",
+    "adjacency",
+    "best_neighbours",
+    "oriented",
+]
+
+KINDS = ("accuracy", "loss")
+
+
+def check_values(values, name: str = "values", n: int | None = None) -> np.ndarray:
+    """A finite 1-D float64 array (of length ``n`` when given); NaN/inf positions are named in the error."""
+    v = np.asarray(values)
+    if v.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {v.shape}")
+    if n is not None and v.shape[0] != n:
+        raise ValueError(f"{name} has {v.shape[0]} entries, expected {n} (one per node)")
+    if v.size == 0:
+        raise ValueError(f"{name} is empty; pass at least one value")
+    if v.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be numeric, got dtype {v.dtype}")
+    v = v.astype(np.float64, copy=False)
+    bad = np.flatnonzero(~np.isfinite(v))
+    if bad.size:
+        more = f" … ({bad.size} in all)" if bad.size > 10 else ""
+        raise ValueError(f"{name} holds NaN or inf at positions {bad[:10].tolist()}{more}; drop or impute them first")
+    return v
+
+
+def check_nodes(nodes, n: int, name: str = "archs", index: ArchIndex | None = None) -> np.ndarray:
+    """Node ids as a non-empty int64 array in ``0..n-1`` (None: all nodes).
+
+    With an NB201 ``index``, architecture strings are accepted too (a malformed one raises
+    :func:`~landscape.spaces.nb201.parse_arch`'s ``ValueError``).
+    """
+    if nodes is None:
+        return np.arange(n, dtype=np.int64)
+    arr = np.atleast_1d(np.asarray([nodes] if isinstance(nodes, str) else nodes))
+    if arr.dtype.kind in "US":
+        if index is None:
+            raise ValueError(f"{name} holds strings {arr[:3].tolist()}, but this graph has no NB201 index; "
+                             "pass node ids")
+        arr = np.asarray(index.indices_of(arr.ravel().tolist()))
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; pass at least one node")
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"{name} must hold integer node ids (or NB201 strings), got {arr[:5].tolist()}")
+    arr = arr.astype(np.int64)
+    bad = arr[(arr < 0) | (arr >= n)]
+    if bad.size:
+        raise ValueError(f"{name} holds {bad[:5].tolist()}, not nodes of this space (allowed: 0..{n - 1})")
+    return arr
+
+
+def check_int(value, name: str, low: int, high: int | None = None) -> int:
+    """An integer in ``low..high`` (``high`` unbounded when None)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or value < low or (high is not None and value > high):
+        allowed = f"{low}..{high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
+    return int(value)
+
+
+def check_radius(radius, max_radius: int | None = None) -> int:
+    """A radius 1..max_radius (NB201: 1..6)."""
+    return check_int(radius, "radius", 1, max_radius)
+
+
+def check_choice(value, name: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return value
+
+
+def check_fraction(value, name: str) -> float:
+    """A float strictly between 0 and 1 (a confidence level)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating)) or not 0 < value < 1:
+        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def check_edges(edges, n: int) -> np.ndarray:
+    """Undirected edges as unique ``(u, v)`` rows with ``u < v``, nodes in ``0..n-1``, no self-loops."""
+    e = np.asarray(edges)
+    if e.ndim != 2 or e.shape[1] != 2:
+        raise ValueError(f"edges must have shape (m, 2), got {e.shape}")
+    if e.size and e.dtype.kind not in "iu":
+        raise ValueError(f"edges must hold integer node ids, got dtype {e.dtype}")
+    e = e.astype(np.int64)
+    if e.size and (e.min() < 0 or e.max() >= n):
+        raise ValueError(f"edges join nodes {e.min()}..{e.max()}, but the values cover nodes 0..{n - 1}")
+    loops = np.flatnonzero(e[:, 0] == e[:, 1])
+    if loops.size:
+        raise ValueError(f"edges holds self-loops at rows {loops[:5].tolist()}; an edge joins two different nodes")
+    key = np.sort(np.minimum(e[:, 0], e[:, 1]) * n + np.maximum(e[:, 0], e[:, 1]))
+    key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
+    return np.stack(np.divmod(key, n), axis=1)
+
+
+def check_random_state(random_state) -> np.random.Generator:
+    """``numpy.random.default_rng(random_state)`` for None, an int, a SeedSequence, a BitGenerator or a Generator."""
+    ok = random_state is None or isinstance(
+        random_state, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)) or (
+        isinstance(random_state, (int, np.integer)) and not isinstance(random_state, (bool, np.bool_))
+        and random_state >= 0)
+    if not ok:
+        raise ValueError("random_state must be None, a non-negative int, a SeedSequence, a BitGenerator or a "
+                         f"Generator, got {random_state!r}")
+    return np.random.default_rng(random_state)
+
+
+def check_n_jobs(n_jobs) -> int:
+    """Threads to use: None -> 1, -1 -> every core, else a positive int (scikit-learn's convention)."""
+    if n_jobs is None:
+        return 1
+    if n_jobs == -1 and not isinstance(n_jobs, bool):
+        return os.cpu_count() or 1
+    return check_int(n_jobs, "n_jobs", 1)
+
+
+def adjacency(edges: np.ndarray, n: int) -> sp.csr_matrix:
+    """Symmetric 0/1 CSR adjacency of checked edges (:func:`check_edges`)."""
+    u, v = edges[:, 0], edges[:, 1]
+    data = np.ones(2 * len(edges), dtype=np.int8)
+    return sp.csr_matrix((data, (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n))
+
+
+def best_neighbours(v: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best neighbour (ties: smallest id) and its value per node; ``-1`` / ``-inf`` for isolated nodes."""
+    src = np.concatenate([e[:, 0], e[:, 1]])
+    dst = np.concatenate([e[:, 1], e[:, 0]])
+    order = np.lexsort((dst, -v[dst], src))
+    src, dst = src[order], dst[order]
+    first = np.flatnonzero(np.r_[True, src[1:] != src[:-1]]) if src.size else np.empty(0, np.int64)
+    node = np.full(len(v), -1, np.int64)
+    node[src[first]] = dst[first]
+    return node, np.where(node >= 0, v[node], -np.inf)
+
+
+def oriented(values: np.ndarray, kind: str) -> np.ndarray:
+    """Values turned so that higher is better: accuracy as is, a loss negated."""
+    return values if check_choice(kind, "kind", KINDS) == "accuracy" else -values

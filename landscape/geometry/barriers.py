@@ -1,0 +1,373 @@
+"""Barriers between architectures: monotone edit paths, minimax (bottleneck) paths through the
+neighbour graph, the barrier tree of the local optima, and basins of steepest ascent.
+
+Conventions (``kind="accuracy"``; ``kind="loss"`` mirrors them with a loss, lower is better):
+
+* The barrier of a path from ``a`` to ``b`` is ``½(acc_a + acc_b) − min`` accuracy over the
+  path's *intermediate* cells (loss: ``max`` intermediate loss ``− ½(loss_a + loss_b)``).  A
+  path without intermediates (``d(a, b) <= 1``) has barrier 0 by definition.  A barrier is
+  negative when every intermediate beats the endpoints' mean.
+* A monotone path between cells at Hamming distance ``d`` changes each differing edge once,
+  straight to its target op: there are ``d!`` of them, one per order of the edges.
+* The minimax barrier of a pair is the smallest barrier over *all* paths in the graph:
+  ``½(acc_a + acc_b) − M`` where ``M`` is the best achievable minimum over intermediates,
+  computed exactly via maximum spanning trees (0 for neighbours, as for paths).
+* Barrier-tree merge heights are the usual superlevel-set ones: two optima merge at the
+  highest level ``t`` at which they are connected through cells with accuracy ``>= t``
+  (endpoints included; the max-min accuracy over paths).
+
+Examples
+--------
+>>> pair_barriers(acc, store.index, a, b)                  # best / mean / worst monotone path per pair
+>>> edges = edge_list(neighbour_table(store.index))
+>>> top = np.argsort(acc)[-157:]                            # top 1 %
+>>> minimax_barriers(acc, edges, top)                       # 12,246 pairs
+>>> barrier_tree(acc, edges)                                # disconnectivity graph of the local optima
+>>> basins(acc, edges)                                      # basin sizes under steepest ascent
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+from math import factorial
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import linkage
+from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
+from scipy.spatial.distance import squareform
+
+from ..spaces.nb201 import N_EDGES, N_OPS, ArchIndex
+from ._common import adjacency, best_neighbours, check_edges, check_nodes, check_values, oriented
+
+__all__ = [
+    "path_barriers",
+    "pair_barriers",
+    "max_spanning_tree",
+    "minimax_barriers",
+    "barrier_tree",
+    "steepest_ascent",
+    "basins",
+]
+
+_PAIRS_PER_BLOCK = 2048
+
+
+# -- monotone paths ---------------------------------------------------------------------------
+class _Keyed:
+    """A complete product space of op codes: base-``k`` keys and key -> node lookup.
+
+    ``space`` is an NB201 ``ArchIndex`` (keys from ``index.keys()``, lookup
+    ``index.index_of_key``) or an ``(n, E)`` array listing every code tuple of a toy
+    product space once (``n = k**E``); row ``i`` is node ``i``.
+    """
+
+    def __init__(self, space):
+        if isinstance(space, ArchIndex):
+            self.codes, self.keys, self.index = space.codes.astype(np.int64), space.keys(), space
+            self.places, self.lookup = N_OPS ** np.arange(N_EDGES, dtype=np.int64), space.index_of_key
+            return
+        c = np.asarray(space)
+        if c.ndim != 2 or c.size == 0 or c.dtype.kind not in "iu" or c.min() < 0:
+            raise ValueError(f"space must be an ArchIndex or an (n, E) array of non-negative integer op codes, "
+                             f"got {c.dtype} of shape {c.shape}")
+        k = int(c.max()) + 1
+        self.codes = c.astype(np.int64)
+        self.places = k ** np.arange(c.shape[1], dtype=np.int64)
+        self.keys = self.codes @ self.places
+        position = np.full(k ** c.shape[1], -1, np.int64)
+        position[self.keys] = np.arange(len(c))
+        if len(c) != k ** c.shape[1] or (position < 0).any():
+            raise ValueError(f"space must list each of the {k}**{c.shape[1]} code tuples exactly once, "
+                             f"got {len(c)} rows")
+        self.lookup, self.index = position.__getitem__, None
+
+
+def _path_matrix(v: np.ndarray, space: _Keyed, a: np.ndarray, b: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Barriers of all ``d!`` monotone paths of pairs at distance ``d``: ``(n_pairs, d!)`` and the edge orders."""
+    diff = space.codes[a] != space.codes[b]
+    edge = np.nonzero(diff)[1].reshape(len(a), d)  # differing edges, ascending, per pair
+    step = np.take_along_axis((space.codes[b] - space.codes[a]) * space.places, edge, axis=1)  # key change per edge
+    perms = np.array(list(permutations(range(d))), dtype=np.int64).reshape(factorial(d), d)
+    orders = np.take_along_axis(edge[:, None, :], perms[None], axis=2)  # (pairs, d!, d) edges in change order
+    if d <= 1:
+        return np.zeros((len(a), 1)), orders
+    keys = space.keys[a][:, None, None] + np.cumsum(step[:, perms], axis=2)[:, :, :-1]  # (pairs, d!, d-1)
+    return 0.5 * (v[a] + v[b])[:, None] - v[space.lookup(keys)].min(axis=2), orders
+
+
+def _pairs(values, space, a, b, kind: str):
+    keyed = _Keyed(space)
+    n = len(keyed.codes)
+    v = oriented(check_values(values, n=n), kind)
+    a = check_nodes(a, n, "a", keyed.index)
+    b = check_nodes(b, n, "b", keyed.index)
+    if len(a) != len(b):
+        if 1 not in (len(a), len(b)):
+            raise ValueError(f"a and b must have the same length (or one of them length 1), got {len(a)} and {len(b)}")
+        a, b = (np.array(x) for x in np.broadcast_arrays(a, b))
+    return v, keyed, a, b, (keyed.codes[a] != keyed.codes[b]).sum(axis=1)
+
+
+def _blocks(dist: np.ndarray):
+    """Pair positions grouped by distance, at most :data:`_PAIRS_PER_BLOCK` per block."""
+    for d in np.unique(dist):
+        rows = np.flatnonzero(dist == d)
+        for lo in range(0, len(rows), _PAIRS_PER_BLOCK):
+            yield int(d), rows[lo:lo + _PAIRS_PER_BLOCK]
+
+
+def path_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
+    """Barrier of every monotone path between each pair ``(a[i], b[i])``.
+
+    Parameters
+    ----------
+    values : accuracy (or loss, with ``kind="loss"``) per node.
+    space : NB201 ``ArchIndex`` or the ``(n, E)`` code table of a toy product space.
+    a, b : node ids or NB201 strings, same length (or one of length 1).
+
+    Returns
+    -------
+    Long DataFrame ``pair, a, b, distance, path, order, barrier``: one row per (pair, path);
+    ``path`` numbers the ``d!`` orders as ``itertools.permutations`` does, ``order`` lists
+    the edges in the order they change (e.g. ``"3,0,5"``); one row with barrier 0 when ``d <= 1``.
+    """
+    v, keyed, a, b, dist = _pairs(values, space, a, b, kind)
+    parts = []
+    for d, rows in _blocks(dist):
+        bar, orders = _path_matrix(v, keyed, a[rows], b[rows], d)
+        n_paths = bar.shape[1]
+        flat = orders.reshape(-1, d)
+        _, first, inverse = np.unique(flat @ (keyed.codes.shape[1] ** np.arange(d)), return_index=True,
+                                      return_inverse=True)  # at most 6!/(6-d)! distinct edge sequences
+        names = np.array([",".join(map(str, flat[i])) for i in first])
+        parts.append(pd.DataFrame({
+            "pair": np.repeat(rows, n_paths), "a": np.repeat(a[rows], n_paths), "b": np.repeat(b[rows], n_paths),
+            "distance": d, "path": np.tile(np.arange(n_paths), len(rows)), "order": names[inverse],
+            "barrier": bar.ravel()}))
+    return pd.concat(parts).sort_values(["pair", "path"], ignore_index=True)
+
+
+def pair_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
+    """Per pair, the distribution of barriers over its monotone paths (see :func:`path_barriers`).
+
+    Returns
+    -------
+    DataFrame ``pair, a, b, distance, n_paths, best, mean, median, worst`` (``best`` = the
+    lowest barrier over the ``d!`` paths), one row per pair in input order.
+    """
+    v, keyed, a, b, dist = _pairs(values, space, a, b, kind)
+    summary = np.zeros((len(a), 5))
+    for d, rows in _blocks(dist):
+        bar = _path_matrix(v, keyed, a[rows], b[rows], d)[0]
+        summary[rows] = np.column_stack([np.full(len(rows), bar.shape[1]), bar.min(1), bar.mean(1),
+                                         np.median(bar, axis=1), bar.max(1)])
+    return pd.DataFrame({"pair": np.arange(len(a)), "a": a, "b": b, "distance": dist,
+                         "n_paths": summary[:, 0].astype(np.int64), "best": summary[:, 1], "mean": summary[:, 2],
+                         "median": summary[:, 3], "worst": summary[:, 4]})
+
+
+# -- spanning trees and bottlenecks -------------------------------------------------------------
+def _rank_cost(v: np.ndarray) -> np.ndarray:
+    """Positive cost per node, lower for better values (dense rank from the top, plus one)."""
+    uniq, inverse = np.unique(v, return_inverse=True)
+    return (len(uniq) - inverse).astype(np.float64)
+
+
+def _tree(v: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Edges of a maximum spanning forest for edge weight ``min(v_u, v_w)``."""
+    cost = np.maximum(*(_rank_cost(v)[e.T]))
+    t = minimum_spanning_tree(sp.csr_matrix((cost, (e[:, 0], e[:, 1])), shape=(len(v), len(v)))).tocoo()
+    return np.stack([t.row, t.col], axis=1).astype(np.int64)
+
+
+def max_spanning_tree(values, edges) -> np.ndarray:
+    """A maximum spanning forest of the graph with edge weight ``min(v_u, v_w)``, as ``(n − components, 2)`` edges.
+
+    It holds a max-min (bottleneck) path between every pair of nodes: the path along the
+    tree maximises the smallest value met.  Built with ``scipy.sparse.csgraph.minimum_spanning_tree``
+    on rank costs (equal to negated weights, but positive and exact).
+    """
+    v = check_values(values)
+    return _tree(v, check_edges(edges, len(v)))
+
+
+def _path_min(v: np.ndarray, pred: np.ndarray, root: int) -> np.ndarray:
+    """Smallest value on the tree path from each node up to ``root`` (root excluded), by pointer jumping.
+
+    ``-inf`` for nodes the tree does not reach, ``+inf`` at the root.
+    """
+    reached = pred >= 0
+    best = np.where(reached, v, -np.inf)
+    ptr = np.where(reached, pred, root)
+    best[root], ptr[root] = np.inf, root
+    while (ptr != root).any():
+        best = np.minimum(best, best[ptr])
+        ptr = ptr[ptr]
+    return best
+
+
+def _padded(adj: sp.csr_matrix, nodes: np.ndarray) -> np.ndarray:
+    """Neighbours of ``nodes`` as a table padded with ``n`` (an index one past the last node)."""
+    deg = np.diff(adj.indptr)[nodes]
+    width = max(int(deg.max()), 1)  # at least one column, all padding for isolated nodes
+    col = np.arange(width)
+    pos = adj.indptr[nodes][:, None] + np.minimum(col, np.maximum(deg[:, None] - 1, 0))
+    return np.where(col < deg[:, None], np.append(adj.indices, 0)[pos], adj.shape[0])
+
+
+def _prune(tree: np.ndarray, terminal: np.ndarray) -> np.ndarray:
+    """Edges of the smallest subforest joining the ``terminal`` nodes: drop non-terminal leaves until none is left.
+
+    One vectorised round per node of the longest dangling path (15 rounds for the top 1 % of NB201).
+    """
+    deg = np.bincount(tree.ravel(), minlength=len(terminal))
+    while tree.size:
+        leaf = (deg == 1) & ~terminal
+        drop = leaf[tree[:, 0]] | leaf[tree[:, 1]]
+        if not drop.any():
+            break
+        deg -= np.bincount(tree[drop].ravel(), minlength=len(terminal))
+        tree = tree[~drop]
+    return tree
+
+
+def _minimax_matrix(v: np.ndarray, e: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """``M[i, j]``: the best achievable minimum over intermediates of a path ``nodes[i] → nodes[j]``.
+
+    For a source ``a`` the widest paths of the graph with ``a`` at ``+inf`` lie on a maximum
+    spanning tree of (global tree) ∪ (edges at ``a``) (raising weights only adds the raised
+    edges to a spanning tree); pointer jumping on its BFS tree gives the best minimum
+    ``W_a(y)`` to every ``y``, and ``M[a, b] = max_{y ∈ N(b)} W_a(y)`` (the last intermediate
+    is a neighbour of ``b``).  Every such path runs between terminals (``nodes`` and their
+    neighbours), so the global tree is first pruned to the subtree joining them (about 2,200
+    of the 15,625 nodes for the top 1 % of NB201).  Meaningful for non-adjacent pairs only.
+    """
+    n = len(v)
+    adj = adjacency(e, n)
+    terminal = np.zeros(n, bool)
+    terminal[nodes] = True
+    terminal[adj[nodes].indices] = True
+    tree = _prune(_tree(v, e), terminal)
+    kept = np.flatnonzero(terminal | (np.bincount(tree.ravel(), minlength=n) > 0))
+    local = np.full(n + 1, len(kept))  # node id -> position in kept; n (padding) -> one past the end
+    local[kept] = np.arange(len(kept))
+    m, vk, cost = len(kept), v[kept], _rank_cost(v)[kept]
+    tree = local[tree]
+    tree_cost = np.maximum(cost[tree[:, 0]], cost[tree[:, 1]])
+    ports = local[_padded(adj, nodes)]
+    out = np.empty((len(nodes), len(nodes)))
+    for i, a in enumerate(local[nodes]):
+        keep = (tree[:, 0] != a) & (tree[:, 1] != a)
+        star = local[adj.indices[adj.indptr[kept[a]]:adj.indptr[kept[a] + 1]]]
+        h = sp.csr_matrix((np.concatenate([tree_cost[keep], cost[star]]),
+                           (np.concatenate([tree[keep, 0], np.full(len(star), a)]),
+                            np.concatenate([tree[keep, 1], star]))), shape=(m, m))
+        pred = breadth_first_order(minimum_spanning_tree(h), a, directed=False)[1]
+        out[i] = np.append(_path_min(vk, pred, a), -np.inf)[ports].max(axis=1)
+    return out
+
+
+def minimax_barriers(values, edges, nodes, *, kind: str = "accuracy") -> pd.DataFrame:
+    """Minimax barrier between every pair of ``nodes``, over all paths through the graph.
+
+    ``bottleneck`` is the best achievable worst intermediate (max-min accuracy, or min-max
+    loss, over the intermediates of a path) and ``barrier = ½(v_a + v_b) − bottleneck``
+    (loss: ``bottleneck − ½(v_a + v_b)``), the lowest barrier of any path, hence never above
+    the best monotone-path barrier.  Neighbours (no intermediates needed) have barrier 0 and
+    bottleneck NaN; pairs in different components have barrier inf.  One ``minimum_spanning_tree``
+    and one BFS per node of ``nodes`` (157 sources for the top 1 % of NB201).
+
+    Returns
+    -------
+    DataFrame ``a, b, adjacent, bottleneck, barrier``, one row per pair ``i < j`` of ``nodes``.
+    """
+    v = oriented(check_values(values), kind)
+    e = check_edges(edges, len(v))
+    nodes = check_nodes(nodes, len(v), "nodes")
+    if len(np.unique(nodes)) != len(nodes) or len(nodes) < 2:
+        raise ValueError(f"nodes must hold at least 2 distinct nodes, got {len(np.unique(nodes))} distinct")
+    m = _minimax_matrix(v, e, nodes)
+    i, j = np.triu_indices(len(nodes), k=1)
+    a, b = nodes[i], nodes[j]
+    adjacent = np.asarray(adjacency(e, len(v))[a, b]).ravel() > 0
+    bottleneck = np.where(adjacent, np.nan, m[i, j])
+    barrier = np.where(adjacent, 0.0, 0.5 * (v[a] + v[b]) - bottleneck)
+    sign = 1 if kind == "accuracy" else -1
+    return pd.DataFrame({"a": a, "b": b, "adjacent": adjacent, "bottleneck": sign * bottleneck, "barrier": barrier})
+
+
+def _merge_heights(v: np.ndarray, e: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Max-min value over paths between every pair of ``nodes``, endpoints included, by BFS on one max spanning tree."""
+    n = len(v)
+    tree = _tree(v, e)
+    t = sp.csr_matrix((np.ones(len(tree)), (tree[:, 0], tree[:, 1])), shape=(n, n))
+    out = np.empty((len(nodes), len(nodes)))
+    for i, a in enumerate(nodes):
+        pred = breadth_first_order(t, a, directed=False)[1]
+        out[i] = np.minimum(_path_min(v, pred, a)[nodes], v[a])
+    return out
+
+
+def barrier_tree(values, edges, nodes=None, *, kind: str = "accuracy") -> pd.DataFrame:
+    """Barrier tree (disconnectivity graph) of the local optima, or of ``nodes``.
+
+    Leaves are the nodes no neighbour beats (the attractors of :func:`steepest_ascent`) unless
+    ``nodes`` is given; internal nodes are merges.  Two groups merge at the highest level at
+    which some path joins them through values ``>=`` it (superlevel-set merge height), i.e.
+    single linkage on the max-min path values from BFS over one maximum spanning tree.
+
+    Returns
+    -------
+    DataFrame with one row per tree node: ``node`` (leaves ``0..k-1``, merges ``k..2k-2``),
+    ``parent`` (-1 at the root), ``height`` (leaf: its value; merge: its merge height; ``-inf``,
+    or ``+inf`` for a loss, where no path joins the two groups), ``arch`` (the leaf's node id, -1 for merges) and
+    ``size`` (leaves below).
+    """
+    v = oriented(check_values(values), kind)
+    e = check_edges(edges, len(v))
+    if nodes is None:
+        leaves = np.flatnonzero(v >= best_neighbours(v, e)[1])
+    else:
+        leaves = np.unique(check_nodes(nodes, len(v), "nodes"))
+    k = len(leaves)
+    height = np.concatenate([v[leaves], np.empty(max(k - 1, 0))])
+    parent = np.full(max(2 * k - 1, 1), -1, np.int64)
+    size = np.concatenate([np.ones(k, np.int64), np.empty(max(k - 1, 0), np.int64)])
+    if k > 1:
+        merge = _merge_heights(v, e, leaves)
+        span = np.ptp(v) + 1.0
+        dist = np.where(np.isfinite(merge), v.max() - merge, 2 * span)  # never-joined pairs: beyond any real merge
+        np.fill_diagonal(dist, 0.0)
+        z = linkage(squareform(dist, checks=False), method="single")
+        for row, (c1, c2, d, count) in enumerate(z):  # k - 1 merges of the k optima, not a loop over the space
+            parent[[int(c1), int(c2)]] = k + row
+            height[k + row] = v.max() - d if d < 2 * span else -np.inf
+            size[k + row] = int(count)
+    sign = 1 if kind == "accuracy" else -1
+    return pd.DataFrame({"node": np.arange(len(parent)), "parent": parent, "height": sign * height,
+                         "arch": np.concatenate([leaves, np.full(max(k - 1, 0), -1)]), "size": size})
+
+
+# -- basins -------------------------------------------------------------------------------------
+def steepest_ascent(values, edges, *, kind: str = "accuracy") -> np.ndarray:
+    """The local optimum each node reaches by steepest ascent (steepest descent of a loss).
+
+    Each node moves to its best neighbour (ties: smallest id) while that neighbour is strictly
+    better; the end points are found for all nodes at once by pointer jumping.
+    """
+    v = oriented(check_values(values), kind)
+    node, best = best_neighbours(v, check_edges(edges, len(v)))
+    ptr = np.where(best > v, node, np.arange(len(v)))
+    while (ptr[ptr] != ptr).any():
+        ptr = ptr[ptr]
+    return ptr
+
+
+def basins(values, edges, *, kind: str = "accuracy") -> pd.DataFrame:
+    """Basins of attraction under steepest ascent: ``optimum, value, size``, largest basin first."""
+    v = check_values(values)
+    opt, size = np.unique(steepest_ascent(v, edges, kind=kind), return_counts=True)
+    return pd.DataFrame({"optimum": opt, "value": v[opt], "size": size}).sort_values(
+        ["size", "optimum"], ascending=[False, True], ignore_index=True)

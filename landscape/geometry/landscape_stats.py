@@ -1,0 +1,223 @@
+"""Classic fitness-landscape statistics on a neighbour graph: local optima, plateaus and neutral
+networks, fitness–distance correlation and random-walk autocorrelation.
+
+Every function takes ``values`` (fitness per node, higher is better — negate a loss) and an
+``(m, 2)`` edge array on nodes ``0..n-1`` (NB201: ``edge_list(neighbour_table(index))``), so
+the same code runs on toy graphs, on the full space and on its isomorphism quotient
+(:func:`quotient`).
+
+Examples
+--------
+>>> edges = edge_list(neighbour_table(store.index))
+>>> local_optima(acc, edges)                          # strict local optima
+>>> qv, qe, labels = quotient(acc, edges, store.isomorphism_classes)
+>>> landscape_summary(qv, qe, random_state=0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import connected_components, shortest_path
+
+from ..bench.store import Store
+from ..graph import edge_list, neighbour_table, quotient_edges
+from ._common import adjacency, best_neighbours, check_edges, check_int, check_random_state, check_values
+
+__all__ = [
+    "best_neighbour",
+    "local_optima",
+    "neutral_networks",
+    "neutral_network_table",
+    "fitness_distance_correlation",
+    "random_walk_autocorrelation",
+    "correlation_length",
+    "quotient",
+    "landscape_summary",
+    "store_landscape_summary",
+]
+
+
+def _checked(values, edges) -> tuple[np.ndarray, np.ndarray]:
+    v = check_values(values)
+    return v, check_edges(edges, len(v))
+
+
+def best_neighbour(values, edges) -> tuple[np.ndarray, np.ndarray]:
+    """The best neighbour of every node and its value (ties broken by the smallest node id).
+
+    Returns ``(node, value)`` arrays of length ``n``; ``-1`` and ``-inf`` for isolated nodes.
+    """
+    return best_neighbours(*_checked(values, edges))
+
+
+def local_optima(values, edges, *, strict: bool = True) -> np.ndarray:
+    """Nodes better than all their neighbours (``strict``) or at least as good (non-strict), sorted.
+
+    Non-strict optima include every node of a plateau that no neighbour beats; see
+    :func:`neutral_network_table` for plateaus as a whole.
+    """
+    v, e = _checked(values, edges)
+    best = best_neighbours(v, e)[1]
+    return np.flatnonzero(v > best if strict else v >= best)
+
+
+def _components(n: int, e: np.ndarray) -> np.ndarray:
+    """Connected-component label per node: the smallest node id of its component."""
+    comp = connected_components(adjacency(e, n), directed=False)[1]
+    first = np.full(comp.max() + 1, n, np.int64)
+    np.minimum.at(first, comp, np.arange(n))
+    return first[comp]
+
+
+def _neutral(v: np.ndarray, e: np.ndarray, tol) -> np.ndarray:
+    if isinstance(tol, bool) or not (isinstance(tol, (int, float, np.integer, np.floating)) and tol >= 0):
+        raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+    return _components(len(v), e[np.abs(v[e[:, 0]] - v[e[:, 1]]) <= tol])
+
+
+def neutral_networks(values, edges, *, tol: float = 0.0) -> np.ndarray:
+    """Neutral-network label per node: connected components of the edges with ``|Δvalue| <= tol``.
+
+    ``tol = 0`` gives plateaus (equal fitness).  With ``tol > 0`` components chain, so a
+    network may span more than ``tol``.  A label is the smallest node id of its network.
+    """
+    return _neutral(*_checked(values, edges), tol)
+
+
+def neutral_network_table(values, edges, *, tol: float = 0.0) -> pd.DataFrame:
+    """One row per neutral network: ``network, size, value_min, value_max, value_mean, local_optimum``.
+
+    ``local_optimum`` is true when no member has a strictly better neighbour outside the
+    network (with ``tol = 0``: a plateau, or a single node, that is a local optimum).
+    Sorted by size, largest first.
+    """
+    v, e = _checked(values, edges)
+    labels = _neutral(v, e, tol)
+    ids, inverse, size = np.unique(labels, return_inverse=True, return_counts=True)
+    cross = labels[e[:, 0]] != labels[e[:, 1]]
+    u, w = e[cross, 0], e[cross, 1]
+    beaten = np.zeros(len(ids), bool)
+    beaten[inverse[np.where(v[w] > v[u], u, w)[v[w] != v[u]]]] = True
+    vmin, vmax = np.full(len(ids), np.inf), np.full(len(ids), -np.inf)
+    np.minimum.at(vmin, inverse, v)
+    np.maximum.at(vmax, inverse, v)
+    table = pd.DataFrame({"network": ids, "size": size, "value_min": vmin, "value_max": vmax,
+                          "value_mean": np.bincount(inverse, weights=v) / size, "local_optimum": ~beaten})
+    return table.sort_values(["size", "network"], ascending=[False, True], ignore_index=True)
+
+
+def fitness_distance_correlation(values, edges) -> float:
+    """Fitness–distance correlation (Jones & Forrest 1995): Pearson r between fitness and the
+    shortest-path distance to the nearest global optimum (on NB201: the Hamming distance).
+
+    Nodes that cannot reach a global optimum are left out.  NaN when fewer than two nodes
+    remain or when fitness or distance is constant.
+    """
+    v, e = _checked(values, edges)
+    optima = np.flatnonzero(v == v.max())
+    dist = shortest_path(adjacency(e, len(v)), method="D", unweighted=True, indices=optima).min(axis=0)
+    ok = np.isfinite(dist)
+    if ok.sum() < 2 or np.ptp(v[ok]) == 0 or np.ptp(dist[ok]) == 0:
+        return float("nan")
+    return float(np.corrcoef(v[ok], dist[ok])[0, 1])
+
+
+def random_walk_autocorrelation(values, edges, *, n_walkers: int = 200, n_steps: int = 1000, max_lag: int = 10,
+                                random_state=None) -> pd.DataFrame:
+    """Autocorrelation ``ρ(k)`` of fitness along uniform random walks (Weinberger 1990).
+
+    ``n_walkers`` walks start at uniform random nodes and each step moves to a uniform
+    random neighbour (all walkers advance together, one vectorised step at a time; an
+    isolated node stays put).  ``ρ(k)`` pools all walkers: the mean of
+    ``(f_t − μ)(f_{t+k} − μ)`` over walks and times, divided by the variance ``σ²`` of all
+    visited values.
+
+    Returns
+    -------
+    DataFrame ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
+    """
+    v, e = _checked(values, edges)
+    n_walkers = check_int(n_walkers, "n_walkers", 1)
+    n_steps = check_int(n_steps, "n_steps", 1)
+    max_lag = check_int(max_lag, "max_lag", 1, n_steps)
+    rng = check_random_state(random_state)
+    adj = adjacency(e, len(v))
+    degree = np.diff(adj.indptr)
+    targets = np.append(adj.indices, 0)  # a sentinel, so isolated nodes index in bounds
+    walk = np.empty((n_steps + 1, n_walkers), np.int64)
+    walk[0] = rng.integers(0, len(v), n_walkers)
+    for t in range(n_steps):
+        here = walk[t]
+        step = np.minimum((rng.random(n_walkers) * degree[here]).astype(np.int64), np.maximum(degree[here] - 1, 0))
+        walk[t + 1] = np.where(degree[here] > 0, targets[adj.indptr[here] + step], here)
+    f = v[walk]
+    f -= f.mean()
+    var = np.mean(f * f)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.array([np.mean(f[:-k] * f[k:]) for k in range(1, max_lag + 1)]) / var
+    return pd.DataFrame({"lag": np.arange(1, max_lag + 1), "rho": rho})
+
+
+def correlation_length(rho1: float) -> float:
+    """Correlation length ``ℓ = −1 / ln|ρ(1)|`` (inf for ``|ρ(1)| = 1``, 0 for ``ρ(1) = 0``, NaN for NaN)."""
+    r = abs(float(rho1))
+    if np.isnan(r):
+        return float("nan")
+    if not 0 <= r <= 1:
+        raise ValueError(f"rho1 must be an autocorrelation in [-1, 1], got {rho1!r}")
+    with np.errstate(divide="ignore"):
+        return float(-1.0 / np.log(r)) if 0 < r < 1 else (float("inf") if r == 1 else 0.0)
+
+
+def quotient(values, edges, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The landscape on the classes of a partition (e.g. NB201 isomorphism classes).
+
+    Returns ``(class_values, class_edges, labels)``: the mean value per class, the quotient
+    edges relabelled to ``0..k-1`` (two classes are neighbours when some members are; see
+    :func:`landscape.graph.quotient_edges`) and the class label of each row.
+    """
+    v, e = _checked(values, edges)
+    c = np.asarray(classes)
+    if c.shape != v.shape or c.dtype.kind not in "iu":
+        raise ValueError(f"classes must be integer labels of shape {v.shape}, got {c.dtype} of shape {c.shape}")
+    q = quotient_edges(e, c)
+    labels = q["labels"]
+    class_values = np.bincount(np.searchsorted(labels, c), weights=v) / q["sizes"]
+    return class_values, np.searchsorted(labels, q["pairs"]), labels
+
+
+def landscape_summary(values, edges, *, n_walkers: int = 200, n_steps: int = 1000, random_state=None) -> dict:
+    """Counts and correlation statistics of one landscape, as a flat dict (one row of a summary table).
+
+    Keys: ``nodes, edges, strict_optima, nonstrict_optima, plateau_optima`` (plateaus of two or
+    more nodes that are local optima), ``plateaus`` (equal-value networks of two or more nodes),
+    ``largest_plateau``, ``fdc``, ``rho1`` and ``correlation_length`` (random walks seeded by
+    ``random_state``).
+    """
+    v, e = _checked(values, edges)
+    nets = neutral_network_table(v, e)
+    best = best_neighbours(v, e)[1]
+    rho1 = random_walk_autocorrelation(v, e, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,
+                                       random_state=random_state)["rho"].iloc[0]
+    return {
+        "nodes": len(v), "edges": len(e),
+        "strict_optima": int((v > best).sum()), "nonstrict_optima": int((v >= best).sum()),
+        "plateau_optima": int((nets["local_optimum"] & (nets["size"] > 1)).sum()),
+        "plateaus": int((nets["size"] > 1).sum()), "largest_plateau": int(nets["size"].iloc[0]),
+        "fdc": fitness_distance_correlation(v, e), "rho1": float(rho1), "correlation_length": correlation_length(rho1),
+    }
+
+
+def store_landscape_summary(store: Store, datasets=("cifar10", "cifar100", "ImageNet16-120"), *,
+                            random_state=0) -> pd.DataFrame:
+    """:func:`landscape_summary` of 200-epoch test accuracy per dataset, on the full space and on the
+    NB201 isomorphism quotient (class mean accuracy); one row per (dataset, space)."""
+    edges = edge_list(neighbour_table(store.index))
+    rows = []
+    for d in datasets:
+        acc = store.array(d, split="test", epochs=200)
+        qv, qe, _ = quotient(acc, edges, store.isomorphism_classes)
+        for space, (v, e) in (("full", (acc, edges)), ("isomorphism quotient", (qv, qe))):
+            rows.append({"dataset": d, "space": space, **landscape_summary(v, e, random_state=random_state)})
+    return pd.DataFrame(rows)

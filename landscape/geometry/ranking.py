@@ -1,0 +1,236 @@
+"""Rank agreement between a proxy and a ground truth, with bootstrap confidence intervals.
+
+Kendall τ-b, Spearman ρ, weighted τ (``scipy.stats.weightedtau``, hyperbolic weights on the
+top of both rankings) and precision@k.  The bootstrap resamples architectures with
+replacement; τ-b and ρ are computed exactly for all resamples at once by
+:class:`~landscape.geometry._kendall.RankPlan` (the same numbers as ``scipy.stats`` on the
+resampled arrays, several times faster than looping over it).  ``collapse="isomorphism"``
+first averages proxy and truth within isomorphism classes (``classes``: one label per entry).
+
+Examples
+--------
+>>> rank_agreement(store.array("cifar10", split="valid", epochs=12),
+...                store.array("cifar10", split="test", epochs=200), random_state=0)
+>>> store_rank_agreement(store, n_boot=1000)     # 12-epoch, per-seed and zero-cost comparisons
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy.stats import weightedtau
+
+from ..bench.store import Store
+from ._common import check_choice, check_fraction, check_int, check_n_jobs, check_random_state, check_values
+from ._kendall import RankPlan
+
+__all__ = [
+    "kendall_tau",
+    "spearman_rho",
+    "precision_at_k",
+    "bootstrap_counts",
+    "rank_agreement",
+    "paired_bootstrap_test",
+    "store_rank_agreement",
+]
+
+_MEASURES = {"kendall": "kendall_tau_b", "spearman": "spearman_rho"}
+_DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+
+
+def _pair(x, y, names=("x", "y")) -> tuple[np.ndarray, np.ndarray]:
+    x = check_values(x, names[0])
+    return x, check_values(y, names[1], len(x))
+
+
+def _weights(weights, n: int) -> np.ndarray:
+    w = np.asarray(weights)
+    if w.ndim != 2 or w.shape[1] != n or w.dtype.kind not in "iu" or (w.size and w.min() < 0):
+        raise ValueError(f"weights must be non-negative integer multiplicities of shape (B, {n}), "
+                         f"got {w.dtype} of shape {w.shape}")
+    return w
+
+
+def kendall_tau(x, y, weights=None, *, n_jobs: int | None = None) -> float | np.ndarray:
+    """Kendall τ-b with ties (equal to ``scipy.stats.kendalltau(x, y).statistic``), O(n log n).
+
+    With ``weights`` (``(B, n)`` multiplicities, e.g. :func:`bootstrap_counts`) returns the
+    ``B`` values of τ-b on the weighted copies of ``(x, y)``, computed together.
+    """
+    x, y = _pair(x, y)
+    if weights is None:
+        return float(RankPlan(x, y).kendall(np.ones((1, len(x)), np.int32))[0])
+    return RankPlan(x, y).kendall(_weights(weights, len(x)), n_jobs=check_n_jobs(n_jobs))
+
+
+def spearman_rho(x, y, weights=None, *, n_jobs: int | None = None) -> float | np.ndarray:
+    """Spearman ρ with average ranks for ties (equal to ``scipy.stats.spearmanr(x, y).statistic``).
+
+    ``weights`` as for :func:`kendall_tau`.
+    """
+    x, y = _pair(x, y)
+    if weights is None:
+        return float(RankPlan(x, y).spearman(np.ones((1, len(x))))[0])
+    return RankPlan(x, y).spearman(_weights(weights, len(x)), n_jobs=check_n_jobs(n_jobs))
+
+
+def precision_at_k(proxy, truth, k: int) -> float:
+    """Fraction of the proxy's top ``k`` that is in the truth's top ``k`` (top-k overlap / k).
+
+    Ties at the cut are broken by index order (a stable sort).
+    """
+    p, t = _pair(proxy, truth, ("proxy", "truth"))
+    k = check_int(k, "k", 1, len(p))
+    return len(np.intersect1d(np.argsort(-p, kind="stable")[:k], np.argsort(-t, kind="stable")[:k])) / k
+
+
+def bootstrap_counts(n: int, n_boot: int, random_state=None) -> np.ndarray:
+    """Bootstrap resamples of ``n`` items as multiplicities, shape ``(n_boot, n)`` int32.
+
+    Row ``r`` is ``np.bincount(rng.integers(0, n, n), minlength=n)`` for the ``r``-th draw of
+    ``rng = numpy.random.default_rng(random_state)``, so ``x[rng.integers(0, n, n)]`` with the
+    same generator reproduces resample ``r`` exactly.
+    """
+    n, n_boot = check_int(n, "n", 1), check_int(n_boot, "n_boot", 1)
+    rng = check_random_state(random_state)
+    out = np.empty((n_boot, n), np.int32)
+    for r in range(n_boot):  # one resample per row: n_boot iterations, each vectorised over n
+        out[r] = np.bincount(rng.integers(0, n, n), minlength=n)
+    return out
+
+
+def _collapse(arrays: list[np.ndarray], collapse: str | None, classes) -> list[np.ndarray]:
+    """Class means of each array when ``collapse="isomorphism"``."""
+    if check_choice(collapse, "collapse", (None, "isomorphism")) is None:
+        return arrays
+    if classes is None:
+        raise ValueError("collapse='isomorphism' needs classes: one isomorphism-class label per entry")
+    c = np.asarray(classes)
+    if c.shape != arrays[0].shape or c.dtype.kind not in "iu":
+        raise ValueError(f"classes must be integer labels of shape {arrays[0].shape}, got {c.dtype} of shape {c.shape}")
+    inverse, size = np.unique(c, return_inverse=True, return_counts=True)[1:]
+    return [np.bincount(inverse, weights=a) / size for a in arrays]
+
+
+def _interval(boot: np.ndarray, ci: float) -> tuple[float, float]:
+    alpha = 1 - ci
+    finite = boot[np.isfinite(boot)]
+    if not finite.size:
+        return float("nan"), float("nan")
+    low, high = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
+    return float(low), float(high)
+
+
+def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
+                   random_state=None, collapse: str | None = None, classes=None, n_jobs: int | None = None
+                   ) -> pd.DataFrame:
+    """How well ``proxy`` ranks architectures as ``truth`` does, with percentile-bootstrap CIs.
+
+    Parameters
+    ----------
+    proxy, truth : aligned finite arrays (one entry per architecture).
+    k : cut-offs for precision@k (those larger than the number of entries are skipped).
+    n_boot : bootstrap resamples (see :func:`bootstrap_counts`); τ-b and ρ get CIs, weighted
+        τ and precision@k are point estimates (CI NaN).
+    ci : confidence level.
+    collapse : ``"isomorphism"`` to average within ``classes`` first.
+    n_jobs : threads for the bootstrap (None: 1, -1: every core).
+
+    Returns
+    -------
+    DataFrame ``measure, estimate, ci_low, ci_high, n, n_boot``.
+    """
+    p, t = _collapse(list(_pair(proxy, truth, ("proxy", "truth"))), collapse, classes)
+    ci, jobs = check_fraction(ci, "ci"), check_n_jobs(n_jobs)
+    counts = bootstrap_counts(len(p), n_boot, random_state)
+    plan = RankPlan(p, t)
+    weights = np.vstack([np.ones((1, len(p)), np.int32), counts])
+    rows = []
+    for name, stat in (("kendall_tau_b", plan.kendall(weights, n_jobs=jobs)),
+                       ("spearman_rho", plan.spearman(weights, n_jobs=jobs))):
+        rows.append((name, stat[0], *_interval(stat[1:], ci)))
+    rows.append(("weighted_tau", weightedtau(p, t).statistic, np.nan, np.nan))
+    rows += [(f"precision@{kk}", precision_at_k(p, t, kk), np.nan, np.nan) for kk in k if kk <= len(p)]
+    frame = pd.DataFrame(rows, columns=["measure", "estimate", "ci_low", "ci_high"])
+    return frame.assign(n=len(p), n_boot=n_boot)
+
+
+def paired_bootstrap_test(proxy_a, proxy_b, truth, *, measure: str = "kendall", n_boot: int = 1000, ci: float = 0.95,
+                          random_state=None, collapse: str | None = None, classes=None, n_jobs: int | None = None
+                          ) -> pd.DataFrame:
+    """Paired bootstrap comparison of two proxies against the same truth.
+
+    Both proxies are scored on the same resamples; the difference ``score_a − score_b`` gets
+    a percentile CI and a two-sided bootstrap p-value
+    ``min(1, 2 · min(#{Δ* <= 0} + 1, #{Δ* >= 0} + 1) / (n_boot + 1))``.
+
+    Returns
+    -------
+    One-row DataFrame ``measure, estimate_a, estimate_b, difference, ci_low, ci_high, p_value, n, n_boot``.
+    """
+    which = _MEASURES[check_choice(measure, "measure", tuple(_MEASURES))]
+    a, t = _pair(proxy_a, truth, ("proxy_a", "truth"))
+    b = check_values(proxy_b, "proxy_b", len(a))
+    a, b, t = _collapse([a, b, t], collapse, classes)
+    ci, jobs = check_fraction(ci, "ci"), check_n_jobs(n_jobs)
+    weights = np.vstack([np.ones((1, len(a)), np.int32), bootstrap_counts(len(a), n_boot, random_state)])
+    score = {name: getattr(RankPlan(p, t), measure)(weights, n_jobs=jobs) for name, p in (("a", a), ("b", b))}
+    diff = score["a"] - score["b"]
+    boot = diff[1:][np.isfinite(diff[1:])]
+    p_value = min(1.0, 2 * min((boot <= 0).sum() + 1, (boot >= 0).sum() + 1) / (len(boot) + 1))
+    low, high = _interval(diff[1:], ci)
+    return pd.DataFrame([{"measure": which, "estimate_a": score["a"][0], "estimate_b": score["b"][0],
+                          "difference": diff[0], "ci_low": low, "ci_high": high, "p_value": p_value,
+                          "n": len(a), "n_boot": n_boot}])
+
+
+def _store_comparisons(store: Store):
+    """``(comparison, dataset, proxy, truth, proxy values, truth values, arch ids)`` for every stored comparison."""
+    for d in _DATASETS:
+        yield ("12-epoch valid vs 200-epoch test", d, "valid@12", "test@200",
+               store.array(d, split="valid", epochs=12), store.array(d, split="test", epochs=200), None)
+    table = store.series_table()
+    seeded = table[(table.source == "metric_vals") & (table.metric == "accuracy") & table.seed.notna()]
+    for (d, split), rows in seeded.groupby(["dataset", "split"], sort=False):
+        mean = store.values(d, split=split, epochs=200, source="metric_vals")
+        for s in rows.seed:
+            proxy = store.values(d, split=split, epochs=200, seed=int(s), source="metric_vals")
+            yield ("seed vs seed mean", d, f"seed {int(s)}", f"{split}@200 seed mean", proxy.to_numpy(),
+                   mean.loc[proxy.index].to_numpy(), proxy.index.to_numpy())
+    zc = table[table.metric.str.startswith("zc:")]
+    for d, metric in zip(zc.dataset, zc.metric):
+        proxy = store.values(d, metric, source="naslib")
+        truth = store.array(d, split="test", epochs=200)
+        yield ("zero-cost proxy vs 200-epoch test", d, metric.removeprefix("zc:"), "test@200", proxy.to_numpy(),
+               truth[proxy.index.to_numpy()], proxy.index.to_numpy())
+
+
+def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
+                         random_state=0, collapse: str | None = None, n_jobs: int | None = None) -> pd.DataFrame:
+    """:func:`rank_agreement` for every proxy/ground-truth pair the store holds.
+
+    * per dataset, 12-epoch validation accuracy vs 200-epoch test accuracy (15,625 cells);
+    * per dataset and seed, one seed's 200-epoch accuracy vs the seed mean (metric_vals
+      tables; seed 2 covers 8,169 cells);
+    * each of the 12 NASLib zero-cost proxies vs 200-epoch test accuracy on the cells it covers (723–725).
+
+    Each comparison draws its resamples from its own child generator of ``random_state``
+    (``numpy.random.default_rng(random_state).spawn``).
+
+    Returns
+    -------
+    Long DataFrame ``comparison, dataset, proxy, truth`` + the columns of :func:`rank_agreement`.
+    """
+    comparisons = list(_store_comparisons(store))
+    seeds = check_random_state(random_state).spawn(len(comparisons))
+    classes = store.isomorphism_classes
+    parts = []
+    for (comparison, d, proxy, truth, p, t, arch), seed in zip(comparisons, seeds):
+        labels = classes if arch is None else classes[arch]
+        frame = rank_agreement(p, t, k=k, n_boot=n_boot, ci=ci, random_state=seed, collapse=collapse, classes=labels,
+                               n_jobs=n_jobs)
+        parts.append(frame.assign(comparison=comparison, dataset=d, proxy=proxy, truth=truth))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["comparison", "dataset", "proxy", "truth", *out.columns[:-4]]]

@@ -1,0 +1,121 @@
+"""Local optima, plateaus and neutral networks, FDC, random-walk autocorrelation, the quotient landscape."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from landscape.geometry import (best_neighbour, correlation_length, fitness_distance_correlation, landscape_summary,
+                                local_optima, neutral_network_table, neutral_networks, quotient,
+                                random_walk_autocorrelation, store_landscape_summary)
+
+from .conftest import path_edges
+
+
+def test_local_optima_path_graph(path5):
+    values = np.array([5.0, 1.0, 4.0, 2.0, 3.0])
+    assert local_optima(values, path5).tolist() == [0, 2, 4]
+    node, value = best_neighbour(values, path5)
+    assert node.tolist() == [1, 0, 3, 2, 3] and value.tolist() == [1, 5, 2, 4, 2]
+
+
+def test_plateau_optimum(path5):
+    values = np.array([1.0, 2.0, 2.0, 2.0, 1.0])
+    assert local_optima(values, path5).tolist() == []
+    assert local_optima(values, path5, strict=False).tolist() == [1, 2, 3]
+    assert neutral_networks(values, path5).tolist() == [0, 1, 1, 1, 4]
+    table = neutral_network_table(values, path5)
+    assert table.iloc[0].to_dict() == {"network": 1, "size": 3, "value_min": 2.0, "value_max": 2.0,
+                                       "value_mean": 2.0, "local_optimum": True}
+    assert table.local_optimum.tolist() == [True, False, False]
+
+
+def test_beaten_plateau():
+    values = np.array([1.0, 2.0, 2.0, 3.0])
+    edges = path_edges(4)
+    assert local_optima(values, edges, strict=False).tolist() == [1, 3]  # node 1 ties, nobody beats it
+    table = neutral_network_table(values, edges).set_index("network")
+    assert not table.loc[1, "local_optimum"] and table.loc[3, "local_optimum"]
+
+
+def test_neutral_networks_with_tolerance():
+    values = np.array([1.0, 1.05, 1.1, 3.0])
+    edges = path_edges(4)
+    assert neutral_networks(values, edges, tol=0.06).tolist() == [0, 0, 0, 3]  # chains past tol
+    assert neutral_networks(values, edges).tolist() == [0, 1, 2, 3]
+
+
+def test_fdc_by_hand(path5):
+    assert np.isclose(fitness_distance_correlation(np.arange(5.0), path5), -1.0)
+    assert np.isclose(fitness_distance_correlation(np.array([0.0, 1, 2, 1, 0]), path5), -1.0)  # distance 2,1,0,1,2
+    assert np.isnan(fitness_distance_correlation(np.ones(5), path5))
+
+
+def test_fdc_on_nb201_uses_hamming_distance(base5_index):
+    from landscape.graph import edge_list, neighbour_table
+
+    values = np.random.default_rng(0).normal(size=15625)
+    hamming = (base5_index.codes != base5_index.codes[np.argmax(values)]).sum(axis=1)
+    want = np.corrcoef(values, hamming)[0, 1]
+    assert np.isclose(fitness_distance_correlation(values, edge_list(neighbour_table(base5_index))), want)
+
+
+def test_random_walk_two_nodes_alternate():
+    rho = random_walk_autocorrelation([0.0, 1.0], np.array([[0, 1]]), n_walkers=4, n_steps=9, max_lag=3,
+                                      random_state=0)
+    assert rho.lag.tolist() == [1, 2, 3] and np.allclose(rho.rho, [-1, 1, -1])
+
+
+def test_random_walk_reproducible_and_smooth_on_a_path():
+    values, edges = np.arange(50.0), path_edges(50)
+    a = random_walk_autocorrelation(values, edges, n_walkers=50, n_steps=400, random_state=1)
+    b = random_walk_autocorrelation(values, edges, n_walkers=50, n_steps=400, random_state=1)
+    assert a.equals(b) and (np.diff(a.rho) < 0).all() and a.rho.iloc[0] > 0.9
+
+
+def test_correlation_length():
+    assert np.isclose(correlation_length(0.5), 1 / np.log(2))
+    assert correlation_length(-0.5) == correlation_length(0.5)
+    assert correlation_length(1.0) == np.inf and correlation_length(0.0) == 0.0 and np.isnan(correlation_length(np.nan))
+    with pytest.raises(ValueError, match="rho1 must be an autocorrelation"):
+        correlation_length(1.5)
+
+
+def test_quotient_by_hand():
+    values = np.array([1.0, 3.0, 10.0, 20.0])
+    qv, qe, labels = quotient(values, path_edges(4), [0, 0, 2, 2])
+    assert qv.tolist() == [2.0, 15.0] and qe.tolist() == [[0, 1]] and labels.tolist() == [0, 2]
+
+
+def test_summary_counts(path5):
+    s = landscape_summary(np.array([5.0, 1.0, 4.0, 2.0, 3.0]), path5, n_walkers=10, n_steps=20, random_state=0)
+    assert (s["nodes"], s["edges"], s["strict_optima"], s["nonstrict_optima"], s["plateaus"]) == (5, 4, 3, 3, 0)
+    flat = landscape_summary(np.ones(5), path5, n_walkers=3, n_steps=5, random_state=0)
+    assert flat["plateaus"] == 1 and flat["largest_plateau"] == 5 and np.isnan(flat["correlation_length"])
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: local_optima([1.0, np.inf], [[0, 1]]), r"values holds NaN or inf at positions \[1\]"),
+    (lambda: local_optima([1.0, 2.0], [[0, 2]]), "edges join nodes 0..2, but the values cover nodes 0..1"),
+    (lambda: neutral_networks([1.0, 2.0], [[0, 1]], tol=-1), "tol must be a non-negative number"),
+    (lambda: random_walk_autocorrelation([1.0, 2.0], [[0, 1]], n_steps=0), "n_steps must be an integer >= 1"),
+    (lambda: random_walk_autocorrelation([1.0, 2.0], [[0, 1]], random_state="x"), "random_state must be"),
+    (lambda: quotient([1.0, 2.0], [[0, 1]], [0.5, 1.5]), "classes must be integer labels"),
+    (lambda: local_optima([], np.empty((0, 2), int)), "values is empty"),
+])
+def test_validation(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# -- the real store ------------------------------------------------------------------------------
+def test_best_cifar10_arch_is_a_strict_local_optimum(cifar10, nb201_edges):
+    assert int(np.argmax(cifar10)) in set(local_optima(cifar10, nb201_edges))
+    assert len(local_optima(cifar10, nb201_edges)) < 100
+
+
+def test_store_summary(store):
+    s = store_landscape_summary(store, datasets=("cifar10",)).set_index("space")
+    assert s.loc["full", "nodes"] == 15625 and s.loc["full", "edges"] == 187_500
+    assert s.loc["isomorphism quotient", "nodes"] == 6466
+    assert (s.fdc < 0).all() and (s.rho1 > 0.3).all()
