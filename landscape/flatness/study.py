@@ -25,10 +25,12 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..bench import load_store
 from ..nn.data import ImageData, batches, cifar10_jpeg
-from ..nn.nb201 import NB201Cell, NB201Network
+from ..nn import create_network
+from ..nn.nb201 import arch_codes
 from ..nn.train import TrainConfig, train_network
-from ..spaces.nb201 import format_arch, parse_arch
+from ..spaces.nb201 import format_arch
 from .proxies import GENAS_SIGMAS, angle, combined_proxy, flatness
 
 __all__ = ["Preset", "PRESETS", "proxy_scores", "evaluate_proxies", "supernet_proxies"]
@@ -128,7 +130,7 @@ def evaluate_proxies(
     p = PRESETS[preset] if isinstance(preset, str) and preset in PRESETS else preset
     if not isinstance(p, Preset):
         raise ValueError(f"preset must be one of {sorted(PRESETS)} or a Preset, got {preset!r}")
-    strings = [format_arch(parse_arch(a) if isinstance(a, str) else a) for a in archs]
+    strings = [format_arch(arch_codes(a)) for a in archs]
     if not strings:
         raise ValueError("archs is empty: give at least one architecture")
     path = None if out is None else Path(out)
@@ -143,7 +145,7 @@ def evaluate_proxies(
     for arch in tqdm([a for a in strings if a not in finished], desc=f"proxies ({p.name})", unit="arch",
                      disable=not progress):
         torch.manual_seed(random_state)
-        net = NB201Network(lambda c, arch=arch: NB201Cell(arch, c), p.c, p.n, 10).to(device)
+        net = create_network("nb201", arch, c=p.c, n=p.n).to(device)
         initial = {k: v.detach().clone() for k, v in net.named_parameters()}
         history = train_network(net, train, config, device=device, random_state=random_state, progress=False)
         scores = proxy_scores(net, initial, valid, n_draws=p.n_draws, random_state=random_state)
@@ -179,7 +181,7 @@ def supernet_proxies(
         _recalibrate_bn(net, recalibrate)
         initial = supernet.subnet(arch, state=initial_state)
         scores = proxy_scores(net, initial, valid, sigmas=sigmas, n_draws=n_draws, random_state=random_state)
-        rows.append({"arch": format_arch(parse_arch(arch) if isinstance(arch, str) else arch), "preset": "supernet",
+        rows.append({"arch": format_arch(arch_codes(arch)), "preset": "supernet",
                      "seed": random_state, **scores})
     return _long(pd.DataFrame(rows))
 
@@ -216,8 +218,6 @@ def main(argv: list[str] | None = None) -> int:
 def spread_architectures(n: int, random_state: int = 0) -> list[str]:
     """``n`` architectures spread evenly over the CIFAR-10 200-epoch test-accuracy ranking
     (one random pick per rank bin, seeded), skipping cells whose output is always zero."""
-    from ..bench import load_store
-
     store = load_store()
     acc = store.array("cifar10", split="test", epochs=200)
     order = np.argsort(-acc)

@@ -21,7 +21,6 @@ __all__ = [
     "check_choice",
     "check_fraction",
     "check_edges",
-    "check_random_state",
     "check_n_jobs",
     "adjacency",
     "best_neighbours",
@@ -120,18 +119,6 @@ def check_edges(edges, n: int) -> np.ndarray:
     key = np.sort(np.minimum(e[:, 0], e[:, 1]) * n + np.maximum(e[:, 0], e[:, 1]))
     key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
     return np.stack(np.divmod(key, n), axis=1)
-
-
-def check_random_state(random_state) -> np.random.Generator:
-    """``numpy.random.default_rng(random_state)`` for None, an int, a SeedSequence, a BitGenerator or a Generator."""
-    ok = random_state is None or isinstance(
-        random_state, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)) or (
-        isinstance(random_state, (int, np.integer)) and not isinstance(random_state, (bool, np.bool_))
-        and random_state >= 0)
-    if not ok:
-        raise ValueError("random_state must be None, a non-negative int, a SeedSequence, a BitGenerator or a "
-                         f"Generator, got {random_state!r}")
-    return np.random.default_rng(random_state)
 
 
 def check_n_jobs(n_jobs) -> int:

@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import shortest_path
 
+from .._validation import check_random_state
 from ..graph import hamming_sphere
 from ..spaces.nb201 import N_ARCHS, N_EDGES, ArchIndex
 from ._common import (adjacency, check_choice, check_edges, check_fraction, check_int, check_nodes, check_radius,
-                      check_random_state, check_values)
+                      check_values)
 
 __all__ = [
     "STATISTICS",

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .._validation import check_random_state
 from ..spaces.nb201 import EDGES, N_OPS, OPS
 from .nb201 import NB201Cell, NB201Network, ResNetBlock, arch_codes
 from .ops import NB201_OPS, make_op
@@ -83,5 +84,4 @@ def sample_architectures(n: int, random_state: int | np.random.Generator | None 
     """``n`` uniformly random NB201 op-code rows (SPOS's uniform path sampling), shape ``(n, 6)``."""
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
-    return rng.integers(0, N_OPS, size=(int(n), len(EDGES)))
+    return check_random_state(random_state).integers(0, N_OPS, size=(int(n), len(EDGES)))

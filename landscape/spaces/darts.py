@@ -37,6 +37,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._validation import check_random_state
+
 __all__ = [
     "OPS",
     "SUPERNET_OPS",
@@ -474,18 +476,6 @@ def sphere_size(genotype: Genotype | str | Any, radius: int) -> int:
     return _sphere_size(genotype_to_codes(genotype), _check_int(radius, "radius", 0))
 
 
-def _check_random_state(random_state: Any) -> np.random.Generator:
-    """A NumPy Generator from ``None`` (fresh entropy), a non-negative int seed, or a Generator (used as is)."""
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool) and random_state >= 0:
-        return np.random.default_rng(int(random_state))
-    raise ValueError(f"random_state must be None, a non-negative int or a numpy.random.Generator, "
-                     f"got {random_state!r}")
-
-
 def sample_neighbours(genotype: Genotype | str | Any, radius: int, n: int,
                       random_state: int | np.random.Generator | None = None) -> list[Genotype]:
     """``n`` distinct genotypes at :func:`hamming_distance` exactly ``radius`` (A²M samples 30 at radius 3).
@@ -503,7 +493,7 @@ def sample_neighbours(genotype: Genotype | str | Any, radius: int, n: int,
     c = _canonical(genotype_to_codes(genotype))
     radius = _check_int(radius, "radius", 1)
     n = _check_int(n, "n", 1)
-    rng = _check_random_state(random_state)
+    rng = check_random_state(random_state)
     available = _sphere_size(c, radius)
     if n > available:
         raise ValueError(f"n={n} exceeds the {available} genotypes at distance {radius} from this genotype")
@@ -526,7 +516,7 @@ def sample_neighbours(genotype: Genotype | str | Any, radius: int, n: int,
 
 def random_genotype(random_state: int | np.random.Generator | None = None) -> Genotype:
     """A genotype drawn uniformly from the space (canonical form): per node two distinct inputs and two ops."""
-    rng = _check_random_state(random_state)
+    rng = check_random_state(random_state)
     c = np.empty((2, N_EDGES, 2), dtype=np.int8)
     for cell in range(2):
         for e in range(0, N_EDGES, 2):
