@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["LandscapeError", "StoreError", "StoreMissingError", "SourceError", "DatasetMissingError"]
+__all__ = ["LandscapeError", "StoreError", "StoreMissingError", "SourceError", "DatasetMissingError",
+           "CheckpointError", "ConfigMismatchError"]
 
 
 class LandscapeError(Exception):
@@ -23,3 +24,11 @@ class SourceError(LandscapeError, ValueError):
 
 class DatasetMissingError(LandscapeError, FileNotFoundError):
     """A dataset's files are not where they were looked for; the message says how to get them."""
+
+
+class CheckpointError(LandscapeError):
+    """A run's checkpoint or results file is truncated, corrupt or unreadable; the message names the file."""
+
+
+class ConfigMismatchError(LandscapeError, ValueError):
+    """A results folder holds a run of another configuration; resuming it would mix two experiments."""
