@@ -12,24 +12,52 @@ from landscape.report.__main__ import build_report
 from landscape.report.sections import SECTIONS
 
 
-def test_report_builds_and_is_reproducible(store, tmp_path):
-    data_dir = store.path.parent
-    first = build_report(tmp_path / "a", data_dir=data_dir)
-    second = build_report(tmp_path / "b", data_dir=data_dir)
-    text = first.read_text()
-    assert "## space" in text and (tmp_path / "a" / "index.html").is_file()
-    for art in SECTIONS["space"](store):
-        csv_a = (tmp_path / "a" / f"{art.name}.csv").read_bytes()
-        assert csv_a == (tmp_path / "b" / f"{art.name}.csv").read_bytes(), art.name
-        if art.plot is not None:
-            assert (tmp_path / "a" / f"{art.name}.png").stat().st_size > 10_000
-            assert f"({art.name}.png)" in text
-    summary = pd.read_csv(tmp_path / "a" / "space_summary.csv").set_index("quantity")["value"]
+@pytest.fixture(scope="module")
+def reports(store, tmp_path_factory):
+    """The whole report, built twice into two folders."""
+    root = tmp_path_factory.mktemp("report")
+    first = build_report(root / "a", data_dir=store.path.parent)
+    build_report(root / "b", data_dir=store.path.parent)
+    return root / "a", root / "b", first.read_text()
+
+
+def test_every_section_and_figure_is_written(reports):
+    a, _, text = reports
+    for name in SECTIONS:
+        assert f"## {name}" in text, name
+    assert (a / "index.html").is_file()
+    for csv in a.glob("*.csv"):
+        assert len(pd.read_csv(csv)) > 0, csv.name
+    for png in a.glob("*.png"):
+        assert png.stat().st_size > 10_000 and f"({png.name})" in text, png.name
+    assert len(list(a.glob("*.png"))) >= 11
+
+
+def test_report_is_reproducible(reports):
+    a, b, _ = reports
+    names = sorted(p.name for p in a.glob("*.csv"))
+    assert names == sorted(p.name for p in b.glob("*.csv"))
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_report_numbers_match_known_facts(reports):
+    a, _, _ = reports
+    summary = pd.read_csv(a / "space_summary.csv").set_index("quantity")["value"]
     assert summary["architectures"] == 15625
     assert summary["neighbour edges (Hamming 1)"] == 187500
     assert summary["isomorphism classes (NB201 canonical string)"] == 6466
-    acc = pd.read_csv(tmp_path / "a" / "accuracy_distributions.csv").set_index("dataset")
+    acc = pd.read_csv(a / "accuracy_distributions.csv").set_index("dataset")
     assert acc.loc["cifar10", "best_arch"] == 6111 and round(acc.loc["cifar10", "max"], 2) == 94.37
+    abc = pd.read_csv(a / "abc_neighbours_summary.csv").set_index(["dataset", "model", "radius"])
+    assert abc.loc[("cifar10", "A", 1), "neighbours"] == 24 * abc.loc[("cifar10", "A", 1), "centres"]
+    assert abc.loc[("cifar10", "A", 1), "mean"] > abc.loc[("cifar10", "C", 1), "mean"]
+    stats = pd.read_csv(a / "landscape_summary.csv").set_index(["dataset", "space"])
+    assert stats.loc[("cifar10", "full"), "strict_optima"] == 17
+    basins = pd.read_csv(a / "basins.csv")
+    assert basins.iloc[0]["optimum"] == 6111 and basins.iloc[0]["size"] == 7951
+    tree = pd.read_csv(a / "barrier_tree_cifar10.csv")
+    assert (tree["parent"] == -1).sum() == 1 and tree["height"].max() == pytest.approx(94.37, abs=0.01)
 
 
 def test_unknown_section_is_a_clear_error(store, tmp_path):

@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", choices=sorted(PRESETS), default="cpu")
     parser.add_argument("--archs", nargs="*", help="architecture strings (default: --n-archs spread over accuracy)")
     parser.add_argument("--n-archs", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=Path("reports/flatness_proxies.csv"))
+    parser.add_argument("--out", type=Path, default=Path("reports/results/flatness_proxies.csv"))
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

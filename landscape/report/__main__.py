@@ -27,9 +27,18 @@ _PNG_META = {"Software": "landscape"}
 def _write(art: Artifact, out: Path) -> list[str]:
     files = [f"{art.name}.csv"]
     art.table.to_csv(out / files[0], index=False, float_format="%.6g")
+    if art.summary is not None:
+        files.append(f"{art.name}_summary.csv")
+        art.summary.to_csv(out / files[-1], index=False, float_format="%.6g")
     if art.plot is not None:
-        fig = plt.figure(figsize=(7, 4.5), layout="constrained")
-        art.plot(art.table, fig.add_subplot())
+        if art.grid is None:
+            fig = plt.figure(figsize=art.figsize or (7, 4.5), layout="constrained")
+            art.plot(art.table, fig.add_subplot())
+        else:
+            rows, cols = art.grid
+            fig, axes = plt.subplots(rows, cols, figsize=art.figsize or (3.6 * cols, 2.8 * rows), layout="constrained",
+                                     squeeze=False)
+            art.plot(art.table, axes)
         fig.savefig(out / f"{art.name}.png", dpi=130, metadata=_PNG_META)
         fig.savefig(out / f"{art.name}.svg", metadata=_SVG_META)
         plt.close(fig)
@@ -41,8 +50,12 @@ def _fmt(v) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
+def _cell(v) -> str:
+    return _fmt(v).replace("|", "\\|")
+
+
 def _md_table(df) -> str:
-    rows = [list(map(str, df.columns)), ["---"] * df.shape[1], *[[_fmt(v) for v in r] for r in df.itertuples(index=False)]]
+    rows = [list(map(str, df.columns)), ["---"] * df.shape[1], *[[_cell(v) for v in r] for r in df.itertuples(index=False)]]
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
@@ -56,8 +69,9 @@ def _markdown(items: list[tuple[str, Artifact, list[str]]]) -> str:
         lines += [f"### {art.title}", "", art.description, ""]
         if f"{art.name}.png" in files:
             lines += [f"![{art.title}]({art.name}.png)", ""]
-        if len(art.table) <= 20:
-            lines += [_md_table(art.table), ""]
+        shown = art.summary if art.summary is not None else art.table
+        if len(shown) <= 30:
+            lines += [_md_table(shown), ""]
         lines += ["Files: " + ", ".join(f"[{f}]({f})" for f in files), ""]
     return "\n".join(lines)
 
@@ -68,8 +82,9 @@ def _html(items: list[tuple[str, Artifact, list[str]]]) -> str:
         body.append(f"<h2>{html.escape(section)}: {html.escape(art.title)}</h2><p>{html.escape(art.description)}</p>")
         if f"{art.name}.png" in files:
             body.append(f'<img src="{art.name}.png" alt="{html.escape(art.title)}" style="max-width:48em">')
-        if len(art.table) <= 20:
-            body.append(art.table.to_html(index=False, float_format=_fmt, border=0))
+        shown = art.summary if art.summary is not None else art.table
+        if len(shown) <= 30:
+            body.append(shown.to_html(index=False, float_format=_fmt, border=0))
         body.append("<p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files) + "</p>")
     return "<!doctype html><meta charset='utf-8'><title>landscape report</title>\n" + "\n".join(body) + "\n"
 

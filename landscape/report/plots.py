@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")  # the report renders to files; notebooks set their own backend
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
@@ -49,3 +50,137 @@ def plot_accuracy_distributions(acc: pd.DataFrame, ax=None):
     ax.set_ylabel("cells")
     ax.set_title("Ground-truth accuracy over the 15,625 NB201 cells")
     return ax
+
+
+def plot_abc_histograms(hist: pd.DataFrame, axes):
+    """Neighbour-accuracy densities of models A/B/C: one row of Axes per dataset, one column per radius.
+
+    Columns ``dataset, model, radius, bin_low, density`` (1-point bins; empty bins may be left
+    out); ``axes`` is a 2-D array of Axes.
+    """
+    datasets, radii = list(dict.fromkeys(hist["dataset"])), sorted(hist["radius"].unique())
+    colours = dict(zip(["A", "B", "C"], sns.color_palette(PALETTE)))
+    for i, d in enumerate(datasets):
+        for j, r in enumerate(radii):
+            ax = axes[i, j]
+            part = hist[(hist["dataset"] == d) & (hist["radius"] == r)]
+            for model, m in part.groupby("model", sort=True, observed=True):
+                low = np.arange(m["bin_low"].min(), m["bin_low"].max() + 1)
+                density = m.set_index("bin_low")["density"].reindex(low, fill_value=0.0)
+                ax.stairs(density.to_numpy(), np.append(low, low[-1] + 1), color=colours.get(model),
+                          label=f"model {model}", linewidth=1.2)
+            ax.set_title(f"{d}, radius {r}", fontsize=9)
+            ax.set_xlabel("neighbour test accuracy (%)" if i == len(datasets) - 1 else "")
+            ax.set_ylabel("density (1/%)" if j == 0 else "")
+    axes[0, 0].legend(fontsize=8)
+    return axes
+
+
+def plot_flatness_by_decile(deciles: pd.DataFrame, ax=None):
+    """Mean |Δaccuracy| to neighbours per accuracy decile with CI band: ``dataset, bin, flatness_mean, ci_*``."""
+    ax = _axes(ax)
+    for (d, part), colour in zip(deciles.groupby("dataset", sort=False), sns.color_palette(PALETTE)):
+        ax.plot(part["bin"], part["flatness_mean"], marker="o", color=colour, label=d)
+        ax.fill_between(part["bin"], part["ci_low"], part["ci_high"], color=colour, alpha=0.25)
+    ax.set(xlabel="decile of the cell's own test accuracy (1 = worst, 10 = best)",
+           ylabel="mean |Δ accuracy| to the 24 neighbours (points)", title="Neighbourhood flatness by accuracy decile",
+           xticks=range(1, int(deciles["bin"].max()) + 1))
+    ax.legend()
+    return ax
+
+
+def plot_path_barriers(paths: pd.DataFrame, ax=None):
+    """Best-path barrier of distance-3 pairs per A/B/C model and dataset: ``dataset, model, best``."""
+    ax = _axes(ax)
+    sns.boxplot(data=paths, x="dataset", y="best", hue="model", palette=PALETTE, fliersize=1.5, ax=ax)
+    ax.axhline(0, color="0.4", linewidth=0.8, linestyle="--")
+    ax.set(xlabel="", ylabel="barrier of the best monotone path (points)",
+           title="Accuracy barriers between distance-3 pairs of models A/B/C")
+    return ax
+
+
+def plot_minimax_quantiles(curves: pd.DataFrame, ax=None):
+    """Quantile function of minimax barriers among the top 1 %: ``dataset, quantile, barrier``."""
+    ax = _axes(ax)
+    sns.lineplot(data=curves, x="barrier", y="quantile", hue="dataset", palette=PALETTE, drawstyle="steps-post", ax=ax)
+    ax.set(xlabel="minimax barrier (accuracy points)", ylabel="fraction of pairs with a lower barrier",
+           title="Barriers through the whole graph among the best 1 % of cells")
+    return ax
+
+
+def plot_barrier_tree(tree: pd.DataFrame, ax=None):
+    """Disconnectivity graph from :func:`landscape.geometry.barrier_tree`'s frame (optima on top, merges below)."""
+    ax = _axes(ax)
+    parent, height = tree["parent"].to_numpy(), tree["height"].to_numpy()
+    children: dict[int, list[int]] = {}
+    for node, p in enumerate(parent):  # 2k - 1 tree nodes
+        children.setdefault(int(p), []).append(node)
+    order = _postorder(children, int(np.flatnonzero(parent == -1)[0]))
+    leaves = [n for n in order if n not in children]
+    x = np.zeros(len(parent))
+    x[leaves] = np.arange(len(leaves))
+    for node in order:
+        kids = children.get(node)
+        if kids:
+            x[node] = np.mean(x[kids])
+            for k in kids:
+                ax.plot([x[k], x[k]], [height[k], height[node]], color="0.2", linewidth=1)
+            ax.plot([min(x[kids]), max(x[kids])], [height[node]] * 2, color="0.2", linewidth=1)
+    ax.scatter(x[leaves], height[leaves], color=sns.color_palette(PALETTE)[0], zorder=3, s=18)
+    ax.set(xticks=[], xlabel=f"the {len(leaves)} local optima (cells no neighbour beats)",
+           ylabel="test accuracy (%)", title="Barrier tree (disconnectivity graph)")
+    return ax
+
+
+def _postorder(children: dict[int, list[int]], root: int) -> list[int]:
+    """Nodes of the tree below ``root``, children before parents, leaves left to right."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(children.get(node, []))
+    return out[::-1]
+
+
+def plot_autocorrelation(walks: pd.DataFrame, ax=None):
+    """Random-walk autocorrelation per dataset: columns ``dataset, lag, rho``."""
+    ax = _axes(ax)
+    sns.lineplot(data=walks, x="lag", y="rho", hue="dataset", palette=PALETTE, marker="o", ax=ax)
+    ax.set(xlabel="lag (steps of a random walk on the neighbour graph)", ylabel="autocorrelation ρ(lag)",
+           title="Random-walk autocorrelation of test accuracy", ylim=(0, 1))
+    return ax
+
+
+def plot_tau_intervals(tau: pd.DataFrame, ax=None):
+    """Kendall τ with CIs, one row per (comparison, dataset, proxy): ``estimate, ci_low, ci_high``."""
+    ax = _axes(ax)
+    labels = [f"{p} ({d})" for p, d in zip(tau["proxy"], tau["dataset"])]
+    y = np.arange(len(tau))
+    groups = list(dict.fromkeys(tau["comparison"]))
+    colours = dict(zip(groups, sns.color_palette(PALETTE)))
+    for g in groups:
+        rows = (tau["comparison"] == g).to_numpy()
+        est = tau["estimate"].to_numpy()[rows]
+        err = np.vstack([est - tau["ci_low"].to_numpy()[rows], tau["ci_high"].to_numpy()[rows] - est])
+        ax.errorbar(est, y[rows], xerr=err, fmt="o", markersize=3, color=colours[g], label=g, capsize=2)
+    ax.set_yticks(y, labels, fontsize=6)
+    ax.invert_yaxis()
+    ax.axvline(0, color="0.4", linewidth=0.8, linestyle="--")
+    ax.set(xlabel="Kendall τ-b (95% bootstrap CI)")
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    return ax
+
+
+def plot_proxy_scatter(scatter: pd.DataFrame, axes):
+    """Each proxy against ground-truth accuracy, one Axes per proxy: ``proxy, score, test_accuracy, preset``."""
+    proxies = list(dict.fromkeys(scatter["proxy"]))
+    flat = axes.ravel()
+    for ax, proxy in zip(flat, proxies):
+        part = scatter[scatter["proxy"] == proxy]
+        sns.scatterplot(data=part, x="test_accuracy", y="score", hue="preset", palette=PALETTE, ax=ax, legend=False)
+        ax.set_title(proxy, fontsize=9)
+        ax.set_xlabel("CIFAR-10 test acc. @200 (%)", fontsize=8)
+        ax.set_ylabel("proxy value", fontsize=8)
+    for ax in flat[len(proxies):]:
+        ax.set_axis_off()
+    return axes
