@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# The CPU build of torch first, so the open `torch>=2.2` requirement is already met.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[nb201,notebooks,dev]'
+	$(PY) -m pip install --quiet -e '.[nb201,nb301,ray,notebooks,dev]'
 	touch $(STAMP)
 
 data: $(STAMP)

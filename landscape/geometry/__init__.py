@@ -14,7 +14,7 @@ from .landscape_stats import (best_neighbour, correlation_length, fitness_distan
 from .neighbourhood import (ABC_INTERVALS, STATISTICS, abc_neighbours, flatness_by_decile, neighbourhood,
                             neighbourhood_flatness, neighbourhood_stats)
 from .ranking import (bootstrap_counts, kendall_tau, paired_bootstrap_test, precision_at_k, rank_agreement,
-                      spearman_rho, store_rank_agreement)
+                      spearman_rho, store_rank_agreement, weighted_tau_bootstrap)
 
 __all__ = [
     "ABC_INTERVALS", "STATISTICS", "neighbourhood", "neighbourhood_stats", "neighbourhood_flatness",
@@ -23,6 +23,6 @@ __all__ = [
     "basins",
     "best_neighbour", "local_optima", "neutral_networks", "neutral_network_table", "fitness_distance_correlation",
     "random_walk_autocorrelation", "correlation_length", "quotient", "landscape_summary", "store_landscape_summary",
-    "kendall_tau", "spearman_rho", "precision_at_k", "bootstrap_counts", "rank_agreement", "paired_bootstrap_test",
-    "store_rank_agreement",
+    "kendall_tau", "spearman_rho", "precision_at_k", "bootstrap_counts", "weighted_tau_bootstrap", "rank_agreement",
+    "paired_bootstrap_test", "store_rank_agreement",
 ]

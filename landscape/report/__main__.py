@@ -12,12 +12,16 @@ import html
 import sys
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from tqdm.auto import tqdm
+import matplotlib
 
-from ..bench.paths import load_store
-from ..errors import LandscapeError
-from .sections import SECTIONS, Artifact
+matplotlib.use("Agg")  # the report renders to files only
+
+import matplotlib.pyplot as plt  # noqa: E402
+from tqdm.auto import tqdm  # noqa: E402
+
+from ..bench.paths import load_store  # noqa: E402
+from ..errors import LandscapeError  # noqa: E402
+from .sections import SECTIONS, Artifact  # noqa: E402
 
 # Fixed metadata so that two runs write byte-identical figures.
 _SVG_META = {"Date": None, "Creator": "landscape"}

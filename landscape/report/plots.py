@@ -5,14 +5,10 @@ They only draw; every number comes from a report section's computing code.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # the report renders to files; notebooks set their own backend
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
 PALETTE = "colorblind"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from landscape.geometry import (bootstrap_counts, kendall_tau, paired_bootstrap_test, precision_at_k, rank_agreement,
-                                spearman_rho, store_rank_agreement)
+                                spearman_rho, store_rank_agreement, weighted_tau_bootstrap)
 from landscape.geometry._kendall import RankPlan
 
 SETTINGS = settings(max_examples=150, deadline=None)
@@ -164,3 +164,37 @@ def test_threads_give_the_same_numbers():
     assert a.equals(rank_agreement(x, y, n_boot=30, random_state=0))
     with pytest.raises(ValueError, match="n_jobs must be an integer >= 1, got 0"):
         rank_agreement(x, y, n_jobs=0)
+
+
+def test_weighted_tau_by_hand():
+    # ranked by x: weights 1/3, 1/2, 1 for items 0, 1, 2; pairs (0,1), (0,2) concordant, (1,2) discordant:
+    # (5/6 + 4/3 - 3/2) / (5/6 + 4/3 + 3/2) = 2/11, and the same ranked by y; scipy averages the two
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([1.0, 3.0, 2.0])
+    out = rank_agreement(x, y, k=(), n_boot=20, random_state=0).set_index("measure").loc["weighted_tau"]
+    assert out.estimate == pytest.approx(2 / 11)
+    assert weighted_tau_bootstrap(x, y, [[1, 1, 1], [0, 0, 3]])[0] == pytest.approx(2 / 11)
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(3, 40), elements=st.floats(-1e3, 1e3)))
+def test_weighted_tau_with_itself_is_one(x):
+    if np.unique(x).size > 1:
+        out = rank_agreement(x, x, k=(), n_boot=20, random_state=0).set_index("measure").loc["weighted_tau"]
+        assert out.estimate == pytest.approx(1.0)
+        assert out.ci_low == pytest.approx(1.0) and out.ci_high == pytest.approx(1.0)
+
+
+def test_weighted_tau_ci_uses_the_same_resamples():
+    rng = np.random.default_rng(4)
+    truth = rng.normal(size=120)
+    proxy = truth + rng.normal(size=120)
+    out = rank_agreement(proxy, truth, k=(), n_boot=300, random_state=5, n_boot_weighted=100)
+    row = out.set_index("measure").loc["weighted_tau"]
+    boot = weighted_tau_bootstrap(proxy, truth, bootstrap_counts(120, 300, 5)[:100])
+    low, high = np.quantile(boot, [0.025, 0.975])
+    assert (row.ci_low, row.ci_high) == pytest.approx((low, high))
+    assert row.ci_low < row.estimate < row.ci_high
+    draw = np.random.default_rng(5).integers(0, 120, 120)  # resample 0, as bootstrap_counts documents
+    assert boot[0] == pytest.approx(scipy.stats.weightedtau(proxy[draw], truth[draw]).statistic)
+    none = rank_agreement(proxy, truth, k=(), n_boot=300, random_state=5, n_boot_weighted=0)
+    assert none.set_index("measure").loc["weighted_tau", ["ci_low", "ci_high"]].isna().all()

@@ -32,7 +32,7 @@ def flatness_section(store: Store, results: Path = RESULTS) -> list[Artifact]:
         sign = -1.0 if proxy == "valid_loss" else 1.0
         for i, d in enumerate(DATASETS):
             frame = rank_agreement(sign * part["score"].to_numpy(), part[f"test@200 {d}"].to_numpy(), k=(),
-                                   n_boot=1000, random_state=i)
+                                   n_boot=1000, random_state=i, n_boot_weighted=0)
             tau = frame[frame.measure == "kendall_tau_b"].iloc[0]
             rows.append({"preset": preset, "proxy": proxy, "dataset": d, "n": int(tau.n), "kendall_tau_b": tau.estimate,
                          "ci_low": tau.ci_low, "ci_high": tau.ci_high})
