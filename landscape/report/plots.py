@@ -180,3 +180,14 @@ def plot_proxy_scatter(scatter: pd.DataFrame, axes):
     for ax in flat[len(proxies):]:
         ax.set_axis_off()
     return axes
+
+
+def plot_darts_by_radius(by_radius: pd.DataFrame, ax=None):
+    """Mean |Δ accuracy| to sampled neighbours per radius with CI: ``radius, mean_abs_delta, ci_low, ci_high``."""
+    ax = _axes(ax)
+    est = by_radius["mean_abs_delta"].to_numpy()
+    err = np.vstack([est - by_radius["ci_low"].to_numpy(), by_radius["ci_high"].to_numpy() - est])
+    ax.errorbar(by_radius["radius"], est, yerr=err, fmt="o-", capsize=3, color=sns.color_palette(PALETTE)[0])
+    ax.set(xlabel="radius (edits)", ylabel="mean |Δ predicted accuracy| (points)", xticks=by_radius["radius"],
+           title="DARTS space under the NB301 surrogate: neighbourhood flatness")
+    return ax

@@ -39,6 +39,7 @@ def ground_truth(store: Store) -> dict[str, np.ndarray]:
 
 
 from .barriers import barriers_section  # noqa: E402
+from .darts_space import darts_space_section  # noqa: E402
 from .flatness import flatness_section  # noqa: E402
 from .neighbourhoods import neighbourhoods_section  # noqa: E402
 from .ranking import ranking_section  # noqa: E402
@@ -47,6 +48,7 @@ from .statistics import statistics_section  # noqa: E402
 
 #: Section name -> function(store) -> list of artifacts, in report order.
 SECTIONS = {"space": space_section, "neighbourhoods": neighbourhoods_section, "barriers": barriers_section,
-            "statistics": statistics_section, "ranking": ranking_section, "flatness": flatness_section}
+            "statistics": statistics_section, "ranking": ranking_section, "flatness": flatness_section,
+            "darts_space": darts_space_section}
 
 __all__ = ["Artifact", "SECTIONS", "DATASETS", "ground_truth"]
