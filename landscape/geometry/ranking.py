@@ -212,8 +212,9 @@ def paired_bootstrap_test(proxy_a, proxy_b, truth, *, measure: str = "kendall", 
 def _store_comparisons(store: Store):
     """``(comparison, dataset, proxy, truth, proxy values, truth values, arch ids)`` for every stored comparison."""
     for d in _DATASETS:
-        yield ("12-epoch valid vs 200-epoch test", d, "valid@12", "test@200",
-               store.array(d, split="valid", epochs=12), store.array(d, split="test", epochs=200), None)
+        for split in ("valid", "test"):
+            yield (f"12-epoch {split} vs 200-epoch test", d, f"{split}@12", "test@200",
+                   store.array(d, split=split, epochs=12), store.array(d, split="test", epochs=200), None)
     table = store.series_table()
     seeded = table[(table.source == "metric_vals") & (table.metric == "accuracy") & table.seed.notna()]
     for (d, split), rows in seeded.groupby(["dataset", "split"], sort=False):
@@ -235,7 +236,8 @@ def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: 
                          n_boot_weighted: int = 200) -> pd.DataFrame:
     """:func:`rank_agreement` for every proxy/ground-truth pair the store holds.
 
-    * per dataset, 12-epoch validation accuracy vs 200-epoch test accuracy (15,625 cells);
+    * per dataset, 12-epoch validation and 12-epoch test accuracy vs 200-epoch test accuracy
+      (15,625 cells; NB201's short schedule as a proxy);
     * per dataset and seed, one seed's 200-epoch accuracy vs the seed mean (metric_vals
       tables; seed 2 covers 8,169 cells);
     * each of the 12 NASLib zero-cost proxies vs 200-epoch test accuracy on the cells it covers (723–725).
