@@ -233,6 +233,14 @@ class Store:
                 raise StoreError(f"unreadable store file {p}: {exc}; {_REIMPORT}") from None
         return self._npz[name]
 
+    def _series_arrays(self, row: dict) -> dict[str, np.ndarray]:
+        """The arrays of the file holding series ``row``, checked to contain it."""
+        arrays = self._load(row["file"])
+        if row["id"] not in arrays:
+            raise StoreError(f"store file {self.path / row['file']} lacks the series {row['id']!r} that the manifest "
+                             f"lists; {_REIMPORT}")
+        return arrays
+
     # -- the space ---------------------------------------------------------------------------
     @property
     def index(self) -> ArchIndex:
@@ -278,7 +286,8 @@ class Store:
         allowed = self.datasets if name == "dataset" else self.metrics
         unknown = [v for v in wanted if v not in allowed]
         if unknown:
-            raise ValueError(f"unknown {name} {unknown[0]!r}; this store has: {', '.join(allowed)}")
+            raise ValueError(f"unknown {name} {unknown[0]!r}; the store {self.path} has: "
+                             f"{', '.join(allowed) or 'none'}")
 
     def _select(self, dataset=None, metric=None, split=None, epochs=None, seed=None, source=None) -> list[dict]:
         """Series entries matching every given field (``seed="mean"``: seed-averaged only)."""
@@ -326,7 +335,7 @@ class Store:
         an integer selects that seed's run.
         """
         row = self._one(dataset, metric, split, epochs, seed, source)
-        arrays = self._load(row["file"])
+        arrays = self._series_arrays(row)
         values = arrays[row["id"]]
         index = arrays.get(row["id"] + "_index")
         idx = pd.RangeIndex(N_ARCHS, name="arch") if index is None else pd.Index(index, name="arch")
@@ -349,7 +358,7 @@ class Store:
         architecture (use :meth:`values` for those).
         """
         row = self._one(dataset, metric, split, epochs, seed, source)
-        arrays = self._load(row["file"])
+        arrays = self._series_arrays(row)
         if row["id"] + "_index" in arrays:
             raise ValueError(
                 f"series {self._describe([row])} covers {row['n']} of {N_ARCHS} architectures; "
@@ -382,7 +391,7 @@ class Store:
                 rows = [r for r in rows if r[name] in wanted]
         parts = []
         for r in rows:
-            arrays = self._load(r["file"])
+            arrays = self._series_arrays(r)
             values = arrays[r["id"]]
             arch = arrays.get(r["id"] + "_index", np.arange(N_ARCHS, dtype=np.int32))
             parts.append((r, arch, values))

@@ -140,6 +140,13 @@ def weighted_tau_bootstrap(x, y, weights) -> np.ndarray:
     return np.array([weightedtau(x[s], y[s]).statistic for s in (np.repeat(items, row) for row in w)])
 
 
+def _cutoffs(k) -> list[int]:
+    """The precision@k cut-offs: an iterable of integers >= 1."""
+    if isinstance(k, (str, bytes)) or not isinstance(k, Iterable):
+        raise ValueError(f"k must be an iterable of integers >= 1 (precision@k cut-offs), got {k!r}")
+    return [check_int(kk, "k", 1) for kk in k]
+
+
 def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
                    random_state=None, collapse: str | None = None, classes=None, n_jobs: int | None = None,
                    n_boot_weighted: int = 200) -> pd.DataFrame:
@@ -164,6 +171,7 @@ def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 
     """
     p, t = _collapse(list(_pair(proxy, truth, ("proxy", "truth"))), collapse, classes)
     ci, jobs = check_fraction(ci, "ci"), check_n_jobs(n_jobs)
+    ks = _cutoffs(k)
     counts = bootstrap_counts(len(p), n_boot, random_state)
     plan = RankPlan(p, t)
     weights = np.vstack([np.ones((1, len(p)), np.int32), counts])
@@ -175,7 +183,7 @@ def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 
     weighted = (_interval(weighted_tau_bootstrap(p, t, counts[:n_weighted]), ci) if n_weighted
                 else (np.nan, np.nan))
     rows.append(("weighted_tau", weightedtau(p, t).statistic, *weighted))
-    rows += [(f"precision@{kk}", precision_at_k(p, t, kk), np.nan, np.nan) for kk in k if kk <= len(p)]
+    rows += [(f"precision@{kk}", precision_at_k(p, t, kk), np.nan, np.nan) for kk in ks if kk <= len(p)]
     frame = pd.DataFrame(rows, columns=["measure", "estimate", "ci_low", "ci_high"])
     return frame.assign(n=len(p), n_boot=n_boot)
 

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm  # noqa: E402
 
 from ..bench.paths import load_store  # noqa: E402
 from ..errors import LandscapeError  # noqa: E402
-from .sections import SECTIONS, Artifact  # noqa: E402
+from .sections import EMPTY_HINTS, SECTIONS, Artifact  # noqa: E402
 
 # Fixed metadata so that two runs write byte-identical figures.
 _SVG_META = {"Date": None, "Creator": "landscape"}
@@ -63,13 +63,16 @@ def _md_table(df) -> str:
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
-def _markdown(items: list[tuple[str, Artifact, list[str]]]) -> str:
+def _markdown(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
     lines = ["# landscape report", "", "Regenerate with `python -m landscape.report`. Every figure has its tidy CSV.", ""]
     current = None
     for section, art, files in items:
         if section != current:
             lines += [f"## {section}", ""]
             current = section
+        if art is None:
+            lines += [f"No data for this section yet: {EMPTY_HINTS[section]}.", ""]
+            continue
         lines += [f"### {art.title}", "", art.description, ""]
         if f"{art.name}.png" in files:
             lines += [f"![{art.title}]({art.name}.png)", ""]
@@ -80,9 +83,13 @@ def _markdown(items: list[tuple[str, Artifact, list[str]]]) -> str:
     return "\n".join(lines)
 
 
-def _html(items: list[tuple[str, Artifact, list[str]]]) -> str:
+def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
     body = ["<h1>landscape report</h1>"]
     for section, art, files in items:
+        if art is None:
+            body.append(f"<h2>{html.escape(section)}</h2><p>No data for this section yet: "
+                        f"{html.escape(EMPTY_HINTS[section])}.</p>")
+            continue
         body.append(f"<h2>{html.escape(section)}: {html.escape(art.title)}</h2><p>{html.escape(art.description)}</p>")
         if f"{art.name}.png" in files:
             body.append(f'<img src="{art.name}.png" alt="{html.escape(art.title)}" style="max-width:48em">')
@@ -103,8 +110,8 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     store = load_store(data_dir)
     items = []
     for name in tqdm([s for s in SECTIONS if not only or s in only], desc="report sections", unit="section"):
-        for art in SECTIONS[name](store):
-            items.append((name, art, _write(art, out)))
+        arts = SECTIONS[name](store)
+        items += [(name, art, _write(art, out)) for art in arts] or [(name, None, [])]
     (out / "index.html").write_text(_html(items))
     index = out / "index.md"
     index.write_text(_markdown(items))

@@ -191,3 +191,53 @@ def plot_darts_by_radius(by_radius: pd.DataFrame, ax=None):
     ax.set(xlabel="radius (edits)", ylabel="mean |Δ predicted accuracy| (points)", xticks=by_radius["radius"],
            title="DARTS space under the NB301 surrogate: neighbourhood flatness")
     return ax
+
+
+def _tau_points(frame: pd.DataFrame, x: str, ax) -> None:
+    """τ with CI per (x, dataset), dodged, plus the paper's τ as open markers."""
+    xs = list(dict.fromkeys(frame[x].astype(str)))
+    datasets = list(dict.fromkeys(frame["dataset"]))
+    width = 0.8 / len(datasets)
+    for k, (d, colour) in enumerate(zip(datasets, sns.color_palette(PALETTE))):
+        part = frame[frame["dataset"] == d]
+        pos = np.array([xs.index(v) for v in part[x].astype(str)]) + (k - (len(datasets) - 1) / 2) * width
+        est = part["tau"].to_numpy()
+        err = np.vstack([est - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - est])
+        ax.errorbar(pos, est, yerr=err, fmt="o", color=colour, capsize=2, markersize=4, label=f"{d} (ours)")
+        if "paper_tau" in part and part["paper_tau"].notna().any():
+            ax.scatter(pos, part["paper_tau"], marker="D", facecolors="none", edgecolors=colour, s=30,
+                       label=f"{d} (paper)")
+    ax.set_xticks(range(len(xs)), xs, rotation=20, ha="right", fontsize=8)
+    ax.axhline(0, color="0.4", linewidth=0.8, linestyle="--")
+    ax.set_ylabel("Kendall τ-b vs 200-epoch test accuracy")
+    ax.legend(fontsize=7, ncol=2)
+
+
+def plot_table5(table5: pd.DataFrame, ax=None):
+    """GeNAS Table 5 as points: ``proxy, dataset, tau, ci_low, ci_high, paper_tau``."""
+    ax = _axes(ax)
+    _tau_points(table5, "proxy", ax)
+    ax.set(xlabel="", title="Proxies on SPOS sub-networks vs ground truth (open: GeNAS Table 5)")
+    return ax
+
+
+def plot_ablation(frame: pd.DataFrame, key: str, ax=None):
+    """τ of flatness per ``key`` value (σ triple or α) and dataset: ``<key>, dataset, tau, ci_*, paper_tau``."""
+    ax = _axes(ax)
+    _tau_points(frame, key, ax)
+    ax.set(xlabel=key, title=f"Flatness τ across {key} (open: GeNAS)")
+    return ax
+
+
+def plot_joint_heatmap(joint: pd.DataFrame, ax=None):
+    """Symmetric τ matrix from a long pairwise table: ``column_a, column_b, tau``."""
+    ax = _axes(ax)
+    names = list(dict.fromkeys(list(joint["column_a"]) + list(joint["column_b"])))
+    m = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for a, b, t in zip(joint["column_a"], joint["column_b"], joint["tau"]):
+        m.loc[a, b] = m.loc[b, a] = t
+    sns.heatmap(m, vmin=-1, vmax=1, cmap="vlag", annot=True, fmt=".2f", annot_kws={"fontsize": 7}, square=True,
+                cbar_kws={"label": "Kendall τ-b"}, ax=ax)
+    ax.tick_params(labelsize=7)
+    ax.set_title("τ between weight-space and architecture-space measures")
+    return ax

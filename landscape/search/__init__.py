@@ -1,5 +1,22 @@
-"""Search drivers for end-to-end checks: SPOS + evolution (GeNAS) and first-order DARTS + A²M."""
+"""Search drivers for end-to-end checks: SPOS + evolution (GeNAS) and first-order DARTS + A²M.
 
+>>> trained = train_supernet("smoke", "runs/genas")                      # SPOS, checkpointed per epoch
+>>> result = run_search("smoke", "runs/genas", fitness="angle_flatness")  # evolution + ground truth
+>>> tables = proxy_tables("smoke", "runs/genas")                         # GeNAS Tables 5, 8, 9 + joint
+"""
+
+from .evolution import (FITNESSES, PROXIES, EvolutionResult, ProxyCache, SearchResult, crossover,
+                        evolutionary_search, ground_truth, mutate, proxy_frame, run_search)
+from .presets import PRESETS, SearchPreset, get_preset
+from .spos import TrainedSupernet, train_supernet
 from .store import RunStore, config_hash, rng_state, set_rng_state
+from .tables import ProxyTables, pairwise_table, proxy_tables, rank_table, sample_archs, wide
 
-__all__ = ["RunStore", "config_hash", "rng_state", "set_rng_state"]
+__all__ = [
+    "RunStore", "config_hash", "rng_state", "set_rng_state",
+    "SearchPreset", "PRESETS", "get_preset",
+    "TrainedSupernet", "train_supernet",
+    "FITNESSES", "PROXIES", "EvolutionResult", "SearchResult", "ProxyCache", "mutate", "crossover",
+    "evolutionary_search", "proxy_frame", "ground_truth", "run_search",
+    "ProxyTables", "sample_archs", "rank_table", "pairwise_table", "wide", "proxy_tables",
+]

@@ -5,12 +5,14 @@ Reopening the folder with the same configuration resumes it; with another config
 raises :class:`~landscape.errors.ConfigMismatchError` instead of silently restarting and
 discarding work.  Checkpoints (``checkpoint.pt``) and tables (``<name>.csv``) are written to a
 temporary file and renamed, so a ``kill -9`` leaves either the old or the new file, never half
-of one; a corrupt file raises :class:`~landscape.errors.CheckpointError` naming it.
+of one; a corrupt file raises :class:`~landscape.errors.CheckpointError` naming it (checkpoints carry
+a SHA-256 of their bytes, so a flipped byte is caught too, not loaded as wrong weights).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -25,6 +27,9 @@ import torch
 from ..errors import CheckpointError, ConfigMismatchError
 
 __all__ = ["RunStore", "config_hash", "rng_state", "set_rng_state"]
+
+#: Checkpoint header: this magic, then the SHA-256 of the ``torch.save`` bytes that follow.
+_CHECKPOINT_MAGIC = b"LANDSCAPE-CKPT-1\n"
 
 
 def _jsonable(config: Mapping[str, Any]) -> dict:
@@ -94,8 +99,11 @@ class RunStore:
 
     def save_checkpoint(self, state: Mapping[str, Any]) -> None:
         """Replace the checkpoint by ``state`` (any ``torch.save``-able mapping) atomically."""
-        payload = {"config_hash": self.hash, "state": dict(state)}
-        _atomic_write(self.checkpoint_path, lambda p: torch.save(payload, p))
+        buffer = io.BytesIO()
+        torch.save({"config_hash": self.hash, "state": dict(state)}, buffer)
+        raw = buffer.getvalue()
+        _atomic_write(self.checkpoint_path,
+                      lambda p: p.write_bytes(_CHECKPOINT_MAGIC + hashlib.sha256(raw).digest() + raw))
 
     def load_checkpoint(self) -> dict | None:
         """The last saved state, or None when the run has not checkpointed yet."""
@@ -103,7 +111,18 @@ class RunStore:
         if not path.exists():
             return None
         try:
-            payload = torch.load(path, map_location="cpu", weights_only=False)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CheckpointError(f"checkpoint {path} is unreadable ({exc}); delete it to restart the run") from None
+        source: Path | io.BytesIO = path  # a checkpoint written before checksums: torch.load's own checks only
+        if data.startswith(_CHECKPOINT_MAGIC):
+            digest, raw = data[len(_CHECKPOINT_MAGIC):len(_CHECKPOINT_MAGIC) + 32], data[len(_CHECKPOINT_MAGIC) + 32:]
+            if hashlib.sha256(raw).digest() != digest:
+                raise CheckpointError(f"checkpoint {path} fails its SHA-256 check (corrupt or truncated); delete it "
+                                      "to restart the run from scratch, or restore it from a backup")
+            source = io.BytesIO(raw)
+        try:
+            payload = torch.load(source, map_location="cpu", weights_only=False)
         except Exception as exc:  # torch raises many types for a truncated zip/pickle
             raise CheckpointError(f"checkpoint {path} is corrupt or truncated ({type(exc).__name__}: {exc}); "
                                   f"delete it to restart the run from scratch, or restore it from a backup") from None

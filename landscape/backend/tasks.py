@@ -1,0 +1,93 @@
+"""A real sweep task: train one NB201 network briefly on a tiny data subset and score it by every proxy.
+
+>>> arch = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|"
+>>> tasks = architecture_tasks([arch], seeds=[0, 1])
+>>> run_sweep(evaluate_architecture, tasks, RunStore("runs/proxies", {"sweep": "proxies"}))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import torch
+
+from ..flatness.study import proxy_scores
+from ..nn import create_network
+from ..nn.data import batches, cifar10_jpeg, digits
+from ..nn.nb201 import arch_codes
+from ..nn.train import TrainConfig, train_network
+from ..search.store import config_hash
+from ..spaces.nb201 import format_arch
+
+__all__ = ["TASK_DEFAULTS", "DATASETS", "evaluate_architecture", "architecture_tasks"]
+
+#: Settings of :func:`evaluate_architecture` besides ``arch`` and ``seed`` (smoke scale: seconds per task on one core).
+TASK_DEFAULTS: dict[str, Any] = {"dataset": "digits", "c": 8, "n": 1, "train_per_class": 20, "valid_per_class": 10,
+                                 "epochs": 2, "batch_size": 50, "n_draws": 1, "device": "auto"}
+#: Data of a task: ``(loader, channels)``; both are class-balanced seeded subsets.
+DATASETS = {"digits": (digits, 1), "cifar10-jpeg": (cifar10_jpeg, 3)}
+_POSITIVE = ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "n_draws")
+
+
+def _settings(task: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(task) - set(TASK_DEFAULTS) - {"key", "arch", "seed"}
+    if unknown:
+        raise ValueError(f"unknown task field(s) {sorted(unknown)}; allowed: key, arch, seed, "
+                         f"{', '.join(TASK_DEFAULTS)}")
+    if "arch" not in task:
+        raise ValueError(f"task {dict(task)!r:.200} has no 'arch'")
+    s = {**TASK_DEFAULTS, **{k: v for k, v in task.items() if k in TASK_DEFAULTS}}
+    for name in _POSITIVE:
+        if isinstance(s[name], bool) or not isinstance(s[name], int) or s[name] < 1:
+            raise ValueError(f"task field {name!r} must be a positive int, got {s[name]!r}")
+    if s["dataset"] not in DATASETS:
+        raise ValueError(f"task field 'dataset' must be one of {sorted(DATASETS)}, got {s['dataset']!r}")
+    seed = task.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"task field 'seed' must be a non-negative int, got {seed!r}")
+    s["seed"] = seed
+    if s["device"] == "auto":
+        s["device"] = "cuda" if torch.cuda.is_available() else "cpu"
+    return s
+
+
+def evaluate_architecture(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Train ``task["arch"]`` (NB201 string or codes) with ``task["seed"]`` and return every GeNAS proxy.
+
+    Other fields (defaults :data:`TASK_DEFAULTS`): ``dataset`` (``"digits"`` or ``"cifar10-jpeg"``),
+    network width ``c`` and depth ``n``, images per class for training and validation, ``epochs``,
+    ``batch_size``, flatness draws ``n_draws`` and ``device``.  The seed fixes the data subsets, the
+    initial weights, the batch order and the flatness noise; torch runs on one thread, so the result
+    is the same on every CPU run.  Returns ``arch``, ``seed``, ``train_loss`` and the proxy columns.
+    """
+    s = _settings(task)
+    arch = format_arch(arch_codes(task["arch"]))
+    load, channels = DATASETS[s["dataset"]]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        train = load("train", n_per_class=s["train_per_class"], random_state=s["seed"])
+        valid = list(batches(load("valid", n_per_class=s["valid_per_class"], random_state=s["seed"]), 500,
+                             device=s["device"]))
+        torch.manual_seed(s["seed"])
+        net = create_network("nb201", arch, c=s["c"], n=s["n"], num_classes=train.classes,
+                             in_channels=channels).to(s["device"])
+        initial = {k: v.detach().clone() for k, v in net.named_parameters()}
+        history = train_network(net, train, TrainConfig(epochs=s["epochs"], batch_size=s["batch_size"]),
+                                device=s["device"], random_state=s["seed"], progress=False)
+        scores = proxy_scores(net, initial, valid, n_draws=s["n_draws"], random_state=s["seed"])
+    finally:
+        torch.set_num_threads(threads)
+    return {"arch": arch, "seed": s["seed"], "train_loss": history[-1], **scores}
+
+
+def architecture_tasks(archs: Iterable[str | Sequence[int]], seeds: Iterable[int] = (0,),
+                       **settings: Any) -> list[dict]:
+    """One :func:`evaluate_architecture` task per (architecture, seed), keyed ``"<arch>@seed=<s>/<settings hash>"``."""
+    unknown = set(settings) - set(TASK_DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {', '.join(TASK_DEFAULTS)}")
+    tag = config_hash({**TASK_DEFAULTS, **settings})[:8]
+    strings = [format_arch(arch_codes(a)) for a in archs]
+    return [{"key": f"{a}@seed={s}/{tag}", "arch": a, "seed": s, **settings} for a in strings for s in seeds]

@@ -1,0 +1,115 @@
+"""Command line of the search drivers.
+
+    python -m landscape.search spos   --space nb201 --preset cpu [--seed 0] [--out DIR] [--device cpu]
+    python -m landscape.search evolve --preset cpu [--fitness angle_flatness]
+    python -m landscape.search tables --preset cpu
+    python -m landscape.search darts  --space {nb201,darts} --preset cpu
+    python -m landscape.search a2m    --space {nb201,darts} --preset cpu
+
+Re-running a command with the same arguments resumes it (or just prints its result).  Exit
+status 2 for invalid arguments, 1 for a corrupt checkpoint or a folder of another run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+from ..errors import CheckpointError, ConfigMismatchError
+from .presets import PRESETS
+
+_SPACES = ("nb201", "darts")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m landscape.search",
+        description="NAS search drivers: SPOS supernet + evolution with GeNAS proxies, rank tables, "
+                    "first-order DARTS and A²M. Re-running a command resumes it.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    helps = {"spos": "train the SPOS supernet (GeNAS/RLNAS), checkpointed every epoch",
+             "evolve": "train the supernet if needed, then evolutionary search by a GeNAS fitness",
+             "tables": "Kendall tau tables (GeNAS Tables 5, 8, 9 and the joint table) from the supernet",
+             "darts": "first-order DARTS search", "a2m": "A²M (architecture-aware minimisation) search"}
+    for name, text in helps.items():
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--space", choices=_SPACES, default="nb201", help="search space (default nb201)")
+        p.add_argument("--preset", choices=list(PRESETS), required=True,
+                       help="scale: smoke (seconds), cpu (about half an hour on 2 cores), paper (the papers' settings)")
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        p.add_argument("--out", type=Path, help="results folder (default reports/search/<command>-<space>-<preset>-"
+                                                "seed<seed>, the supernet shared by spos/evolve/tables)")
+        p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                       help="torch device (default cuda when available, else cpu)")
+        if name == "evolve":
+            from .evolution import FITNESSES
+
+            p.add_argument("--fitness", choices=FITNESSES, default="angle_flatness",
+                           help="GeNAS search metric (default angle_flatness, Eq. 5)")
+    return parser
+
+
+def _out(args: argparse.Namespace) -> Path:
+    if args.out is not None:
+        return args.out
+    stem = "genas" if args.command in ("spos", "evolve", "tables") else args.command
+    return Path("reports") / "search" / f"{stem}-{args.space}-{args.preset}-seed{args.seed}"
+
+
+def _run(args: argparse.Namespace) -> None:
+    out = _out(args)
+    common = {"space": args.space, "random_state": args.seed, "device": args.device, "progress": True}
+    if args.command == "spos":
+        from .spos import train_supernet
+
+        trained = train_supernet(args.preset, out, **common)
+        last = trained.history.iloc[-1]
+        print(f"supernet: {len(trained.history)} epochs, final train loss {last['train_loss']:.4f}, "
+              f"train accuracy {last['train_accuracy']:.4f}; checkpoint {trained.store.checkpoint_path}")
+    elif args.command == "evolve":
+        from .evolution import run_search
+
+        result = run_search(args.preset, out, fitness=args.fitness, **common)
+        print(f"best architecture by {result.fitness}: {result.arch} (fitness {result.score:.6g}, "
+              f"{result.n_evaluated} evaluated)")
+        print("NB201 200-epoch test accuracy: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
+        print(f"results in {result.store.path}")
+    elif args.command == "tables":
+        from .tables import wide, proxy_tables
+
+        tables = proxy_tables(args.preset, out, **common)
+        print("Kendall tau vs NB201 200-epoch test accuracy (GeNAS Table 5)\n" + wide(tables.table5).round(4).to_string())
+        print("\npaper's Table 5\n" + wide(tables.table5, value="paper_tau").to_string())
+        print("\nsigma ablation (Table 8)\n" + wide(tables.sigma, "sigmas").round(4).to_string())
+        print("\nalpha ablation (Table 9)\n" + wide(tables.alpha, "alpha").round(4).to_string())
+        print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
+    else:
+        from .darts import run_darts
+
+        result = run_darts(args.space, args.preset, method=args.command, out=out, random_state=args.seed,
+                           device=args.device, progress=True)
+        print(json.dumps(result, indent=2, sort_keys=True, default=str))
+    print(f"preset {args.preset}: {PRESETS[args.preset].note}" if args.command in ("spos", "evolve", "tables")
+          else f"results in {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        _run(args)
+    except (CheckpointError, ConfigMismatchError) as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""SPOS supernet training on NB201 (Guo et al. 2020; the supernet of RLNAS and GeNAS), resumable.
+
+Every training step samples one path uniformly (:func:`~landscape.nn.supernet.sample_architectures`)
+and updates only its weights; SGD with momentum, cosine annealing from ``lr`` to ``lr_min``.
+The run lives in ``<out>/spos`` (a :class:`~landscape.search.store.RunStore` pinned to the
+preset's supernet fields and the seed): the initial weights (the reference of the angle, GeNAS
+Eq. 8) and, after every epoch, weights, optimizer, schedule and RNG states are checkpointed,
+so after ``kill -9`` the same call resumes and ends with the same weights as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from ..nn.data import ImageData, batches, cifar10_jpeg
+from ..nn.supernet import NB201Supernet, sample_architectures
+from .presets import SearchPreset, get_preset
+from .store import RunStore, rng_state, set_rng_state
+
+__all__ = ["SPACES", "TrainedSupernet", "check_space", "check_seed", "load_data", "train_supernet"]
+
+#: Search spaces of the SPOS/evolution driver.
+SPACES = ("nb201",)
+
+
+def check_space(space: str) -> str:
+    """``space`` if the SPOS/evolution driver supports it, else a ValueError saying what is."""
+    if space == "darts":
+        raise ValueError("space='darts' is not supported by the SPOS/evolution (GeNAS) driver, which searches "
+                         "NB201 only; the DARTS space is searched by the `darts` and `a2m` subcommands")
+    if space not in SPACES:
+        raise ValueError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
+    return space
+
+
+def check_seed(random_state) -> int:
+    """A seed for a results folder: a non-negative integer (it is part of the folder's configuration)."""
+    if not isinstance(random_state, (int, np.integer)) or isinstance(random_state, (bool, np.bool_)) \
+            or random_state < 0:
+        raise ValueError(f"random_state must be a non-negative integer seed, got {random_state!r}")
+    return int(random_state)
+
+
+def check_device(device: str | torch.device) -> torch.device:
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda', got {device!r}") from None
+
+
+@dataclass
+class TrainedSupernet:
+    """A trained supernet, its initial weights (for the angle, Eq. 8) and its per-epoch history."""
+
+    supernet: NB201Supernet
+    initial_state: dict[str, torch.Tensor]
+    history: pd.DataFrame
+    store: RunStore
+    preset: SearchPreset
+    random_state: int
+
+
+def load_data(preset: SearchPreset, random_state: int = 0, data_path: str | os.PathLike | None = None,
+              split: str = "train") -> ImageData:
+    """The preset's seeded class-balanced subset of a half (``"train"``/``"valid"``) of the CIFAR-10 JPEG zip."""
+    per_class = preset.train_per_class if split == "train" else preset.valid_per_class
+    return cifar10_jpeg(split, path=data_path, n_per_class=per_class, random_state=random_state)
+
+
+def _epoch_seed(random_state: int, epoch: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence([random_state, epoch])
+
+
+def _train_epoch(net: NB201Supernet, train: ImageData, opt: torch.optim.Optimizer, sched, p: SearchPreset,
+                 random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
+    """One SPOS epoch: a uniformly sampled path per step (seeded by ``(random_state, epoch)``)."""
+    t0 = time.perf_counter()
+    paths = sample_architectures(steps, _epoch_seed(random_state, epoch))
+    net.train()
+    total = correct = seen = 0.0
+    for codes, (x, y) in zip(paths, batches(train, p.batch_size, shuffle=True, device=device, augment=p.augment,
+                                            random_state=random_state * 100_003 + epoch)):
+        logits = net(x, tuple(int(c) for c in codes))
+        loss = nn.functional.cross_entropy(logits, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        total += float(loss.detach()) * len(y)
+        correct += float((logits.argmax(1) == y).sum())
+        seen += len(y)
+    return {"epoch": epoch + 1, "train_loss": total / seen, "train_accuracy": correct / seen,
+            "lr": opt.param_groups[0]["lr"], "seconds": time.perf_counter() - t0}
+
+
+def train_supernet(
+    preset: str | SearchPreset,
+    out: str | os.PathLike,
+    *,
+    space: str = "nb201",
+    random_state: int = 0,
+    device: str | torch.device = "cpu",
+    progress: bool = True,
+    data_path: str | os.PathLike | None = None,
+    on_epoch: Callable[[int], None] | None = None,
+) -> TrainedSupernet:
+    """Train (or resume, or just load) the SPOS supernet of ``preset`` in ``<out>/spos``.
+
+    Parameters
+    ----------
+    preset : a name of :data:`~landscape.search.presets.PRESETS` or a :class:`SearchPreset`.
+    out : the search's results folder.
+    space : ``"nb201"`` (the DARTS space is not supported by this driver).
+    random_state : seed of the data subset, the initial weights, the sampled paths and the batches.
+    on_epoch : called with the number of finished epochs after each checkpoint (e.g. for a
+        progress hook; an exception raised there stops the run, which the next call resumes).
+
+    Raises
+    ------
+    CheckpointError : the checkpoint is corrupt; ConfigMismatchError : ``<out>/spos`` holds
+    another configuration (never silently restarted).
+    """
+    p = get_preset(preset)
+    check_space(space)
+    random_state = check_seed(random_state)
+    dev = check_device(device)
+    store = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
+                                          **p.stage_config("spos")})
+    torch.manual_seed(random_state)
+    net = NB201Supernet(c=p.c, n=p.n, num_classes=10).to(dev)
+    state = store.load_checkpoint()
+    if state is None:
+        initial = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+        history: list[dict] = []
+        start = 0
+    else:
+        initial, history, start = state["initial"], list(state["history"]), int(state["epoch"])
+        net.load_state_dict(state["model"])
+    if start < p.epochs:
+        train = load_data(p, random_state, data_path)
+        steps_per_epoch = -(-len(train) // p.batch_size)
+        opt = torch.optim.SGD(net.parameters(), lr=p.lr, momentum=p.momentum, weight_decay=p.weight_decay)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=p.epochs * steps_per_epoch, eta_min=p.lr_min)
+        if state is not None:
+            opt.load_state_dict(state["optimizer"])
+            sched.load_state_dict(state["scheduler"])
+            set_rng_state(state["rng"])
+        bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({p.name})", unit="epoch", initial=start,
+                   total=p.epochs, disable=not progress)
+        for epoch in bar:
+            history.append(_train_epoch(net, train, opt, sched, p, random_state, epoch, steps_per_epoch, dev))
+            store.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
+                                   "scheduler": sched.state_dict(), "initial": initial, "history": history,
+                                   "rng": rng_state()})
+            store.write("history", pd.DataFrame(history))
+            bar.set_postfix(loss=f"{history[-1]['train_loss']:.3f}", acc=f"{history[-1]['train_accuracy']:.3f}")
+            if on_epoch is not None:
+                on_epoch(epoch + 1)
+    net.eval()
+    return TrainedSupernet(net, {k: v.to(dev) for k, v in initial.items()}, pd.DataFrame(history), store, p,
+                           random_state)

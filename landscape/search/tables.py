@@ -1,0 +1,187 @@
+"""GeNAS rank tables from a trained SPOS supernet: Table 5 (proxies), Table 8 (σ), Table 9 (α) and a joint table.
+
+A seeded uniform sample of distinct NB201 cells is scored by every proxy on its supernet
+sub-network (resumable: :class:`~landscape.search.evolution.ProxyCache`), together with the
+mean validation loss at each σ of every Table 8 triple.  Flatness for any α (Eq. 4) follows
+from those stored losses (:func:`~landscape.flatness.proxies.flatness_from_losses`), so the
+α sweep re-runs no network.  Each table gives Kendall τ-b against the NB201 200-epoch test
+accuracy with a percentile-bootstrap CI (:func:`~landscape.geometry.ranking.kendall_tau` on
+the same :func:`~landscape.geometry.ranking.bootstrap_counts` resamples for every row), next to
+the paper's value.
+
+The *joint table* sets weight-space flatness, the angle, their combination and the supernet
+accuracy beside architecture-space
+neighbourhood flatness (:func:`~landscape.geometry.neighbourhood.neighbourhood_flatness` of the
+ground truth, negated so that larger = flatter, like weight-space flatness) and the ground
+truth, with τ and its CI between every pair of columns.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .._validation import check_random_state
+from ..bench import load_store
+from ..bench.store import Store
+from ..flatness.proxies import flatness_from_losses
+from ..geometry.neighbourhood import neighbourhood_flatness
+from ..geometry.ranking import _interval, bootstrap_counts, kendall_tau
+from ..spaces.nb201 import N_ARCHS
+from .evolution import GT_DATASETS, PROXIES, ProxyCache, _sigma_label, ground_truth
+from .presets import SearchPreset, get_preset
+from .spos import train_supernet
+from .store import RunStore
+
+__all__ = ["PAPER_TABLE5", "PAPER_TABLE8", "PAPER_TABLE9", "ProxyTables", "sample_archs", "rank_table",
+           "pairwise_table", "wide", "proxy_tables"]
+
+#: GeNAS Table 5: Kendall τ of each proxy on NB201 (CIFAR-10, CIFAR-100, ImageNet16-120).
+PAPER_TABLE5: dict[str, tuple[float, float, float]] = {
+    "angle": (0.6671, 0.6942, 0.6342), "accuracy": (0.5701, 0.5394, 0.5411), "flatness": (0.6047, 0.5918, 0.5800),
+    "angle_accuracy": (0.7539, 0.7004, 0.6895), "angle_flatness": (0.7636, 0.7619, 0.7368),
+    "accuracy_flatness": (0.6023, 0.5658, 0.5657)}
+#: GeNAS Table 8: Kendall τ of flatness for each σ triple.
+PAPER_TABLE8: dict[str, tuple[float, float, float]] = {
+    "1e-06,5e-06,1e-05": (0.5756, 0.5496, 0.5524), "0.0005,0.001,0.002": (0.5770, 0.5503, 0.5531),
+    "0.002,0.01,0.02": (0.6047, 0.5918, 0.5800), "0.002,0.02,0.04": (0.5416, 0.3404, 0.2364)}
+#: GeNAS Table 9: Kendall τ of flatness on CIFAR-10 for each α of Eq. 4.
+PAPER_TABLE9: dict[float, float] = {0.0: 0.1777, 0.1: 0.4026, 0.5: 0.5890, 1.0: 0.6047, 2.0: 0.5964, 4.0: 0.5898,
+                                    8.0: 0.5847, 16.0: 0.5820}
+_TAU = ["tau", "ci_low", "ci_high", "n", "n_boot"]
+
+
+@dataclass
+class ProxyTables:
+    """Per-architecture scores and the tidy long tables (see :func:`proxy_tables`)."""
+
+    scores: pd.DataFrame
+    sigma_losses: pd.DataFrame
+    table5: pd.DataFrame
+    sigma: pd.DataFrame
+    alpha: pd.DataFrame
+    joint: pd.DataFrame
+
+
+def sample_archs(n: int, random_state=None, store: Store | None = None) -> list[str]:
+    """``n`` distinct NB201 cells drawn uniformly (seeded), as official strings."""
+    if not isinstance(n, (int, np.integer)) or not 1 <= n <= N_ARCHS:
+        raise ValueError(f"n must be an integer in 1..{N_ARCHS}, got {n!r}")
+    store = load_store() if store is None else store
+    picks = check_random_state(random_state).choice(N_ARCHS, size=int(n), replace=False)
+    return [str(s) for s in store.index.arch_string(np.sort(picks))]
+
+
+def _tau(x: np.ndarray, y: np.ndarray, counts: np.ndarray, ci: float) -> dict:
+    """Kendall τ-b of ``(x, y)`` and its percentile CI over the bootstrap resamples ``counts``."""
+    low, high = _interval(kendall_tau(x, y, weights=counts), ci)
+    return {"tau": kendall_tau(x, y), "ci_low": low, "ci_high": high, "n": len(x), "n_boot": len(counts)}
+
+
+def rank_table(values: Mapping[str, np.ndarray], truth: Mapping[str, np.ndarray], *, key: str = "proxy",
+               n_boot: int = 1000, ci: float = 0.95, random_state=0) -> pd.DataFrame:
+    """Kendall τ-b (with percentile-bootstrap CI) of every ``values`` column against every ``truth`` column.
+
+    Long frame ``<key>, dataset, tau, ci_low, ci_high, n, n_boot``; every row uses the same
+    resamples (:func:`~landscape.geometry.ranking.bootstrap_counts` of ``random_state``).
+    """
+    n = len(next(iter(truth.values())))
+    counts = bootstrap_counts(n, n_boot, random_state)
+    rows = [{key: name, "dataset": d, **_tau(np.asarray(v), np.asarray(t), counts, ci)}
+            for name, v in values.items() for d, t in truth.items()]
+    return pd.DataFrame(rows, columns=[key, "dataset", *_TAU])
+
+
+def pairwise_table(columns: Mapping[str, np.ndarray], *, n_boot: int = 1000, ci: float = 0.95,
+                   random_state=0) -> pd.DataFrame:
+    """Kendall τ-b with bootstrap CI between every pair of ``columns``: long frame ``column_a, column_b, tau, …``."""
+    counts = bootstrap_counts(len(next(iter(columns.values()))), n_boot, random_state)
+    rows = [{"column_a": a, "column_b": b, **_tau(np.asarray(columns[a]), np.asarray(columns[b]), counts, ci)}
+            for a, b in itertools.combinations(columns, 2)]
+    return pd.DataFrame(rows, columns=["column_a", "column_b", *_TAU])
+
+
+def wide(frame: pd.DataFrame, index: str = "proxy", value: str = "tau") -> pd.DataFrame:
+    """A long rank table pivoted to ``index`` × dataset (rows and columns in their order of appearance)."""
+    table = frame.pivot(index=index, columns="dataset", values=value)
+    return table.loc[frame[index].drop_duplicates(), frame["dataset"].drop_duplicates()]
+
+
+def proxy_tables(
+    preset: str | SearchPreset,
+    out: str | os.PathLike,
+    *,
+    space: str = "nb201",
+    random_state: int = 0,
+    device: str | torch.device = "cpu",
+    progress: bool = True,
+    data_path: str | os.PathLike | None = None,
+    store: Store | None = None,
+) -> ProxyTables:
+    """Train (or load) the supernet, score ``preset.table_archs`` sampled cells, and build every table.
+
+    Writes ``scores``, ``table5``, ``sigma_ablation``, ``alpha_ablation`` and ``joint`` (CSV) to
+    ``<out>/tables``; the network evaluations are kept in ``<out>/proxies`` and never repeated.
+
+    Returns
+    -------
+    :class:`ProxyTables`: ``scores`` (one row per architecture: proxies, ground truth,
+    neighbourhood flatness), ``sigma_losses`` (long: ``arch, sigmas, level, sigma, loss``),
+    ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, paper_tau``), ``sigma``
+    (``sigmas, …``, Table 8), ``alpha`` (``alpha, …``, Table 9) and ``joint`` (``column_a,
+    column_b, tau, …``).
+    """
+    p = get_preset(preset)
+    store = load_store() if store is None else store
+    trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
+                             data_path=data_path)
+    cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
+    run = RunStore(Path(out) / "tables", {"stage": "tables", "proxies": cache.store.hash, "seed": int(random_state),
+                                          **p.stage_config("tables")})
+    archs = sample_archs(p.table_archs, np.random.SeedSequence([random_state, 2]), store)
+    proxies = cache.proxies(archs)
+    losses = cache.sigma_losses(archs, p.sigma_sets)
+    truth = ground_truth(archs, store)
+    gt = {d: truth[d].to_numpy() for d in GT_DATASETS}
+    boot = {"n_boot": p.n_boot, "random_state": int(random_state)}
+
+    table5 = rank_table({k: proxies[k].to_numpy() for k in PROXIES}, gt, **boot)
+    table5["paper_tau"] = [PAPER_TABLE5[k][GT_DATASETS.index(d)] for k, d in zip(table5["proxy"], table5["dataset"])]
+
+    cube = losses.pivot_table(index=["sigmas", "arch"], columns="level", values="loss")
+    flat_sigma = {}
+    for sigmas in p.sigma_sets:
+        label = _sigma_label(sigmas)
+        flat_sigma[label] = flatness_from_losses(cube.loc[label].loc[archs].dropna(axis=1).to_numpy(), sigmas)
+    sigma = rank_table(flat_sigma, gt, key="sigmas", **boot)
+    sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[GT_DATASETS.index(d)]
+                          for s, d in zip(sigma["sigmas"], sigma["dataset"])]
+
+    default = cube.loc[_sigma_label(p.sigmas)].loc[archs].dropna(axis=1).to_numpy()
+    alpha = rank_table({a: flatness_from_losses(default, p.sigmas, a) for a in p.alphas}, gt, key="alpha", **boot)
+    alpha["paper_tau"] = [PAPER_TABLE9.get(a, np.nan) if d == "cifar10" else np.nan
+                          for a, d in zip(alpha["alpha"], alpha["dataset"])]
+
+    index = truth["index"].to_numpy()
+    nbhd = {d: -neighbourhood_flatness(store.array(d, split="test", epochs=200), store.index, index)
+            for d in GT_DATASETS}
+    columns = {"weight_flatness": proxies["flatness"].to_numpy(), "angle": proxies["angle"].to_numpy(),
+               "angle_flatness": proxies["angle_flatness"].to_numpy(), "accuracy": proxies["accuracy"].to_numpy(),
+               **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()},
+               **{f"test_accuracy_{d}": v for d, v in gt.items()}}
+    joint = pairwise_table(columns, **boot)
+
+    scores = truth.rename(columns={d: f"test_accuracy_{d}" for d in GT_DATASETS})
+    scores = scores.assign(**{k: proxies[k].to_numpy() for k in PROXIES},
+                           **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()})
+    for name, frame in (("scores", scores), ("table5", table5), ("sigma_ablation", sigma),
+                        ("alpha_ablation", alpha), ("joint", joint)):
+        run.write(name, frame)
+    return ProxyTables(scores, losses, table5, sigma, alpha, joint)
