@@ -3,7 +3,11 @@
 >>> trained = train_supernet("smoke", "runs/genas")                      # SPOS, checkpointed per epoch
 >>> result = run_search("smoke", "runs/genas", fitness="angle_flatness")  # evolution + ground truth
 >>> tables = proxy_tables("smoke", "runs/genas")                         # GeNAS Tables 5, 8, 9 + joint
+>>> run_darts("nb201", "smoke", method="a2m", out="runs/a2m")            # A²M (or method="darts")
 """
+
+from .a2m import a2m_gradient, darts_gradient
+from .darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
 
 from .evolution import (FITNESSES, PROXIES, EvolutionResult, ProxyCache, SearchResult, crossover,
                         evolutionary_search, ground_truth, mutate, proxy_frame, run_search)
@@ -19,4 +23,5 @@ __all__ = [
     "FITNESSES", "PROXIES", "EvolutionResult", "SearchResult", "ProxyCache", "mutate", "crossover",
     "evolutionary_search", "proxy_frame", "ground_truth", "run_search",
     "ProxyTables", "sample_archs", "rank_table", "pairwise_table", "wide", "proxy_tables",
+    "a2m_gradient", "darts_gradient", "DartsPreset", "DARTS_PRESETS", "run_darts", "compare_a2m_darts",
 ]

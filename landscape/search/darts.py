@@ -1,0 +1,336 @@
+"""First-order DARTS and A²M search on the NB201 and DARTS spaces, resumable.
+
+Bilevel first-order DARTS (Liu et al., ICLR 2019, ξ = 0): for each pair of a training and a
+validation mini-batch, one architecture step (Adam on α with the validation loss) and one
+weight step (SGD on w with the training loss).  With ``method="a2m"`` the architecture gradient
+is A²M's flatness-biased direction (:func:`~landscape.search.a2m.a2m_gradient`; A²M paper,
+"Architecture-Aware Minimization", 2025).  Hyper-parameters follow the A²M code (see
+:class:`DartsPreset`); the architecture returned is the one of the epoch with the lowest
+supernet validation loss, with early stopping after ``patience`` epochs without improvement.
+
+Data: the YoongiKim CIFAR-10 JPEG zip (:func:`landscape.nn.data.cifar10_jpeg`), weights trained
+on its ``train`` half, α on its ``valid`` half.  On NB201 the architecture found is looked up in
+the ground truth (200-epoch test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120, mean over
+NB201's seeds); on the DARTS space the genotype is returned (there is no ground truth).
+
+Each run lives in a :class:`~landscape.search.store.RunStore` folder pinned to its configuration,
+checkpointed atomically after every epoch: a killed run resumes from its last epoch and ends with
+the same numbers as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from .._validation import check_random_state
+from ..nn.data import ImageData, batches, cifar10_jpeg
+from ..spaces.darts import format_genotype
+from .a2m import a2m_gradient, darts_gradient
+from .evolution import GT_DATASETS, ground_truth
+from .store import RunStore, rng_state, set_rng_state
+
+__all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "run_darts", "compare_a2m_darts"]
+
+#: Search spaces :func:`run_darts` searches.
+SPACES: tuple[str, ...] = ("nb201", "darts")
+#: Architecture-gradient methods: first-order DARTS and A²M.
+METHODS: tuple[str, ...] = ("darts", "a2m")
+
+
+@dataclass(frozen=True)
+class DartsPreset:
+    """Search hyper-parameters (defaults: the A²M code's NB201 settings).
+
+    ``c``: initial channels; ``n``: cells per stage of the NB201 skeleton; ``layers``: cells of
+    the DARTS supernet; ``n_train_per_class`` / ``n_valid_per_class``: images per class of the
+    CIFAR-10 JPEG ``train`` / ``valid`` halves (None: all 2,500).  Weights: SGD ``w_lr`` with
+    momentum and weight decay, cosine-annealed per epoch to ``w_lr_min``, gradient norm clipped
+    at ``grad_clip``.  α: Adam ``a_lr``, ``a_betas``, ``a_weight_decay``.  ``rho``/``eps``: A²M's ρ
+    and ε.  ``patience``: stop after this many epochs without a lower validation loss.
+    """
+
+    name: str
+    epochs: int = 50
+    batch_size: int = 64
+    n_train_per_class: int | None = None
+    n_valid_per_class: int | None = None
+    c: int = 16
+    n: int = 5
+    layers: int = 8
+    w_lr: float = 0.025
+    w_lr_min: float = 0.001
+    w_momentum: float = 0.9
+    w_weight_decay: float = 3e-4
+    grad_clip: float = 5.0
+    a_lr: float = 3e-4
+    a_betas: tuple[float, float] = (0.5, 0.999)
+    a_weight_decay: float = 1e-3
+    rho: float = 1e-2
+    eps: float = 1e-2
+    patience: int = 10
+    augment: bool = True
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("epochs", "batch_size", "c", "n", "layers", "patience"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("n_train_per_class", "n_valid_per_class"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"{name} must be a positive integer or None (all images), got {value!r}")
+        for name in ("w_lr", "a_lr", "grad_clip", "eps"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        for name in ("w_lr_min", "w_momentum", "w_weight_decay", "a_weight_decay", "rho"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        if len(self.a_betas) != 2 or not all(0 <= b < 1 for b in self.a_betas):
+            raise ValueError(f"a_betas must be two floats in [0, 1), got {self.a_betas!r}")
+
+
+DARTS_PRESETS: dict[str, DartsPreset] = {
+    "smoke": DartsPreset(
+        "smoke", epochs=2, batch_size=25, n_train_per_class=5, n_valid_per_class=5, c=4, n=1, layers=3,
+        note="plumbing check, not a search: 50 + 50 images, C=4, one cell per stage (DARTS: 3 cells), "
+             "2 epochs of 2 steps of 25 images"),
+    "cpu": DartsPreset(
+        "cpu", epochs=20, batch_size=64, n_train_per_class=64, n_valid_per_class=64, c=8, n=1, layers=5,
+        note="reduced for 2 CPU cores: 640 + 640 images (vs 25,000 + 25,000), C=8 (vs 16), one cell per "
+             "stage (vs 5; DARTS space: 5 cells vs 8), 20 epochs of 10 steps (vs 50 of 390); optimisers, "
+             "batch size, rho, eps as in A2M"),
+    "paper": DartsPreset(
+        "paper", note="A2M's NB201 settings: 50 epochs, batch 64, C=16, N=5, all 25,000 + 25,000 images of the "
+                      "CIFAR-10 train/valid halves (DARTS space: the DARTS search network, C=16, 8 cells)"),
+}
+
+
+def _check_choice(name: str, value, allowed: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def _resolve_preset(preset: str | DartsPreset) -> DartsPreset:
+    if isinstance(preset, DartsPreset):
+        return preset
+    return DARTS_PRESETS[_check_choice("preset", preset, tuple(DARTS_PRESETS))]
+
+
+def _check_seed(random_state) -> int:
+    check_random_state(random_state)
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)):
+        raise ValueError(f"random_state must be a non-negative int (it is part of the run's pinned "
+                         f"configuration), got {random_state!r}")
+    return int(random_state)
+
+
+def _build(space: str, p: DartsPreset) -> nn.Module:
+    if space == "nb201":
+        from ..nn.nb201_mixed import NB201MixedSupernet
+
+        return NB201MixedSupernet(c=p.c, n=p.n, num_classes=10)
+    from ..nn.darts import DARTSSupernet
+
+    return DARTSSupernet(c=p.c, layers=p.layers, num_classes=10)
+
+
+def _arch(space: str, net: nn.Module) -> str:
+    return net.arch() if space == "nb201" else str(format_genotype(net.genotype()))
+
+
+def _evaluate(net: nn.Module, data: ImageData, device: str | torch.device) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy (%) of the supernet on ``data`` (eval mode, no augmentation)."""
+    net.eval()
+    total, correct = 0.0, 0
+    with torch.no_grad():
+        for x, y in batches(data, 256, device=device):
+            logits = net(x)
+            total += float(F.cross_entropy(logits, y, reduction="sum"))
+            correct += int((logits.argmax(1) == y).sum())
+    return total / len(data), 100.0 * correct / len(data)
+
+
+def _search(store: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
+            device: str | torch.device, progress: bool, callback: Callable[[dict], None] | None) -> list[dict]:
+    """Train the supernet and α from scratch or on from ``state`` (a checkpoint); returns all epoch rows."""
+    init_seed, data_seed, batch_seed = (int(s) for s in check_random_state(seed).integers(0, 2**31 - 1, size=3))
+
+    train = cifar10_jpeg("train", n_per_class=p.n_train_per_class, random_state=data_seed)
+    valid = cifar10_jpeg("valid", n_per_class=p.n_valid_per_class, random_state=data_seed)
+    for data in (train, valid):
+        if len(data) < p.batch_size:
+            raise ValueError(f"batch_size={p.batch_size} exceeds the {len(data)} images of the {data.split} split; "
+                             f"lower batch_size or raise n_{data.split}_per_class")
+
+    torch.manual_seed(init_seed)
+    net = _build(space, p).to(device)
+    arch_params, weight_params = net.arch_parameters(), net.weight_parameters()
+    w_opt = torch.optim.SGD(weight_params, lr=p.w_lr, momentum=p.w_momentum, weight_decay=p.w_weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, T_max=p.epochs, eta_min=p.w_lr_min)
+    a_opt = torch.optim.Adam(arch_params, lr=p.a_lr, betas=tuple(p.a_betas), weight_decay=p.a_weight_decay)
+
+    history: list[dict] = []
+    start = 0
+    if state is not None:
+        net.load_state_dict(state["model"])
+        w_opt.load_state_dict(state["w_opt"])
+        a_opt.load_state_dict(state["a_opt"])
+        sched.load_state_dict(state["sched"])
+        set_rng_state(state["rng"])
+        history, start = list(state["history"]), state["epoch"]
+
+    def arch_direction(x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
+        def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
+            return F.cross_entropy(net(x, alphas), y)
+
+        if method == "a2m":
+            return a2m_gradient(loss_fn, arch_params, rho=p.rho, eps=p.eps)
+        return darts_gradient(loss_fn, arch_params)
+
+    bar = tqdm(total=p.epochs, initial=start, desc=f"{method} search on {space}", unit="epoch",
+               disable=not progress, leave=False)
+    for epoch in range(start, p.epochs):
+        began = time.perf_counter()
+        net.train()
+        base = batch_seed * 100_003 + 2 * epoch
+        pairs = zip(batches(train, p.batch_size, shuffle=True, random_state=base, device=device,
+                            augment=p.augment, drop_last=True),
+                    batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
+                            augment=p.augment, drop_last=True))
+        lr = w_opt.param_groups[0]["lr"]
+        train_loss, train_correct, seen = 0.0, 0, 0
+        for (xt, yt), (xv, yv) in pairs:
+            for param, direction in zip(arch_params, arch_direction(xv, yv)):
+                param.grad = direction
+            a_opt.step()
+            w_opt.zero_grad(set_to_none=True)
+            logits = net(xt)
+            loss = F.cross_entropy(logits, yt)
+            loss.backward(inputs=weight_params)
+            nn.utils.clip_grad_norm_(weight_params, p.grad_clip)
+            w_opt.step()
+            train_loss += float(loss.detach()) * len(yt)
+            train_correct += int((logits.detach().argmax(1) == yt).sum())
+            seen += len(yt)
+        sched.step()
+        valid_loss, valid_acc = _evaluate(net, valid, device)
+        row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss / seen, "train_acc": 100.0 * train_correct / seen,
+               "valid_loss": valid_loss, "valid_acc": valid_acc, "arch": _arch(space, net),
+               "seconds": time.perf_counter() - began}
+        history.append(row)
+        best = int(np.argmin([r["valid_loss"] for r in history]))
+        stopped = len(history) - 1 - best >= p.patience
+        store.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "w_opt": w_opt.state_dict(),
+                               "a_opt": a_opt.state_dict(), "sched": sched.state_dict(), "rng": rng_state(),
+                               "history": history, "stopped": stopped})
+        store.write("epochs", pd.DataFrame(history))
+        bar.update()
+        bar.set_postfix(valid_loss=f"{valid_loss:.3f}")
+        if callback is not None:
+            callback(dict(row))
+        if stopped:
+            break
+    bar.close()
+    return history
+
+
+def run_darts(
+    space: str,
+    preset: str | DartsPreset,
+    *,
+    method: str = "darts",
+    out: str | os.PathLike,
+    random_state: int = 0,
+    device: str | torch.device = "cpu",
+    progress: bool = True,
+    callback: Callable[[dict], None] | None = None,
+) -> dict:
+    """Run (or resume) one first-order DARTS or A²M search; returns its result.
+
+    ``space``: ``"nb201"`` (:class:`~landscape.nn.nb201_mixed.NB201MixedSupernet`) or ``"darts"``
+    (:class:`~landscape.nn.darts.DARTSSupernet`).  ``preset``: a :data:`DARTS_PRESETS` name or a
+    :class:`DartsPreset`.  ``method``: ``"darts"`` (first-order) or ``"a2m"`` (A²M).  ``out``: the
+    run's folder (a folder of another configuration raises
+    :class:`~landscape.errors.ConfigMismatchError`).  ``callback(row)`` is called after each
+    epoch's checkpoint with that epoch's table row.
+
+    The result holds ``arch`` (NB201 string or DARTS genotype) at ``best_epoch`` (lowest supernet
+    validation loss), ``final_arch``, ``epochs_run``, and on NB201 ``arch_index`` and ``accuracy``
+    (dataset → ground-truth test accuracy).  Per-epoch rows are in the folder's ``epochs.csv``.
+    """
+    space = _check_choice("space", space, SPACES)
+    method = _check_choice("method", method, METHODS)
+    p = _resolve_preset(preset)
+    seed = _check_seed(random_state)
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
+    config = {"driver": "darts", "space": space, "method": method, "preset": asdict(p), "random_state": seed,
+              "data": "cifar10-jpeg train/valid halves"}
+    store = RunStore(out, config)
+    state = store.load_checkpoint()
+    history = [] if state is None else list(state["history"])
+    if state is not None:  # the table may lag the checkpoint after a kill between the two writes
+        store.write("epochs", pd.DataFrame(history))
+    if state is None or not (state["stopped"] or state["epoch"] >= p.epochs):
+        history = _search(store, state, space, method, p, seed, device, progress, callback)
+
+    best = int(np.argmin([r["valid_loss"] for r in history]))
+    result = {"space": space, "preset": p.name, "method": method, "random_state": seed,
+              "arch": history[best]["arch"], "best_epoch": history[best]["epoch"],
+              "best_valid_loss": history[best]["valid_loss"], "final_arch": history[-1]["arch"],
+              "epochs_run": len(history), "out": str(Path(out))}
+    if space == "nb201":
+        truth = ground_truth([result["arch"]]).iloc[0]
+        result["arch_index"] = int(truth["index"])
+        result["accuracy"] = {d: float(truth[d]) for d in GT_DATASETS}
+    store.write_json("result", result)
+    return result
+
+
+def compare_a2m_darts(
+    space: str,
+    preset: str | DartsPreset,
+    seeds: Sequence[int],
+    out: str | os.PathLike,
+    *,
+    device: str | torch.device = "cpu",
+    progress: bool = True,
+) -> pd.DataFrame:
+    """A²M vs first-order DARTS over ``seeds`` (the A²M paper reports ≥ 3): one tidy row per (method, seed).
+
+    Runs (or resumes) :func:`run_darts` in ``out/<method>-seed<seed>`` and returns columns
+    ``space, preset, method, seed, arch, best_epoch`` and, on NB201, ``arch_index`` and one
+    ground-truth test-accuracy column per NB201 dataset (``cifar10``, ``cifar100``, ``ImageNet16-120``).
+    """
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise ValueError(f"seeds must be a non-empty sequence of non-negative ints, got {seeds!r}")
+    seeds = [_check_seed(s) for s in seeds]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct, got {seeds!r}")
+    _check_choice("space", space, SPACES)
+    p = _resolve_preset(preset)
+    rows = []
+    for method in METHODS:
+        for seed in seeds:
+            r = run_darts(space, p, method=method, out=Path(out) / f"{method}-seed{seed}", random_state=seed,
+                          device=device, progress=progress)
+            row = {"space": space, "preset": p.name, "method": method, "seed": seed, "arch": r["arch"],
+                   "best_epoch": r["best_epoch"]}
+            if space == "nb201":
+                row["arch_index"] = r["arch_index"]
+                row.update(r["accuracy"])
+            rows.append(row)
+    return pd.DataFrame(rows)
