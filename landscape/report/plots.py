@@ -239,5 +239,17 @@ def plot_joint_heatmap(joint: pd.DataFrame, ax=None):
     sns.heatmap(m, vmin=-1, vmax=1, cmap="vlag", annot=True, fmt=".2f", annot_kws={"fontsize": 7}, square=True,
                 cbar_kws={"label": "Kendall τ-b"}, ax=ax)
     ax.tick_params(labelsize=7)
-    ax.set_title("τ between weight-space and architecture-space measures")
+    ax.set_title("τ between weight-space and architecture-space measures", fontsize=10)
+    return ax
+
+
+def plot_search_accuracy(long: pd.DataFrame, ax=None):
+    """Ground-truth accuracy of searched architectures per method and dataset: ``method, dataset, test_accuracy``."""
+    ax = _axes(ax)
+    sns.stripplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=True, palette=PALETTE, size=6,
+                  jitter=0.15, ax=ax)
+    sns.pointplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=0.4, palette=PALETTE,
+                  errorbar="sd", markers="_", linestyles="none", legend=False, ax=ax)
+    ax.set(xlabel="", ylabel="200-epoch test accuracy of the found cell (%)",
+           title="Searched architectures: one point per seed, bar = mean ± sd")
     return ax
