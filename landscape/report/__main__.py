@@ -21,7 +21,8 @@ from tqdm.auto import tqdm  # noqa: E402
 
 from ..bench.paths import load_store  # noqa: E402
 from ..errors import LandscapeError  # noqa: E402
-from .sections import EMPTY_HINTS, SECTIONS, Artifact  # noqa: E402
+from .compute import RUN_PRESETS, compute_missing  # noqa: E402
+from .sections import EMPTY_HINTS, RESULTS, SECTIONS, Artifact  # noqa: E402
 
 # Fixed metadata so that two runs write byte-identical figures.
 _SVG_META = {"Date": None, "Creator": "landscape"}
@@ -124,8 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help=f"sections to build: {', '.join(SECTIONS)}")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: $LANDSCAPE_DATA or ./data)")
+    parser.add_argument("--run", choices=RUN_PRESETS, metavar="PRESET",
+                        help="first compute missing cached results (flatness study, GeNAS search and tables, A²M vs "
+                             f"DARTS) at this preset: {', '.join(RUN_PRESETS)}; resumable. Default: never train")
+    parser.add_argument("--device", default="cpu", help="torch device for --run (default: cpu)")
     args = parser.parse_args(argv)
     try:
+        if args.run:
+            compute_missing(args.run, RESULTS, device=args.device)
         index = build_report(args.out, args.only, args.data_dir)
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ...bench.store import Store
 
+#: Cached results the report reads (flatness study, search runs); committed, small files only.
+RESULTS = Path(__file__).resolve().parents[3] / "reports" / "results"
 #: The three NB201 datasets, in the order of the papers' tables.
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 
@@ -61,4 +64,4 @@ EMPTY_HINTS = {
               "genas-nb201-cpu-seed0` (and the A²M comparison), or `python -m landscape.report --run cpu`",
 }
 
-__all__ = ["Artifact", "SECTIONS", "EMPTY_HINTS", "DATASETS", "ground_truth"]
+__all__ = ["Artifact", "SECTIONS", "EMPTY_HINTS", "RESULTS", "DATASETS", "ground_truth"]

@@ -11,13 +11,13 @@ from ...bench.store import Store
 from ...flatness.study import SCORE_COLUMNS
 from ...geometry import rank_agreement
 from .. import plots
-from . import DATASETS, Artifact, ground_truth
+from . import DATASETS, RESULTS, Artifact, ground_truth
 
 #: Cached proxy-study results (``python -m landscape.flatness.study`` writes here).
-RESULTS = Path(__file__).resolve().parents[3] / "reports" / "results" / "flatness_proxies.csv"
+STUDY = RESULTS / "flatness_proxies.csv"
 
 
-def flatness_section(store: Store, results: Path = RESULTS) -> list[Artifact]:
+def flatness_section(store: Store, results: Path = STUDY) -> list[Artifact]:
     if not results.exists():
         return []
     wide = pd.read_csv(results)

@@ -10,10 +10,10 @@ import pandas as pd
 
 from ...bench.store import Store
 from .. import plots
-from . import DATASETS, Artifact
+from . import DATASETS, RESULTS, Artifact
 
 #: Cached search runs (``python -m landscape.search … --out reports/results/search/<run>``).
-RESULTS = Path(__file__).resolve().parents[3] / "reports" / "results" / "search"
+RUNS = RESULTS / "search"
 
 
 def _runs(root: Path, prefix: str) -> list[Path]:
@@ -32,7 +32,7 @@ def _searched(root: Path) -> pd.DataFrame:
     return pd.json_normalize(rows).drop(columns=["note"], errors="ignore") if rows else pd.DataFrame()
 
 
-def search_section(store: Store, results: Path = RESULTS) -> list[Artifact]:
+def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
     out = []
     table5 = _tables(results, "table5")
     if not table5.empty:

@@ -1,0 +1,34 @@
+"""``python -m landscape.report --run PRESET``: compute the cached results the report reads, where missing.
+
+Everything is resumable, so an interrupted ``--run`` continues where it stopped and a second
+one finds everything done.  Results land in ``reports/results/`` (the folder the flatness and
+search sections read).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RUN_PRESETS = ("smoke", "cpu", "paper")
+#: The flatness study's preset for each search preset (the study has no smoke scale).
+FLATNESS_PRESET = {"smoke": "cpu", "cpu": "cpu", "paper": "gpu"}
+A2M_SEEDS = (0, 1, 2)
+
+
+def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress: bool = True) -> None:
+    """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution) and A²M vs DARTS at ``preset``."""
+    if preset not in RUN_PRESETS:
+        raise ValueError(f"--run preset must be one of {', '.join(RUN_PRESETS)}, got {preset!r}")
+    from ..flatness.study import evaluate_proxies, spread_architectures
+    from ..search import compare_a2m_darts, proxy_tables, run_search
+
+    results.mkdir(parents=True, exist_ok=True)
+    flat = FLATNESS_PRESET[preset]
+    evaluate_proxies(spread_architectures(8, 0), flat, out=results / "flatness_proxies.csv", device=device,
+                     progress=progress)
+    genas = results / "search" / f"genas-nb201-{preset}-seed0"
+    proxy_tables(preset, genas, device=device, progress=progress)
+    run_search(preset, genas, fitness="angle_flatness", device=device, progress=progress)
+    a2m = results / "search" / f"a2m-nb201-{preset}"
+    compare_a2m_darts("nb201", preset, list(A2M_SEEDS), a2m, device=device, progress=progress).to_csv(
+        a2m / "comparison.csv", index=False)
