@@ -59,17 +59,18 @@ def _key_offsets(codes: np.ndarray, r: int) -> np.ndarray:
     """Key differences to every cell at distance ``r``, shape ``(n, sphere_size(r))``.
 
     Column order: edge subsets in lexicographic order, then the shifts ``(1..4)**r``
-    (new op ``(op + shift) % 5``) in lexicographic order.
+    (new op ``(op + shift) % 5``) in lexicographic order.  Each block is a broadcast sum of
+    the per-edge key changes, written in place.
     """
     c = codes.astype(np.int64)
-    shifts = np.stack(np.meshgrid(*[np.arange(1, N_OPS)] * r, indexing="ij"), -1).reshape(-1, r)
-    blocks = []
-    for edges in combinations(range(N_EDGES), r):
-        e = np.array(edges)
-        old = c[:, e]  # (n, r)
-        new = (old[:, None, :] + shifts[None]) % N_OPS  # (n, 4**r, r)
-        blocks.append(((new - old[:, None, :]) * _PLACES[e]).sum(-1))
-    return np.concatenate(blocks, axis=1)
+    n, k = len(c), N_OPS - 1
+    delta = ((c[:, :, None] + np.arange(1, N_OPS)) % N_OPS - c[:, :, None]) * _PLACES[:, None]  # (n, 6, 4)
+    out = np.zeros((n, sphere_size(r)), np.int64)
+    for b, edges in enumerate(combinations(range(N_EDGES), r)):
+        block = out[:, b * k**r:(b + 1) * k**r].reshape((n,) + (k,) * r)  # a view: the slice is row-contiguous
+        for j, e in enumerate(edges):
+            block += delta[:, e].reshape((n,) + (1,) * j + (k,) + (1,) * (r - j - 1))
+    return out
 
 
 def hamming_sphere(index: ArchIndex, r: int, archs: np.ndarray | None = None) -> np.ndarray:
