@@ -60,16 +60,22 @@ def _key_offsets(codes: np.ndarray, r: int) -> np.ndarray:
 
     Column order: edge subsets in lexicographic order, then the shifts ``(1..4)**r``
     (new op ``(op + shift) % 5``) in lexicographic order.  Each block is a broadcast sum of
-    the per-edge key changes, written in place.
+    the per-edge key changes, written once in place (int32: keys are below 5**6).
     """
-    c = codes.astype(np.int64)
+    c = codes.astype(np.int32)
     n, k = len(c), N_OPS - 1
-    delta = ((c[:, :, None] + np.arange(1, N_OPS)) % N_OPS - c[:, :, None]) * _PLACES[:, None]  # (n, 6, 4)
-    out = np.zeros((n, sphere_size(r)), np.int64)
+    places = _PLACES.astype(np.int32)[:, None]
+    delta = ((c[:, :, None] + np.arange(1, N_OPS, dtype=np.int32)) % N_OPS - c[:, :, None]) * places  # (n, 6, 4)
+    out = np.empty((n, sphere_size(r)), np.int32)
     for b, edges in enumerate(combinations(range(N_EDGES), r)):
+        head = delta[:, edges[0]]
+        for e in edges[1:-1]:  # sums over all but the last edge: at most (n, 16) for r = 3
+            head = head[..., None] + delta[:, e].reshape((n,) + (1,) * (head.ndim - 1) + (k,))
         block = out[:, b * k**r:(b + 1) * k**r].reshape((n,) + (k,) * r)  # a view: the slice is row-contiguous
-        for j, e in enumerate(edges):
-            block += delta[:, e].reshape((n,) + (1,) * j + (k,) + (1,) * (r - j - 1))
+        if r == 1:
+            block[...] = head
+        else:
+            np.add(head[..., None], delta[:, edges[-1]].reshape((n,) + (1,) * (r - 1) + (k,)), out=block)
     return out
 
 
