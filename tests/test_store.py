@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -211,3 +213,22 @@ def test_info_and_sources(store):
     assert {"accuracy", "loss", "latency_ms", "params_mb"} <= set(info["metrics"])
     assert {"nats", "landscapes", "metric_vals", "naslib_zc", "minibench"} <= set(info["sources"])
     assert info["series"] == len(store.series_table())
+
+
+def test_data_dir_prefers_env_then_local_then_the_checkouts_store(tmp_path, monkeypatch):
+    import landscape.bench.paths as paths
+
+    checkout, work = tmp_path / "checkout", tmp_path / "work"
+    (checkout / "data" / "nb201").mkdir(parents=True)
+    work.mkdir()
+    monkeypatch.setattr(paths, "_PACKAGE_ROOT", checkout)
+    monkeypatch.delenv("LANDSCAPE_DATA", raising=False)
+    monkeypatch.chdir(work)
+    assert paths.data_dir() == Path("data")  # no store anywhere: ./data, where an import would go
+    (checkout / "data" / "nb201" / "manifest.json").write_text("{}")
+    assert paths.data_dir() == checkout / "data"  # e.g. a notebook running in notebooks/
+    (work / "data" / "nb201").mkdir(parents=True)
+    (work / "data" / "nb201" / "manifest.json").write_text("{}")
+    assert paths.data_dir() == Path("data")  # a store in the working directory wins
+    monkeypatch.setenv("LANDSCAPE_DATA", str(tmp_path / "elsewhere"))
+    assert paths.data_dir() == tmp_path / "elsewhere"

@@ -14,8 +14,14 @@ _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_dir() -> Path:
-    """The data directory: ``$LANDSCAPE_DATA`` if set, else ``./data``."""
-    return Path(os.environ.get("LANDSCAPE_DATA") or "data")
+    """The data directory: ``$LANDSCAPE_DATA`` if set; else ``./data``, unless only the checkout's
+    ``data/`` holds a store (so notebooks and scripts anywhere in the checkout share one store)."""
+    env = os.environ.get("LANDSCAPE_DATA")
+    if env:
+        return Path(env)
+    local, checkout = Path("data"), _PACKAGE_ROOT / "data"
+    has_store = [(d / STORE_NAME / "manifest.json").is_file() for d in (local, checkout)]
+    return checkout if has_store == [False, True] else local
 
 
 def find_sources() -> Path | None:
