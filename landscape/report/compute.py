@@ -29,6 +29,5 @@ def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress
     genas = results / "search" / f"genas-nb201-{preset}-seed0"
     proxy_tables(preset, genas, device=device, progress=progress)
     run_search(preset, genas, fitness="angle_flatness", device=device, progress=progress)
-    a2m = results / "search" / f"a2m-nb201-{preset}"
-    compare_a2m_darts("nb201", preset, list(A2M_SEEDS), a2m, device=device, progress=progress).to_csv(
-        a2m / "comparison.csv", index=False)
+    compare_a2m_darts("nb201", preset, list(A2M_SEEDS), results / "search" / f"a2m-nb201-{preset}", device=device,
+                      progress=progress)

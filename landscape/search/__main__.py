@@ -41,8 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--preset", choices=list(PRESETS), required=True,
                        help="scale: smoke (seconds), cpu (about half an hour on 2 cores), paper (the papers' settings)")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-        p.add_argument("--out", type=Path, help="results folder (default reports/search/<command>-<space>-<preset>-"
-                                                "seed<seed>, the supernet shared by spos/evolve/tables)")
+        p.add_argument("--out", type=Path, help="results folder (default: where the report reads them, "
+                                                "reports/results/search/genas-<space>-<preset>-seed<seed> for "
+                                                "spos/evolve/tables, which share its supernet, and "
+                                                "reports/results/search/a2m-<space>-<preset>/<command>-seed<seed> "
+                                                "for darts/a2m)")
         p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
                        help="torch device (default cuda when available, else cpu)")
         if name == "evolve":
@@ -56,8 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 def _out(args: argparse.Namespace) -> Path:
     if args.out is not None:
         return args.out
-    stem = "genas" if args.command in ("spos", "evolve", "tables") else args.command
-    return Path("reports") / "search" / f"{stem}-{args.space}-{args.preset}-seed{args.seed}"
+    root = Path("reports") / "results" / "search"
+    if args.command in ("spos", "evolve", "tables"):
+        return root / f"genas-{args.space}-{args.preset}-seed{args.seed}"
+    return root / f"a2m-{args.space}-{args.preset}" / f"{args.command}-seed{args.seed}"
 
 
 def _run(args: argparse.Namespace) -> None:

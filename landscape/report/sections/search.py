@@ -66,13 +66,12 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "genas_searched", "Architectures found by evolutionary search",
             "Best architecture of the GeNAS evolutionary search with each fitness, looked up in the NB201 ground "
             "truth (200-epoch test accuracy).", searched))
-    compare = [pd.read_csv(run / "comparison.csv") for run in _runs(results, "a2m")
-               if (run / "comparison.csv").exists()]
-    if compare:
-        frame = pd.concat(compare, ignore_index=True)
-        long = frame.melt(id_vars=["space", "preset", "method", "seed", "arch", "best_epoch", "arch_index"],
-                          value_vars=[d for d in DATASETS if d in frame], var_name="dataset",
-                          value_name="test_accuracy")
+    runs = [json.loads(r.read_text()) for run in _runs(results, "a2m") for r in sorted(run.glob("*/result.json"))]
+    runs = [r for r in runs if r.get("space") == "nb201"]  # DARTS-space genotypes have no ground truth
+    if runs:
+        long = pd.DataFrame([{"preset": r["preset"], "method": r["method"], "seed": r["random_state"],
+                              "arch": r["arch"], "arch_index": r["arch_index"], "best_epoch": r["best_epoch"],
+                              "dataset": d, "test_accuracy": r["accuracy"][d]} for r in runs for d in DATASETS])
         summary = (long.groupby(["preset", "method", "dataset"], sort=False)["test_accuracy"]
                    .agg(["count", "mean", "std", "min", "max"]).reset_index().rename(columns={"count": "seeds"}))
         out.append(Artifact(
