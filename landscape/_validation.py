@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_random_state"]
+__all__ = ["check_random_state", "check_seed"]
 
 
 def check_random_state(random_state) -> np.random.Generator:
@@ -17,3 +17,11 @@ def check_random_state(random_state) -> np.random.Generator:
         raise ValueError(f"random_state must be None, a non-negative int or a numpy.random.Generator, got "
                          f"{random_state!r} (a SeedSequence or BitGenerator is accepted too)")
     return np.random.default_rng(random_state)
+
+
+def check_seed(random_state) -> int:
+    """A seed for a results folder: a non-negative integer (it is part of the folder's configuration)."""
+    if not isinstance(random_state, (int, np.integer)) or isinstance(random_state, (bool, np.bool_)) \
+            or random_state < 0:
+        raise ValueError(f"random_state must be a non-negative integer seed, got {random_state!r}")
+    return int(random_state)

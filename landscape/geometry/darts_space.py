@@ -149,17 +149,8 @@ def flatness_correlation(stats: pd.DataFrame, *, n_boot: int = 1000, ci: float =
     -------
     DataFrame ``radius, measure, estimate, ci_low, ci_high, n, n_boot`` (Kendall τ-b, Spearman ρ, weighted τ).
     """
-    stats = _check_stats(stats)
-    radii = sorted(stats.radius.unique())
-    seeds = check_random_state(random_state).spawn(len(radii))
-    parts = []
-    for r, seed in zip(radii, seeds):
-        rows = stats[stats.radius == r]
-        frame = rank_agreement(rows.value.to_numpy(), rows.mean_abs_delta.to_numpy(), k=(), n_boot=n_boot, ci=ci,
-                               random_state=seed)
-        parts.append(frame.assign(radius=r))
-    out = pd.concat(parts, ignore_index=True)
-    return out[["radius", *out.columns[:-1]]]
+    return _per_radius(stats, random_state, lambda acc, flat, seed: rank_agreement(
+        acc, flat, k=(), n_boot=n_boot, ci=ci, random_state=seed))
 
 
 def flatness_tiers(stats: pd.DataFrame, *, n_bins: int = 3, n_boot: int = 1000, ci: float = 0.95,
@@ -172,14 +163,20 @@ def flatness_tiers(stats: pd.DataFrame, *, n_bins: int = 3, n_boot: int = 1000, 
     -------
     DataFrame ``radius`` + the columns of :func:`~landscape.geometry.flatness_by_decile`.
     """
+    return _per_radius(stats, random_state, lambda acc, flat, seed: flatness_by_decile(
+        acc, flat, n_bins=n_bins, n_boot=n_boot, ci=ci, random_state=seed))
+
+
+def _per_radius(stats: pd.DataFrame, random_state, analysis) -> pd.DataFrame:
+    """``analysis(accuracy, mean_abs_delta, seed)`` per radius of ``stats``, each radius with its own child
+    generator of ``random_state``; the frames stacked with a leading ``radius`` column."""
     stats = _check_stats(stats)
     radii = sorted(stats.radius.unique())
     seeds = check_random_state(random_state).spawn(len(radii))
     parts = []
     for r, seed in zip(radii, seeds):
         rows = stats[stats.radius == r]
-        parts.append(flatness_by_decile(rows.value.to_numpy(), rows.mean_abs_delta.to_numpy(), n_bins=n_bins,
-                                        n_boot=n_boot, ci=ci, random_state=seed).assign(radius=r))
+        parts.append(analysis(rows.value.to_numpy(), rows.mean_abs_delta.to_numpy(), seed).assign(radius=r))
     out = pd.concat(parts, ignore_index=True)
     return out[["radius", *out.columns[:-1]]]
 

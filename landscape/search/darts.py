@@ -33,7 +33,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._validation import check_random_state
+from .._validation import check_random_state, check_seed
 from ..nn.data import ImageData, batches, cifar10_jpeg
 from ..spaces.darts import format_genotype
 from .a2m import a2m_gradient, darts_gradient
@@ -127,14 +127,6 @@ def _resolve_preset(preset: str | DartsPreset) -> DartsPreset:
     if isinstance(preset, DartsPreset):
         return preset
     return DARTS_PRESETS[_check_choice("preset", preset, tuple(DARTS_PRESETS))]
-
-
-def _check_seed(random_state) -> int:
-    check_random_state(random_state)
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)):
-        raise ValueError(f"random_state must be a non-negative int (it is part of the run's pinned "
-                         f"configuration), got {random_state!r}")
-    return int(random_state)
 
 
 def _build(space: str, p: DartsPreset) -> nn.Module:
@@ -274,7 +266,7 @@ def run_darts(
     space = _check_choice("space", space, SPACES)
     method = _check_choice("method", method, METHODS)
     p = _resolve_preset(preset)
-    seed = _check_seed(random_state)
+    seed = check_seed(random_state)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
     config = {"driver": "darts", "space": space, "method": method, "preset": asdict(p), "random_state": seed,
@@ -317,7 +309,7 @@ def compare_a2m_darts(
     """
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
         raise ValueError(f"seeds must be a non-empty sequence of non-negative ints, got {seeds!r}")
-    seeds = [_check_seed(s) for s in seeds]
+    seeds = [check_seed(s) for s in seeds]
     if len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be distinct, got {seeds!r}")
     _check_choice("space", space, SPACES)

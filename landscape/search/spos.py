@@ -22,6 +22,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .._validation import check_seed
 from ..nn.data import ImageData, batches, cifar10_jpeg
 from ..nn.supernet import NB201Supernet, sample_architectures
 from .presets import SearchPreset, get_preset
@@ -41,14 +42,6 @@ def check_space(space: str) -> str:
     if space not in SPACES:
         raise ValueError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
     return space
-
-
-def check_seed(random_state) -> int:
-    """A seed for a results folder: a non-negative integer (it is part of the folder's configuration)."""
-    if not isinstance(random_state, (int, np.integer)) or isinstance(random_state, (bool, np.bool_)) \
-            or random_state < 0:
-        raise ValueError(f"random_state must be a non-negative integer seed, got {random_state!r}")
-    return int(random_state)
 
 
 def check_device(device: str | torch.device) -> torch.device:

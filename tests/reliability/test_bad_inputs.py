@@ -182,6 +182,16 @@ def _manifest_defect(manifest: dict, kind: str, data) -> dict:
     return m
 
 
+def _damage_bytes(path, original: bytes, kind: str, pos: int, xor: int) -> None:
+    """Write ``original`` cut at ``pos`` (``truncate``) or with the byte at ``pos`` XOR-ed by ``xor`` (``flip``)."""
+    if kind == "truncate":
+        path.write_bytes(original[:pos % len(original)])
+    else:
+        data = bytearray(original)
+        data[pos % len(data)] ^= xor
+        path.write_bytes(bytes(data))
+
+
 @settings(max_examples=45, **FUZZ)
 @given(st.sampled_from(["space.npz", "splits.npz", "nats.npz", "naslib.npz", "minibench.npz"]),
        st.sampled_from(["truncate", "flip", "append", "delete"]), st.integers(0, 2**40), st.integers(1, 255))
@@ -189,12 +199,8 @@ def test_store_damaged_files(store_copy, name, kind, pos, xor):
     path = store_copy / name
     original = path.read_bytes()
     try:
-        if kind == "truncate":
-            path.write_bytes(original[:pos % len(original)])
-        elif kind == "flip":
-            data = bytearray(original)
-            data[pos % len(data)] ^= xor
-            path.write_bytes(bytes(data))
+        if kind in ("truncate", "flip"):
+            _damage_bytes(path, original, kind, pos, xor)
         elif kind == "append":
             path.write_bytes(original + bytes([xor]) * (pos % 64 + 1))
         else:
@@ -264,12 +270,8 @@ def test_checkpoint_damage(run_folder, kind, pos, xor, junk):
     path = run_folder / "checkpoint.pt"
     original = path.read_bytes()
     try:
-        if kind == "truncate":
-            path.write_bytes(original[:pos % len(original)])
-        elif kind == "flip":
-            data = bytearray(original)
-            data[pos % len(data)] ^= xor
-            path.write_bytes(bytes(data))
+        if kind in ("truncate", "flip"):
+            _damage_bytes(path, original, kind, pos, xor)
         elif kind == "garbage":
             path.write_bytes(junk)
         else:  # the checkpoint of a run of another configuration, copied in
