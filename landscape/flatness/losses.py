@@ -19,13 +19,21 @@ import torch
 from torch import nn
 from torch.func import functional_call, vmap
 
-__all__ = ["Batches", "as_batches", "stacked_losses", "temporary_mode", "STRATEGIES"]
+__all__ = ["Batches", "as_batches", "stacked_losses", "temporary_mode", "STRATEGIES", "BN_MODES",
+           "PUBLISHED_RECALIBRATION_IMAGES", "published_recalibration_batches", "recalibrate_bn"]
 
 #: How copies are evaluated: ``"vmap"`` (batched), ``"loop"`` (one by one) or ``"auto"``
 #: (``vmap`` on CUDA, ``loop`` on CPU; see ``benchmarks/bench_flatness.py`` for why).
 STRATEGIES = ("auto", "vmap", "loop")
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+#: BatchNorm re-estimation: ``"faithful"`` (GeNAS code: momentum 0.1) or ``"exact"`` (cumulative mean).
+BN_MODES = ("faithful", "exact")
+#: Training images the published GeNAS code feeds to re-estimate BN: ⌈850 / batch⌉ batches.
+PUBLISHED_RECALIBRATION_IMAGES = 850
+#: PyTorch's default BN momentum, which the published re-estimation keeps.
+_FAITHFUL_MOMENTUM = 0.1
 
 
 @dataclass(frozen=True)
@@ -84,25 +92,12 @@ def _resolve_strategy(strategy: str, device: torch.device) -> str:
     return strategy
 
 
-def _fresh_bn_buffers(model: nn.Module, m: int, device: torch.device) -> dict[str, torch.Tensor]:
-    """Per-copy BN running statistics reset to (mean 0, var 1) for recalibration."""
-    out = {}
-    names = {id(b): n for n, b in model.named_modules()}
-    for bn in _batchnorms(model):
-        prefix = names[id(bn)]
-        out[f"{prefix}.running_mean"] = torch.zeros(m, bn.num_features, device=device)
-        out[f"{prefix}.running_var"] = torch.ones(m, bn.num_features, device=device)
-        out[f"{prefix}.num_batches_tracked"] = torch.zeros(m, dtype=torch.long, device=device)
-    return out
-
-
 def stacked_losses(
     model: nn.Module,
     stack: Mapping[str, torch.Tensor],
     batches: Batches,
     *,
     loss_fn: LossFn = nn.functional.cross_entropy,
-    recalibrate: Batches | None = None,
     strategy: str = "auto",
     chunk_size: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -114,8 +109,6 @@ def stacked_losses(
     stack : ``{parameter name: (M, *shape) tensor}``, the copies; other parameters are shared.
     batches : evaluation data (:func:`as_batches`).
     loss_fn : ``loss_fn(outputs, targets)`` → mean loss of the batch (default cross-entropy).
-    recalibrate : if given, each copy's BatchNorm running statistics are re-estimated on
-        these batches (train-mode forward passes, cumulative average) before evaluation.
     strategy : ``"vmap"``, ``"loop"`` or ``"auto"``.
     chunk_size : evaluate at most this many copies at once with ``vmap`` (bounds memory).
 
@@ -135,16 +128,12 @@ def stacked_losses(
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
         raise ValueError(f"chunk_size must be a positive integer or None, got {chunk_size!r}")
     step = m if strategy == "loop" or chunk_size is None else chunk_size
-    shared = dict(model.named_buffers())
     losses, accs = [], []
+    evaluate = _evaluate_vmap if strategy == "vmap" else _evaluate_loop
     with torch.no_grad():
         for start in range(0, m, step):
             part = {n: t[start:start + step] for n, t in stack.items()}
-            k = next(iter(part.values())).shape[0]
-            per_copy = _fresh_bn_buffers(model, k, device) if recalibrate is not None else {}
-            plain = {n: b for n, b in shared.items() if n not in per_copy}
-            evaluate = _evaluate_vmap if strategy == "vmap" else _evaluate_loop
-            loss, acc = evaluate(model, part, per_copy, plain, batches, loss_fn, recalibrate)
+            loss, acc = evaluate(model, part, batches, loss_fn)
             losses.append(loss)
             accs.append(acc)
     return torch.cat(losses), torch.cat(accs)
@@ -160,10 +149,8 @@ def _batch_stats(out: torch.Tensor, y: torch.Tensor, loss_fn: LossFn) -> tuple[t
     return loss, hits
 
 
-def _evaluate(run, model, batches, loss_fn, recalibrate, stats):
-    """Recalibrate (optional), then accumulate loss and hits of ``run`` over the batches."""
-    if recalibrate is not None:
-        _recalibrate(model, run, recalibrate)
+def _evaluate(run, model, batches, stats):
+    """Accumulate loss and hits of ``run`` over the batches, the model in eval mode."""
     total_loss = total_hits = 0
     with temporary_mode(model, False):
         for x, y in batches.pairs:
@@ -174,36 +161,68 @@ def _evaluate(run, model, batches, loss_fn, recalibrate, stats):
     return total_loss / n, total_hits / n
 
 
-def _evaluate_vmap(model, part, per_copy, plain, batches, loss_fn, recalibrate):
-    def forward(p, b, x):
-        return functional_call(model, (p, b, plain), (x,), strict=False)
-
-    batched = vmap(forward, in_dims=(0, 0, None))
-    return _evaluate(lambda x: batched(part, per_copy, x), model, batches, loss_fn, recalibrate,
+def _evaluate_vmap(model, part, batches, loss_fn):
+    batched = vmap(lambda p, x: functional_call(model, p, (x,), strict=False), in_dims=(0, None))
+    return _evaluate(lambda x: batched(part, x), model, batches,
                      lambda out, y: vmap(lambda o: _batch_stats(o, y, loss_fn))(out))
 
 
-def _evaluate_loop(model, part, per_copy, plain, batches, loss_fn, recalibrate):
+def _channels_last(t: torch.Tensor) -> torch.Tensor:
+    return t.contiguous(memory_format=torch.channels_last) if t.dim() == 4 else t
+
+
+def _evaluate_loop(model, part, batches, loss_fn):
+    """One copy after the other, in channels-last memory format on CPU when the inputs are images
+    (oneDNN's convolutions run faster so: see ``benchmarks/bench_flatness.py``)."""
     m = next(iter(part.values())).shape[0]
+    images = all(x.dim() == 4 and x.device.type == "cpu" for x, _ in batches.pairs)
+    if images:
+        batches = Batches(tuple((_channels_last(x), y) for x, y in batches.pairs))
     losses, accs = [], []
     for i in range(m):
-        params = {name: t[i] for name, t in part.items()}
-        buffers = {name: b[i] for name, b in per_copy.items()}
+        params = {name: _channels_last(t[i]) if images else t[i] for name, t in part.items()}
 
-        def run(x, params=params, buffers=buffers):
-            return functional_call(model, (params, buffers, plain), (x,), strict=False)
+        def run(x, params=params):
+            return functional_call(model, params, (x,), strict=False)
 
-        loss, acc = _evaluate(run, model, batches, loss_fn, recalibrate, lambda out, y: _batch_stats(out, y, loss_fn))
+        loss, acc = _evaluate(run, model, batches, lambda out, y: _batch_stats(out, y, loss_fn))
         losses.append(loss)
         accs.append(acc)
     return torch.stack(losses), torch.stack(accs)
 
 
-def _recalibrate(model: nn.Module, run: Callable[[torch.Tensor], torch.Tensor], batches: Batches) -> None:
-    """Re-estimate BN running statistics in place in the *passed* buffers: a cumulative
-    average of batch statistics (momentum ``1/(t+1)`` at batch ``t``)."""
-    with temporary_mode(model, True):
-        for t, (x, _) in enumerate(batches.pairs):
-            for bn in _batchnorms(model):
-                bn.momentum = 1.0 / (t + 1)
-            run(x)
+def published_recalibration_batches(batch_size: int) -> int:
+    """Batches the published GeNAS code uses to re-estimate BN: ``⌈850 / batch_size⌉`` (14 at batch 64)."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    return -(-PUBLISHED_RECALIBRATION_IMAGES // batch_size)
+
+
+def recalibrate_bn(model: nn.Module, batches: Iterable, *, mode: str = "faithful") -> nn.Module:
+    """Re-estimate ``model``'s BatchNorm running statistics on ``batches`` of training data, in place.
+
+    Every BN's ``running_mean``/``running_var`` is reset to 0/1, then the batches go through the
+    network in train mode without gradients; the network is left in eval mode.  ``mode``:
+
+    * ``"faithful"`` — the published GeNAS code before scoring a SPOS sub-network: PyTorch's
+      default momentum 0.1, an exponential average that still carries ``0.9^b`` of the reset
+      values after ``b`` batches (23% after the code's ⌈850/64⌉ = 14,
+      :func:`published_recalibration_batches`).
+    * ``"exact"`` — a cumulative mean of the batch statistics (momentum ``None``).
+
+    It runs once, on the weights as they are (GeNAS: on the clean sub-network, before any
+    perturbation).  Returns ``model``.
+    """
+    if mode not in BN_MODES:
+        raise ValueError(f"mode must be one of {BN_MODES}, got {mode!r}")
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    data = as_batches(batches, device, "recalibration batches")
+    bns = _batchnorms(model)
+    for bn in bns:
+        bn.reset_running_stats()
+    with temporary_mode(model, True), torch.no_grad():
+        for bn in bns:
+            bn.momentum = _FAITHFUL_MOMENTUM if mode == "faithful" else None
+        for x, _ in data.pairs:
+            model(x)
+    return model.eval()

@@ -3,9 +3,11 @@
 GeNAS (Eq. 3–4, 7) evaluates the validation loss at ``θ + N(σ_i)`` for ``σ_1 < … < σ_t``.
 Two noise modes are offered (``../shared/papers/NOTES.md``):
 
-* ``"faithful"`` — as the published code: one draw per σ, *added to the weights that already
-  carry the previous σ's noise*, so copy ``i`` is ``θ + Σ_{j≤i} σ_j ε_j`` (the effective
-  standard deviation grows to ``sqrt(Σ_{j≤i} σ_j²)``); ``n_draws`` independent chains.
+* ``"faithful"`` — as the published code (``evolution_search/metrics/tester_wlm.py``): one copy
+  perturbed level by level, N(0, σ_1) first, then N(0, σ_i − σ_{i−1}) *on top of* the earlier
+  levels' noise, so copy ``i`` is ``θ + Σ_{j≤i} (σ_j − σ_{j−1}) ε_j`` (σ_0 = 0) and its total
+  noise standard deviation is ``sqrt(Σ_{j≤i} (σ_j − σ_{j−1})²)``: 0.0020 / 0.0082 / 0.0130 for
+  σ = (2e-3, 1e-2, 2e-2); ``n_draws`` independent chains.
 * ``"exact"`` — the paper's definition: copy ``(i, k)`` is ``θ + σ_i ε_{i,k}`` from the trained
   weights, ``n_draws`` independent draws per σ.
 
@@ -97,9 +99,9 @@ def _check(n_draws: int, mode: str) -> None:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
 
-def _scales(sigmas: tuple[float, ...], mode: str) -> list[float]:
-    """Per-level multipliers of a unit direction: ``σ_i`` (exact) or cumulative ``Σ_{j≤i} σ_j`` (faithful)."""
-    return list(np.cumsum(sigmas)) if mode == "faithful" else list(sigmas)
+def _increments(sigmas: tuple[float, ...], mode: str) -> list[float]:
+    """Noise std added at each level: ``σ_i`` (exact, fresh) or ``σ_i − σ_{i−1}`` (faithful, residual)."""
+    return list(np.diff(sigmas, prepend=0.0)) if mode == "faithful" else list(sigmas)
 
 
 def gaussian_stack(
@@ -112,7 +114,7 @@ def gaussian_stack(
     """Perturbed copies of ``params`` as a parameter stack of ``t · n_draws`` copies.
 
     Copy ``i · n_draws + k`` is level ``i`` (σ_i) of draw ``k``:
-    ``θ + σ_i ε_{i,k}`` (exact) or ``θ + Σ_{j≤i} σ_j ε_{j,k}`` (faithful, GeNAS code).
+    ``θ + σ_i ε_{i,k}`` (exact) or ``θ + Σ_{j≤i} (σ_j − σ_{j−1}) ε_{j,k}`` (faithful, GeNAS code).
     """
     sigmas = check_sigmas(sigmas)
     _check(n_draws, mode)
@@ -120,7 +122,7 @@ def gaussian_stack(
     out = {}
     for name, p in params.items():
         eps = torch.randn((n_draws, t, *p.shape), generator=generator, device=p.device, dtype=p.dtype)
-        eps = eps * torch.tensor(sigmas, device=p.device, dtype=p.dtype).view(1, t, *([1] * p.dim()))
+        eps = eps * torch.tensor(_increments(sigmas, mode), device=p.device, dtype=p.dtype).view(1, t, *([1] * p.dim()))
         if mode == "faithful":
             eps = eps.cumsum(dim=1)
         out[name] = (p.detach().unsqueeze(0).unsqueeze(0) + eps).transpose(0, 1).reshape(t * n_draws, *p.shape)
@@ -132,14 +134,14 @@ def direction_stack(
 ) -> dict[str, torch.Tensor]:
     """Copies along one unit direction ``v`` (e.g. the top Hessian eigenvector), one per σ.
 
-    Copy ``i`` is ``θ + s_i · sqrt(P) · v`` with ``s_i = σ_i`` (exact) or ``Σ_{j≤i} σ_j``
-    (faithful) and ``P`` the number of perturbed scalars, so that its distance from ``θ``
-    equals the expected norm of a Gaussian draw ``σ_i ε`` (``≈ σ_i sqrt(P)``).
+    Copy ``i`` is ``θ + σ_i · sqrt(P) · v`` with ``P`` the number of perturbed scalars, so that
+    its distance from ``θ`` equals the expected norm of a Gaussian draw ``σ_i ε`` (``≈ σ_i sqrt(P)``).
+    Both modes give the same copies: residual steps ``σ_i − σ_{i−1}`` along one direction add up to ``σ_i``.
     """
     sigmas = check_sigmas(sigmas)
     _check(1, mode)
     n = sum(params[k].numel() for k in direction)
-    scales = torch.tensor(_scales(sigmas, mode), dtype=torch.float64) * float(np.sqrt(n))
+    scales = torch.tensor(sigmas, dtype=torch.float64) * float(np.sqrt(n))
     return {
         k: params[k].detach().unsqueeze(0) + scales.to(v).view(-1, *([1] * v.dim())) * v.unsqueeze(0)
         for k, v in direction.items()

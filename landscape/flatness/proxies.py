@@ -1,5 +1,7 @@
 """GeNAS search proxies: weight-space flatness (Eq. 3–4), angle (Eq. 8) and their combination (Eq. 5).
 
+The angle lives in :mod:`landscape.flatness.angle` (faithful and exact modes) and is re-exported here.
+
 Equation numbers refer to GeNAS ("Neural Architecture Search with Loss Flatness-aware
 Measure", ``../shared/papers/genas-paper.txt``).
 
@@ -12,14 +14,16 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 
-from .losses import LossFn, as_batches, stacked_losses
+from .angle import angle
+from .losses import BN_MODES, LossFn, as_batches, recalibrate_bn, stacked_losses
 from .perturb import (
     check_generator,
     check_sigmas,
@@ -31,6 +35,7 @@ from .perturb import (
 
 __all__ = [
     "GENAS_SIGMAS",
+    "GENAS_GAMMA",
     "FlatnessResult",
     "flatness_from_losses",
     "flatness",
@@ -40,6 +45,8 @@ __all__ = [
 
 #: σ levels of GeNAS on NAS-Bench-201 (Sec. B.1).
 GENAS_SIGMAS = (2e-3, 1e-2, 2e-2)
+#: γ of Eq. 5 in the published angle + flatness command (``--wlm_weight 16``); the paper states none for NB201.
+GENAS_GAMMA = 16.0
 #: Added to the sharpness before inverting, as in the published code.
 FLATNESS_EPS = 1e-5
 DIRECTIONS = ("gaussian", "hessian")
@@ -74,15 +81,16 @@ class FlatnessResult:
     """Outcome of :func:`flatness`.
 
     ``draw_losses[k, i]`` is the loss of draw (or chain) ``k`` at level ``σ_i``; ``losses`` its
-    mean over draws, the ``L_i`` of Eq. 4; ``clean_loss`` / ``clean_accuracy`` at ``θ``.
+    mean over draws, the ``L_i`` of Eq. 4; ``clean_loss`` / ``clean_accuracy`` at ``θ`` (None
+    unless :func:`flatness` was asked for them with ``clean=True``).
     """
 
     flatness: float
     sharpness: float
     losses: np.ndarray
     draw_losses: np.ndarray
-    clean_loss: float
-    clean_accuracy: float
+    clean_loss: float | None
+    clean_accuracy: float | None
     sigmas: tuple[float, ...]
     settings: dict = field(default_factory=dict)
 
@@ -98,6 +106,8 @@ def flatness(
     position: str = "all",
     direction: str = "gaussian",
     recalibrate: Iterable | None = None,
+    bn_mode: str = "faithful",
+    clean: bool = False,
     loss_fn: LossFn = nn.functional.cross_entropy,
     random_state: int | torch.Generator | None = 0,
     strategy: str = "auto",
@@ -107,9 +117,9 @@ def flatness(
     """Weight-space flatness of a trained network (GeNAS Eq. 3–4).
 
     The ``t · n_draws`` perturbed copies (see :mod:`landscape.flatness.perturb` for the
-    ``"faithful"`` and ``"exact"`` noise modes) plus the clean weights are evaluated together
-    on ``batches`` (validation data: ``(x, y)`` pairs); ``L_i`` is the mean loss over draws.
-    The network is never modified.
+    ``"faithful"`` and ``"exact"`` noise modes) are evaluated on ``batches`` (validation data:
+    ``(x, y)`` pairs) in eval mode; ``L_i`` is the mean loss over draws.  Only ``nn.Parameter``s
+    are perturbed, never BN buffers, as in the published code.  The network is never modified.
 
     Parameters
     ----------
@@ -119,8 +129,12 @@ def flatness(
     position : ``"all"`` parameters or only the searched ``"cells"`` (GeNAS Table 13).
     direction : ``"gaussian"`` noise, or ``"hessian"``: the top Hessian eigenvector scaled to the
         norm of a Gaussian draw (GeNAS Table 13; deterministic, so ``n_draws`` must be 1).
-    recalibrate : training batches; if given, every copy's BatchNorm statistics are re-estimated
-        on them after perturbation.
+    recalibrate : training batches; if given, BatchNorm statistics are re-estimated on them
+        once, on a copy of the clean network, *before* perturbing (the published procedure,
+        :func:`~landscape.flatness.losses.recalibrate_bn`); every perturbed copy uses them.
+    bn_mode : ``"faithful"`` (momentum 0.1, as published) or ``"exact"`` (cumulative mean).
+    clean : also evaluate the unperturbed weights (``clean_loss``, ``clean_accuracy``): one more
+        copy; GeNAS's measure does not use it.
     random_state : seed or ``torch.Generator`` for the noise (drawn on the model's device).
     strategy, chunk_size : how copies are evaluated (:func:`landscape.flatness.losses.stacked_losses`).
     """
@@ -129,11 +143,15 @@ def flatness(
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     if direction == "hessian" and n_draws != 1:
         raise ValueError(f"direction='hessian' is one deterministic direction: use n_draws=1, got {n_draws!r}")
+    if bn_mode not in BN_MODES:
+        raise ValueError(f"bn_mode must be one of {BN_MODES}, got {bn_mode!r}")
     names = perturbed_names(model, position)
     params = dict(model.named_parameters())
     device = params[names[0]].device
     data = as_batches(batches, device)
-    recal = None if recalibrate is None else as_batches(recalibrate, device, "recalibrate")
+    if recalibrate is not None:
+        model = recalibrate_bn(copy.deepcopy(model), recalibrate, mode=bn_mode)
+        params = dict(model.named_parameters())
     generator = check_generator(random_state, device)
     base = {k: params[k].detach() for k in names}
     if direction == "gaussian":
@@ -141,12 +159,11 @@ def flatness(
     else:
         v, _ = top_hessian_direction(model, names, data, loss_fn=loss_fn, n_iter=hessian_iters, generator=generator)
         stack = direction_stack(base, v, sigmas, mode)
-    stack = {k: torch.cat([base[k].unsqueeze(0), s]) for k, s in stack.items()}
-    losses, accuracies = stacked_losses(
-        model, stack, data, loss_fn=loss_fn, recalibrate=recal, strategy=strategy, chunk_size=chunk_size
-    )
+    if clean:
+        stack = {k: torch.cat([base[k].unsqueeze(0), s]) for k, s in stack.items()}
+    losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size)
     losses = losses.cpu().numpy()
-    draw_losses = losses[1:].reshape(len(sigmas), n_draws).T
+    draw_losses = losses[int(clean):].reshape(len(sigmas), n_draws).T
     mean_losses = draw_losses.mean(axis=0)
     flat = float(flatness_from_losses(mean_losses, sigmas, alpha))
     return FlatnessResult(
@@ -154,48 +171,16 @@ def flatness(
         sharpness=1.0 / flat - FLATNESS_EPS,
         losses=mean_losses,
         draw_losses=draw_losses,
-        clean_loss=float(losses[0]),
-        clean_accuracy=float(accuracies[0]),
+        clean_loss=float(losses[0]) if clean else None,
+        clean_accuracy=float(accuracies[0]) if clean else None,
         sigmas=sigmas,
         settings={"n_draws": n_draws, "mode": mode, "alpha": alpha, "position": position,
-                  "direction": direction, "recalibrate": recal is not None},
+                  "direction": direction, "recalibrate": None if recalibrate is None else bn_mode},
     )
 
 
-def _vector(weights: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    if isinstance(weights, nn.Module):
-        return {k: v.detach() for k, v in weights.named_parameters()}
-    return {k: torch.as_tensor(v).detach() for k, v in weights.items()}
-
-
-def angle(initial: nn.Module | Mapping[str, torch.Tensor], trained: nn.Module | Mapping[str, torch.Tensor],
-          names: Sequence[str] | None = None) -> float:
-    """RLNAS angle between initial and trained weights (GeNAS Eq. 8), in radians.
-
-    ``acos(W⁰·Wᶠ / (‖W⁰‖ ‖Wᶠ‖))`` over all parameters (or ``names``) flattened and
-    concatenated in a fixed order; accumulated in float64.  Both sides must have the same
-    parameter names and shapes.
-    """
-    a, b = _vector(initial), _vector(trained)
-    keys = list(a) if names is None else list(names)
-    missing = [k for k in keys if k not in a or k not in b]
-    if missing:
-        raise ValueError(f"parameters missing on one side: {missing[:5]}{' …' if len(missing) > 5 else ''}")
-    if not keys:
-        raise ValueError("no parameters to compare")
-    bad = [k for k in keys if a[k].shape != b[k].shape]
-    if bad:
-        raise ValueError(f"parameter shapes differ for {bad[:5]}")
-    dot = sum(float((a[k].double() * b[k].double()).sum()) for k in keys)
-    na = np.sqrt(sum(float((a[k].double() ** 2).sum()) for k in keys))
-    nb = np.sqrt(sum(float((b[k].double() ** 2).sum()) for k in keys))
-    if na == 0 or nb == 0:
-        raise ValueError("the angle is undefined for an all-zero weight vector")
-    return float(np.arccos(np.clip(dot / (na * nb), -1.0, 1.0)))
-
-
 def combined_proxy(score: np.ndarray | float, flatness_value: np.ndarray | float, sigma1: float,
-                   gamma: float = 1.0) -> np.ndarray | float:
+                   gamma: float = GENAS_GAMMA) -> np.ndarray | float:
     """GeNAS Eq. 5: ``S + γ·β·F_val`` with ``β = 1/σ_1``.
 
     ``S`` is the conventional metric: the angle divided by π (as the published code does for

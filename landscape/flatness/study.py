@@ -13,6 +13,7 @@ epochs on half of CIFAR-10; NB201 trains each network for 200 epochs on all of i
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +32,8 @@ from ..nn import create_network
 from ..nn.nb201 import arch_codes
 from ..nn.train import TrainConfig, train_network
 from ..spaces.nb201 import format_arch
-from .proxies import GENAS_SIGMAS, angle, combined_proxy, flatness
+from .losses import recalibrate_bn
+from .proxies import GENAS_GAMMA, GENAS_SIGMAS, angle, combined_proxy, flatness
 
 __all__ = ["Preset", "PRESETS", "proxy_scores", "evaluate_proxies", "supernet_proxies"]
 
@@ -63,7 +65,9 @@ PRESETS: dict[str, Preset] = {
                        "schedule length; the ground truth uses 200 epochs on the original pixels)"),
 }
 
-SCORE_COLUMNS = ("valid_loss", "valid_accuracy", "angle", "flatness_faithful", "flatness_exact",
+#: The proxies' definition, stored with every cached row: a row of another definition is recomputed.
+DEFINITION = "noise=residual;angle=path-wise;gamma=16;bn=published"
+SCORE_COLUMNS = ("valid_loss", "valid_accuracy", "angle", "angle_exact", "flatness_faithful", "flatness_exact",
                  "angle_flatness", "accuracy_flatness")
 
 
@@ -74,26 +78,31 @@ def proxy_scores(
     *,
     sigmas: Sequence[float] = GENAS_SIGMAS,
     n_draws: int = 1,
-    gamma: float = 1.0,
+    gamma: float = GENAS_GAMMA,
     recalibrate: Iterable | None = None,
+    bn_mode: str = "faithful",
     random_state: int = 0,
 ) -> dict[str, float]:
     """Every GeNAS proxy of one trained network (larger = predicted better for all of them).
 
     ``flatness_faithful`` uses the published code's cumulative noise with ``n_draws`` chains,
-    ``flatness_exact`` the paper's definition; the combined proxies use the faithful flatness
-    with ``γ`` and ``β = 1/σ_1`` (Eq. 5), the angle divided by π as in the published code.
+    ``flatness_exact`` the paper's definition; ``angle`` is the published code's path-wise angle
+    and ``angle_exact`` the paper's all-parameter one (Eq. 8, :mod:`landscape.flatness.angle`); the
+    combined proxies use the faithful flatness with ``γ`` and ``β = 1/σ_1`` (Eq. 5) and the
+    faithful angle divided by π, as in the published code.
     """
     valid = list(valid)
+    if recalibrate is not None:
+        trained = recalibrate_bn(copy.deepcopy(trained), recalibrate, mode=bn_mode)
     faithful = flatness(trained, valid, sigmas=sigmas, n_draws=n_draws, mode="faithful",
-                        random_state=random_state, recalibrate=recalibrate)
-    exact = flatness(trained, valid, sigmas=sigmas, n_draws=n_draws, mode="exact",
-                     random_state=random_state, recalibrate=recalibrate)
-    theta = angle(initial, trained)
+                        random_state=random_state, clean=True)
+    exact = flatness(trained, valid, sigmas=sigmas, n_draws=n_draws, mode="exact", random_state=random_state)
+    theta = angle(initial, trained, mode="faithful")
     return {
         "valid_loss": faithful.clean_loss,
         "valid_accuracy": faithful.clean_accuracy,
         "angle": theta,
+        "angle_exact": angle(initial, trained, mode="exact"),
         "flatness_faithful": faithful.flatness,
         "flatness_exact": exact.flatness,
         "angle_flatness": float(combined_proxy(theta / np.pi, faithful.flatness, sigmas[0], gamma)),
@@ -135,6 +144,9 @@ def evaluate_proxies(
         raise ValueError("archs is empty: give at least one architecture")
     path = None if out is None else Path(out)
     done = pd.read_csv(path) if path is not None and path.exists() else pd.DataFrame(columns=["arch", "preset", "seed"])
+    if "definition" not in done:
+        done["definition"] = np.nan
+    done = done[done["definition"] == DEFINITION]  # rows of an earlier definition of the proxies are recomputed
     mine = (done["preset"] == p.name) & (done["seed"] == random_state)
     finished = set(done.loc[mine, "arch"])
     train = cifar10_jpeg("train", path=data_path, n_per_class=p.train_per_class, random_state=random_state)
@@ -149,7 +161,7 @@ def evaluate_proxies(
         initial = {k: v.detach().clone() for k, v in net.named_parameters()}
         history = train_network(net, train, config, device=device, random_state=random_state, progress=False)
         scores = proxy_scores(net, initial, valid, n_draws=p.n_draws, random_state=random_state)
-        rows.append(pd.DataFrame([{"arch": arch, "preset": p.name, "seed": random_state,
+        rows.append(pd.DataFrame([{"arch": arch, "preset": p.name, "seed": random_state, "definition": DEFINITION,
                                    "train_loss": history[-1], **scores}]))
         if path is not None:
             _save(pd.concat(rows, ignore_index=True), path)
@@ -167,35 +179,26 @@ def supernet_proxies(
     *,
     sigmas: Sequence[float] = GENAS_SIGMAS,
     n_draws: int = 1,
+    gamma: float = GENAS_GAMMA,
+    bn_mode: str = "faithful",
     random_state: int = 0,
 ) -> pd.DataFrame:
     """Every proxy for sub-networks of a trained :class:`~landscape.nn.supernet.NB201Supernet`.
 
     Each sub-network's BN statistics are first re-estimated on ``recalibrate`` (as GeNAS does
-    before scoring a SPOS path); the angle compares it with its weights in ``initial_state``.
+    before scoring a SPOS path: :func:`~landscape.flatness.losses.recalibrate_bn` with
+    ``bn_mode``); the angle compares it with its weights in ``initial_state``.
     """
     valid, recalibrate = list(valid), list(recalibrate)
     rows = []
     for arch in archs:
-        net = supernet.subnet(arch)
-        _recalibrate_bn(net, recalibrate)
+        net = recalibrate_bn(supernet.subnet(arch), recalibrate, mode=bn_mode)
         initial = supernet.subnet(arch, state=initial_state)
-        scores = proxy_scores(net, initial, valid, sigmas=sigmas, n_draws=n_draws, random_state=random_state)
+        scores = proxy_scores(net, initial, valid, sigmas=sigmas, n_draws=n_draws, gamma=gamma,
+                              random_state=random_state)
         rows.append({"arch": format_arch(arch_codes(arch)), "preset": "supernet",
                      "seed": random_state, **scores})
     return _long(pd.DataFrame(rows))
-
-
-def _recalibrate_bn(net: nn.Module, data: list) -> None:
-    for m in net.modules():
-        if isinstance(m, nn.modules.batchnorm._BatchNorm):
-            m.reset_running_stats()
-            m.momentum = None
-    net.train()
-    with torch.no_grad():
-        for x, _ in data:
-            net(x)
-    net.eval()
 
 
 def main(argv: list[str] | None = None) -> int:

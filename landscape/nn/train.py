@@ -1,8 +1,10 @@
-"""Stand-alone training of a network, NB201-style (SGD + Nesterov, cosine schedule, label CE).
+"""Stand-alone training of a network (SGD, cosine schedule, label CE).
 
-NAS-Bench-201's ``200E.config``: SGD lr 0.1, momentum 0.9, Nesterov, weight decay 5e-4,
-cosine annealing to 0, batch 256, random crop + flip.  Reduced presets shorten the schedule
-and the data; the schedule shape stays the same.
+The defaults are NAS-Bench-201's ``200E.config``: SGD lr 0.1, momentum 0.9, Nesterov, weight
+decay 5e-4, cosine annealing to 0 stepped per iteration, batch 256, random crop + flip.
+Reduced presets shorten the schedule and the data; the schedule shape stays the same.  The
+SPOS recipe of GeNAS/RLNAS (no Nesterov, lr 0.025 → 0.001 stepped per epoch, gradient norm
+clipped at 5) is the same function with other fields (:meth:`~landscape.search.presets.SearchPreset.train_config`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from tqdm.auto import tqdm
 
 from .data import ImageData, batches
 
-__all__ = ["TrainConfig", "train_network"]
+__all__ = ["SCHEDULE_STEPS", "TrainConfig", "train_network", "evaluate_network"]
+
+#: When the cosine schedule steps: after every mini-batch (NB201) or after every epoch (SPOS code).
+SCHEDULE_STEPS = ("iteration", "epoch")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,9 @@ class TrainConfig:
     weight_decay: float = 5e-4
     nesterov: bool = True
     augment: bool = True
+    lr_min: float = 0.0
+    schedule_step: str = "iteration"
+    grad_clip: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size"):
@@ -37,6 +45,12 @@ class TrainConfig:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0, got {self.lr!r}")
+        if not 0 <= self.lr_min <= self.lr:
+            raise ValueError(f"lr_min must be in [0, lr={self.lr}], got {self.lr_min!r}")
+        if self.schedule_step not in SCHEDULE_STEPS:
+            raise ValueError(f"schedule_step must be one of {SCHEDULE_STEPS}, got {self.schedule_step!r}")
+        if self.grad_clip is not None and not self.grad_clip > 0:
+            raise ValueError(f"grad_clip must be None or > 0, got {self.grad_clip!r}")
 
 
 def train_network(
@@ -58,8 +72,9 @@ def train_network(
     net.to(device).train()
     opt = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=config.momentum,
                           weight_decay=config.weight_decay, nesterov=config.nesterov)
-    steps = config.epochs * -(-len(data) // config.batch_size)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps)
+    per_iteration = config.schedule_step == "iteration"
+    steps = config.epochs * -(-len(data) // config.batch_size) if per_iteration else config.epochs
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=config.lr_min)
     history = []
     for epoch in tqdm(range(config.epochs), desc="training", unit="epoch", disable=not progress, leave=False):
         total, n = 0.0, 0
@@ -68,10 +83,32 @@ def train_network(
             loss = nn.functional.cross_entropy(net(x), y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if config.grad_clip is not None:
+                nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)
             opt.step()
-            sched.step()
+            if per_iteration:
+                sched.step()
             total += float(loss.detach()) * len(y)
             n += len(y)
+        if not per_iteration:
+            sched.step()
         history.append(total / n)
     net.eval()
     return history
+
+
+@torch.no_grad()
+def evaluate_network(net: nn.Module, data: ImageData, *, batch_size: int = 500,
+                     device: str | torch.device = "cpu") -> tuple[float, float]:
+    """``(mean cross-entropy per image, accuracy as a fraction)`` of ``net`` on ``data``, eval mode, no augmentation."""
+    if len(data) == 0:
+        raise ValueError(f"{data.name}/{data.split} has no images to evaluate on")
+    training = net.training
+    net.to(device).eval()
+    loss = correct = 0.0
+    for x, y in batches(data, batch_size, device=device):
+        logits = net(x)
+        loss += float(nn.functional.cross_entropy(logits, y, reduction="sum"))
+        correct += float((logits.argmax(1) == y).sum())
+    net.train(training)
+    return loss / len(data), correct / len(data)

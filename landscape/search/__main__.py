@@ -5,6 +5,7 @@
     python -m landscape.search tables --preset cpu
     python -m landscape.search darts  --space {nb201,darts} --preset cpu
     python -m landscape.search a2m    --space {nb201,darts} --preset cpu
+    python -m landscape.search standalone --preset cpu [--workers 2]   # matched-scale ground truth
 
 Re-running a command with the same arguments resumes it (or just prints its result).  Exit
 status 2 for invalid arguments, 1 for a corrupt checkpoint or a folder of another run.
@@ -34,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     helps = {"spos": "train the SPOS supernet (GeNAS/RLNAS), checkpointed every epoch",
              "evolve": "train the supernet if needed, then evolutionary search by a GeNAS fitness",
              "tables": "Kendall tau tables (GeNAS Tables 5, 8, 9 and the joint table) from the supernet",
-             "darts": "first-order DARTS search", "a2m": "A²M (architecture-aware minimisation) search"}
+             "darts": "first-order DARTS search", "a2m": "A²M (architecture-aware minimisation) search",
+             "standalone": "train the matched-scale cells alone with the supernet's recipe (2 seeds each), "
+                           "a resumable sweep"}
     for name, text in helps.items():
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--space", choices=_SPACES, default="nb201", help="search space (default nb201)")
@@ -53,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
 
             p.add_argument("--fitness", choices=FITNESSES, default="angle_flatness",
                            help="GeNAS search metric (default angle_flatness, Eq. 5)")
+        if name == "standalone":
+            p.add_argument("--workers", type=int, default=None,
+                           help="worker processes, one torch thread each (default: the CPU count)")
     return parser
 
 
@@ -62,6 +68,8 @@ def _out(args: argparse.Namespace) -> Path:
     root = Path("reports") / "results" / "search"
     if args.command in ("spos", "evolve", "tables"):
         return root / f"genas-{args.space}-{args.preset}-seed{args.seed}"
+    if args.command == "standalone":
+        return Path("reports") / "results" / "standalone" / f"{args.space}-{args.preset}"
     return root / f"a2m-{args.space}-{args.preset}" / f"{args.command}-seed{args.seed}"
 
 
@@ -92,13 +100,23 @@ def _run(args: argparse.Namespace) -> None:
         print("\nsigma ablation (Table 8)\n" + wide(tables.sigma, "sigmas").round(4).to_string())
         print("\nalpha ablation (Table 9)\n" + wide(tables.alpha, "alpha").round(4).to_string())
         print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
+    elif args.command == "standalone":
+        from .spos import check_space
+        from .standalone import matched_cells, run_standalone
+
+        check_space(args.space)
+        runs = run_standalone(args.preset, out, matched_cells(args.preset, random_state=args.seed)["arch"],
+                              n_workers=args.workers)
+        print(f"{len(runs)} stand-alone runs in {out / 'runs.csv'}; "
+              f"mean test accuracy {runs['test_accuracy'].mean():.4f}")
     else:
         from .darts import run_darts
 
         result = run_darts(args.space, args.preset, method=args.command, out=out, random_state=args.seed,
                            device=args.device, progress=True)
         print(json.dumps(result, indent=2, sort_keys=True, default=str))
-    print(f"preset {args.preset}: {PRESETS[args.preset].note}" if args.command in ("spos", "evolve", "tables")
+    print(f"preset {args.preset}: {PRESETS[args.preset].note}" if args.command in ("spos", "evolve", "tables",
+                                                                                   "standalone")
           else f"results in {out}")
 
 

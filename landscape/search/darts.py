@@ -40,12 +40,14 @@ from .a2m import a2m_gradient, darts_gradient
 from .evolution import GT_DATASETS, ground_truth
 from .store import RunStore, rng_state, set_rng_state
 
-__all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "run_darts", "compare_a2m_darts"]
+__all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "SELECTIONS", "early_stop", "run_darts", "compare_a2m_darts"]
 
 #: Search spaces :func:`run_darts` searches.
 SPACES: tuple[str, ...] = ("nb201", "darts")
 #: Architecture-gradient methods: first-order DARTS and A²M.
 METHODS: tuple[str, ...] = ("darts", "a2m")
+#: How the returned genotype is chosen (see :class:`DartsPreset`).
+SELECTIONS: tuple[str, ...] = ("faithful", "exact")
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,13 @@ class DartsPreset:
     CIFAR-10 JPEG ``train`` / ``valid`` halves (None: all 2,500).  Weights: SGD ``w_lr`` with
     momentum and weight decay, cosine-annealed per epoch to ``w_lr_min``, gradient norm clipped
     at ``grad_clip``.  α: Adam ``a_lr``, ``a_betas``, ``a_weight_decay``.  ``rho``/``eps``: A²M's ρ
-    and ε.  ``patience``: stop after this many epochs without a lower validation loss.
+    and ε.  ``patience``: stop when more than this many epochs have passed without a lower
+    validation loss (``> patience``, as the published A²M script).  ``selection``: which genotype
+    the epoch of lowest validation loss stands for.  ``"faithful"`` (the published NB201
+    ``train_search.py``): the genotype taken at the *start* of that epoch, and the validation loss
+    over the whole valid half with the training augmentation (when ``augment``), eval mode;
+    ``"exact"``: the genotype at the *end* of the epoch, whose weights the loss measured, on
+    clean images.
     """
 
     name: str
@@ -80,6 +88,7 @@ class DartsPreset:
     eps: float = 1e-2
     patience: int = 10
     augment: bool = True
+    selection: str = "faithful"
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -99,6 +108,8 @@ class DartsPreset:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if len(self.a_betas) != 2 or not all(0 <= b < 1 for b in self.a_betas):
             raise ValueError(f"a_betas must be two floats in [0, 1), got {self.a_betas!r}")
+        if self.selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {', '.join(SELECTIONS)}, got {self.selection!r}")
 
 
 DARTS_PRESETS: dict[str, DartsPreset] = {
@@ -143,16 +154,24 @@ def _arch(space: str, net: nn.Module) -> str:
     return net.arch() if space == "nb201" else str(format_genotype(net.genotype()))
 
 
-def _evaluate(net: nn.Module, data: ImageData, device: str | torch.device) -> tuple[float, float]:
+def _evaluate(net: nn.Module, data: ImageData, device: str | torch.device, augment: bool = False,
+              random_state: int = 0) -> tuple[float, float]:
     """Mean cross-entropy and accuracy (%) of the supernet on ``data`` (eval mode, no augmentation)."""
     net.eval()
     total, correct = 0.0, 0
     with torch.no_grad():
-        for x, y in batches(data, 256, device=device):
+        for x, y in batches(data, 256, device=device, augment=augment, random_state=random_state):
             logits = net(x)
             total += float(F.cross_entropy(logits, y, reduction="sum"))
             correct += int((logits.argmax(1) == y).sum())
     return total / len(data), 100.0 * correct / len(data)
+
+
+def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
+    """True when more than ``patience`` epochs have passed since the lowest validation loss so far
+    (the published A²M script stops at ``> patience``, so ``patience`` non-improving epochs are allowed)."""
+    best = int(np.argmin(valid_losses))
+    return len(valid_losses) - 1 - best > patience
 
 
 def _search(store: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
@@ -196,8 +215,9 @@ def _search(store: RunStore, state: dict | None, space: str, method: str, p: Dar
                disable=not progress, leave=False)
     for epoch in range(start, p.epochs):
         began = time.perf_counter()
+        arch_start = _arch(space, net)
         net.train()
-        base = batch_seed * 100_003 + 2 * epoch
+        base = batch_seed * 100_003 + 3 * epoch
         pairs = zip(batches(train, p.batch_size, shuffle=True, random_state=base, device=device,
                             augment=p.augment, drop_last=True),
                     batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
@@ -218,13 +238,13 @@ def _search(store: RunStore, state: dict | None, space: str, method: str, p: Dar
             train_correct += int((logits.detach().argmax(1) == yt).sum())
             seen += len(yt)
         sched.step()
-        valid_loss, valid_acc = _evaluate(net, valid, device)
+        faithful = p.selection == "faithful"
+        valid_loss, valid_acc = _evaluate(net, valid, device, augment=faithful and p.augment, random_state=base + 2)
         row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss / seen, "train_acc": 100.0 * train_correct / seen,
-               "valid_loss": valid_loss, "valid_acc": valid_acc, "arch": _arch(space, net),
+               "valid_loss": valid_loss, "valid_acc": valid_acc, "arch_start": arch_start, "arch": _arch(space, net),
                "seconds": time.perf_counter() - began}
         history.append(row)
-        best = int(np.argmin([r["valid_loss"] for r in history]))
-        stopped = len(history) - 1 - best >= p.patience
+        stopped = early_stop([r["valid_loss"] for r in history], p.patience)
         store.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "w_opt": w_opt.state_dict(),
                                "a_opt": a_opt.state_dict(), "sched": sched.state_dict(), "rng": rng_state(),
                                "history": history, "stopped": stopped})
@@ -259,8 +279,8 @@ def run_darts(
     :class:`~landscape.errors.ConfigMismatchError`).  ``callback(row)`` is called after each
     epoch's checkpoint with that epoch's table row.
 
-    The result holds ``arch`` (NB201 string or DARTS genotype) at ``best_epoch`` (lowest supernet
-    validation loss), ``final_arch``, ``epochs_run``, and on NB201 ``arch_index`` and ``accuracy``
+    The result holds ``arch`` (NB201 string or DARTS genotype) of ``best_epoch`` (lowest supernet
+    validation loss; at its start or end by ``preset.selection``), ``final_arch``, ``epochs_run``, and on NB201 ``arch_index`` and ``accuracy``
     (dataset → ground-truth test accuracy).  Per-epoch rows are in the folder's ``epochs.csv``.
     """
     space = _check_choice("space", space, SPACES)
@@ -280,8 +300,9 @@ def run_darts(
         history = _search(store, state, space, method, p, seed, device, progress, callback)
 
     best = int(np.argmin([r["valid_loss"] for r in history]))
-    result = {"space": space, "preset": p.name, "method": method, "random_state": seed,
-              "arch": history[best]["arch"], "best_epoch": history[best]["epoch"],
+    chosen = history[best]["arch_start" if p.selection == "faithful" else "arch"]
+    result = {"space": space, "preset": p.name, "method": method, "random_state": seed, "selection": p.selection,
+              "arch": chosen, "best_epoch": history[best]["epoch"],
               "best_valid_loss": history[best]["valid_loss"], "final_arch": history[-1]["arch"],
               "epochs_run": len(history), "out": str(Path(out))}
     if space == "nb201":

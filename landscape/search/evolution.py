@@ -1,7 +1,7 @@
 """Evolutionary search over NB201 with GeNAS proxies of SPOS sub-networks (SPOS / RLNAS / GeNAS).
 
 The search (:func:`evolutionary_search`) follows SPOS's ``EvolutionSearcher``: a random
-population, then for each iteration the ``top_k`` best architectures evaluated so far are the
+population, then for each later generation the ``top_k`` best architectures evaluated so far are the
 parents of ``mutants`` mutants (each choice redrawn with probability ``mutation_prob``) and
 ``crossovers`` crossovers (each choice from one of two parents); random architectures fill the
 population; an architecture is never evaluated twice.  It maximises any function of op-code
@@ -31,8 +31,9 @@ from tqdm.auto import tqdm
 from .._validation import check_random_state
 from ..bench import load_store
 from ..bench.store import Store
-from ..flatness.proxies import combined_proxy, flatness
-from ..flatness.study import _recalibrate_bn, supernet_proxies
+from ..flatness.losses import recalibrate_bn
+from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
+from ..flatness.study import supernet_proxies
 from ..nn.data import batches
 from ..spaces.nb201 import N_EDGES, N_OPS, format_arch, parse_arch
 from .presets import SearchPreset, get_preset
@@ -40,7 +41,7 @@ from .spos import TrainedSupernet, check_device, load_data, train_supernet
 from .store import RunStore
 
 __all__ = [
-    "FITNESSES", "PROXIES", "GT_DATASETS", "EvolutionResult", "SearchResult", "ProxyCache",
+    "FITNESSES", "PROXIES", "EXACT_PROXIES", "GT_DATASETS", "EvolutionResult", "SearchResult", "ProxyCache",
     "mutate", "crossover", "evolutionary_search", "proxy_frame", "ground_truth", "run_search",
 ]
 
@@ -49,6 +50,8 @@ FITNESSES: tuple[str, ...] = ("accuracy", "angle", "flatness", "angle_accuracy",
                               "accuracy_flatness")
 #: The proxies of GeNAS Table 5, in its row order.
 PROXIES: tuple[str, ...] = ("angle", "accuracy", "flatness", "angle_accuracy", "angle_flatness", "accuracy_flatness")
+#: The paper's readings of angle and flatness (all parameters; fresh noise per σ), beside the published ones.
+EXACT_PROXIES: tuple[str, ...] = ("angle_exact", "flatness_exact")
 #: NB201 datasets of the ground truth (200-epoch test accuracy, %).
 GT_DATASETS: tuple[str, ...] = ("cifar10", "cifar100", "ImageNet16-120")
 _ORIGINS = ("random", "mutation", "crossover")
@@ -111,7 +114,7 @@ def evolutionary_search(
     fitness: Callable[[np.ndarray], np.ndarray],
     *,
     population: int = 100,
-    iterations: int = 20,
+    generations: int = 20,
     top_k: int = 10,
     mutants: int = 25,
     mutation_prob: float = 0.1,
@@ -130,7 +133,8 @@ def evolutionary_search(
     fitness : maps an ``(k, n_genes)`` int array to ``k`` fitness values (larger = better);
         called once per generation with the architectures never evaluated before.
     population : architectures per generation (SPOS: 50; GeNAS/RLNAS on NB201: 100).
-    iterations : generations after the random first one.
+    generations : generations in total, the random first one included (the published GeNAS
+        code: 20).
     top_k : parents: the best ``top_k`` of everything evaluated so far.
     mutants, mutation_prob, crossovers : offspring per generation; each is drawn from at most
         10 times as many tries (SPOS's limit), duplicates and evaluated rows rejected.
@@ -140,7 +144,7 @@ def evolutionary_search(
     on_generation : called with a checkpointable state after every generation.
     """
     population = _check_count(population, "population", 1)
-    iterations = _check_count(iterations, "iterations", 0)
+    generations = _check_count(generations, "generations", 1)
     top_k = _check_count(top_k, "top_k", 1)
     mutants = _check_count(mutants, "mutants", 0)
     crossovers = _check_count(crossovers, "crossovers", 0)
@@ -161,8 +165,8 @@ def evolutionary_search(
         rng.bit_generator.state = resume["rng"]
         start = int(resume["generation"]) + 1
     seen = set((codes @ places).tolist())
-    bar = tqdm(range(start, iterations + 1), desc="evolution", unit="generation", initial=start,
-               total=iterations + 1, disable=not progress)
+    bar = tqdm(range(start, generations), desc="evolution", unit="generation", initial=start,
+               total=generations, disable=not progress)
     for generation in bar:
         parts = []
         if generation > 0:
@@ -197,18 +201,21 @@ def evolutionary_search(
 
 
 # -- proxies of supernet sub-networks ------------------------------------------------------------
-def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = 1.0) -> pd.DataFrame:
+def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = GENAS_GAMMA) -> pd.DataFrame:
     """The GeNAS proxies (columns :data:`PROXIES`) from :func:`supernet_proxies`' columns.
 
-    ``accuracy`` = validation accuracy, ``angle`` (Eq. 8), ``flatness`` (Eq. 4, the published
-    code's cumulative noise), ``angle_flatness`` = ``angle/π + γ·F/σ₁`` and ``accuracy_flatness``
-    = ``accuracy + γ·F/σ₁`` (Eq. 5), ``angle_accuracy`` = ``angle/π + accuracy``.
+    ``accuracy`` = validation accuracy, ``angle`` (Eq. 8, path-wise as the published code),
+    ``flatness`` (Eq. 4, the published code's residual noise), ``angle_flatness`` =
+    ``angle/π + γ·F/σ₁`` and ``accuracy_flatness`` = ``accuracy + γ·F/σ₁`` (Eq. 5),
+    ``angle_accuracy`` = ``angle/π + accuracy``; then the paper's readings ``angle_exact`` (all
+    parameters) and ``flatness_exact`` (fresh noise per σ).
     """
     acc, theta, flat = scores["valid_accuracy"], scores["angle"], scores["flatness_faithful"]
     return pd.DataFrame({
         "angle": theta, "accuracy": acc, "flatness": flat, "angle_accuracy": theta / np.pi + acc,
         "angle_flatness": combined_proxy(theta / np.pi, flat, sigma1, gamma),
         "accuracy_flatness": combined_proxy(acc, flat, sigma1, gamma),
+        "angle_exact": scores["angle_exact"], "flatness_exact": scores["flatness_exact"],
     }, index=scores.index)
 
 
@@ -239,7 +246,7 @@ class ProxyCache:
         self.device, self.data_path, self.progress = check_device(device), data_path, progress
         self.store = RunStore(trained.store.path.parent / "proxies",
                               {"stage": "proxies", "supernet": trained.store.hash, "seed": trained.random_state,
-                               **self.preset.stage_config("eval")})
+                               "angle": "faithful", "noise": "residual", **self.preset.stage_config("eval")})
         self._data: tuple[list, list] | None = None
 
     def _batches(self) -> tuple[list, list]:
@@ -265,7 +272,8 @@ class ProxyCache:
         for arch in tqdm(todo, desc="proxies", unit="arch", leave=False, disable=not self.progress):
             valid, recal = self._batches()
             long = supernet_proxies(t.supernet, t.initial_state, [arch], valid, recal, sigmas=p.sigmas,
-                                    n_draws=p.n_draws, random_state=t.random_state)
+                                    n_draws=p.n_draws, gamma=p.gamma, bn_mode=p.bn_mode,
+                                    random_state=t.random_state)
             self.store.append("evaluations", [{"arch": arch, **dict(zip(long["proxy"], long["value"]))}])
         table = self.store.read("evaluations").drop_duplicates("arch").set_index("arch")
         return table.loc[names]
@@ -286,8 +294,7 @@ class ProxyCache:
         p, t = self.preset, self.trained
         for arch in tqdm(todo, desc="σ sweep", unit="arch", leave=False, disable=not self.progress):
             valid, recal = self._batches()
-            net = t.supernet.subnet(arch)
-            _recalibrate_bn(net, recal)
+            net = recalibrate_bn(t.supernet.subnet(arch), recal, mode=p.bn_mode)
             rows = []
             for sigmas, label in zip(sigma_sets, labels):
                 if (arch, label) in have:
@@ -373,7 +380,7 @@ def run_search(
             on_generation(int(state["generation"]))
 
     result = evolutionary_search(
-        evaluate, population=p.population, iterations=p.iterations, top_k=p.top_k, mutants=p.mutants,
+        evaluate, population=p.population, generations=p.generations, top_k=p.top_k, mutants=p.mutants,
         mutation_prob=p.mutation_prob, crossovers=p.crossovers, random_state=np.random.SeedSequence([random_state, 1]),
         resume=run.load_checkpoint(), on_generation=checkpoint, progress=progress)
     history = result.history.assign(arch=format_arch(np.array(result.history["codes"].tolist()))).drop(columns="codes")

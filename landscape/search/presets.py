@@ -12,25 +12,29 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ..flatness.losses import BN_MODES, published_recalibration_batches
 from ..flatness.perturb import check_sigmas
-from ..flatness.proxies import GENAS_SIGMAS
+from ..flatness.proxies import GENAS_GAMMA, GENAS_SIGMAS
+from ..nn.train import TrainConfig
 
-__all__ = ["SearchPreset", "PRESETS", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "STAGE_FIELDS"]
+__all__ = ["SearchPreset", "PRESETS", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
 
 #: σ triples of GeNAS Table 8 (the third is the default of Sec. B.1).
 TABLE8_SIGMAS: tuple[tuple[float, float, float], ...] = (
     (1e-6, 5e-6, 1e-5), (5e-4, 1e-3, 2e-3), GENAS_SIGMAS, (2e-3, 2e-2, 4e-2))
+#: γ of Eq. 5 swept in the tables (free: recomputed from stored proxies); 16 is the published command's.
+TABLE_GAMMAS: tuple[float, ...] = (0.0, 0.25, 1.0, 4.0, 16.0, 64.0)
 #: α of Eq. 4: GeNAS Table 9's values with 0.25 and 0.75 added (free: recomputed from stored losses).
 TABLE9_ALPHAS: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 2.0, 4.0, 8.0, 16.0)
 
 #: Fields each stage's results folder is pinned to.
 STAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "spos": ("c", "n", "train_per_class", "epochs", "batch_size", "lr", "lr_min", "momentum", "weight_decay",
-             "augment"),
-    "eval": ("train_per_class", "valid_per_class", "eval_batch_size", "recalibrate_batches", "sigmas", "n_draws",
-             "gamma"),
-    "evolution": ("population", "iterations", "top_k", "mutants", "mutation_prob", "crossovers"),
-    "tables": ("table_archs", "sigma_sets", "alphas", "n_boot"),
+             "augment", "grad_clip"),
+    "eval": ("train_per_class", "valid_per_class", "eval_batch_size", "recalibrate_batches", "bn_mode", "sigmas",
+             "n_draws", "gamma"),
+    "evolution": ("population", "generations", "top_k", "mutants", "mutation_prob", "crossovers"),
+    "tables": ("table_archs", "sigma_sets", "alphas", "gammas", "n_boot"),
 }
 
 
@@ -40,13 +44,18 @@ class SearchPreset:
 
     Supernet: ``c``, ``n`` (NB201 skeleton), ``*_per_class`` (class-balanced subsets of the two
     halves of the CIFAR-10 JPEG train folder; None = the whole half, 2,500 per class), SGD with
-    momentum and cosine annealing from ``lr`` to ``lr_min`` over ``epochs``.
-    Proxies: BN re-estimated on ``recalibrate_batches`` training batches, flatness at ``sigmas``
-    with ``n_draws`` chains (Eq. 3-4), ``gamma`` of Eq. 5.
-    Evolution (SPOS): ``population``, ``iterations``, ``top_k`` parents, ``mutants`` with
+    momentum and cosine annealing from ``lr`` to ``lr_min`` over ``epochs``, gradients clipped at
+    norm ``grad_clip`` (GeNAS ``train_supernet/train.py``).
+    The cosine steps once per epoch, as the published supernet training.
+    Proxies: BN re-estimated on ``recalibrate_batches`` training batches with ``bn_mode``
+    (:func:`~landscape.flatness.losses.recalibrate_bn`; published: ⌈850/64⌉ = 14 batches,
+    momentum 0.1), flatness at ``sigmas`` with ``n_draws`` chains (Eq. 3-4), ``gamma`` of Eq. 5
+    (published angle + flatness command: 16).
+    Evolution (SPOS): ``population``, ``generations`` in total (the random first one included),
+    ``top_k`` parents, ``mutants`` with
     per-choice probability ``mutation_prob``, ``crossovers``.
     Tables: ``table_archs`` sampled architectures, the σ triples of the Table 8 sweep, the α of
-    the Table 9 sweep and ``n_boot`` bootstrap resamples for the CIs.
+    the Table 9 sweep, the γ of the Eq. 5 sweep and ``n_boot`` bootstrap resamples for the CIs.
     """
 
     name: str
@@ -61,13 +70,15 @@ class SearchPreset:
     momentum: float
     weight_decay: float
     augment: bool
+    grad_clip: float
     eval_batch_size: int
     recalibrate_batches: int
+    bn_mode: str
     sigmas: tuple[float, ...]
     n_draws: int
     gamma: float
     population: int
-    iterations: int
+    generations: int
     top_k: int
     mutants: int
     mutation_prob: float
@@ -75,12 +86,13 @@ class SearchPreset:
     table_archs: int
     sigma_sets: tuple[tuple[float, ...], ...]
     alphas: tuple[float, ...]
+    gammas: tuple[float, ...]
     n_boot: int
     note: str
 
     def __post_init__(self) -> None:
         positive = ("c", "n", "epochs", "batch_size", "eval_batch_size", "recalibrate_batches", "n_draws",
-                    "population", "iterations", "top_k", "table_archs", "n_boot")
+                    "population", "generations", "top_k", "table_archs", "n_boot")
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
@@ -99,6 +111,10 @@ class SearchPreset:
             raise ValueError(f"mutation_prob must be in [0, 1], got {self.mutation_prob!r}")
         if not (self.lr > 0 and 0 <= self.lr_min <= self.lr):
             raise ValueError(f"need lr > 0 and 0 <= lr_min <= lr, got lr={self.lr!r}, lr_min={self.lr_min!r}")
+        if self.bn_mode not in BN_MODES:
+            raise ValueError(f"bn_mode must be one of {BN_MODES}, got {self.bn_mode!r}")
+        if not self.grad_clip > 0:
+            raise ValueError(f"grad_clip must be > 0, got {self.grad_clip!r}")
         if not (0 <= self.momentum < 1 and self.weight_decay >= 0 and self.gamma >= 0):
             raise ValueError(f"need 0 <= momentum < 1, weight_decay >= 0 and gamma >= 0, got {self.momentum!r}, "
                              f"{self.weight_decay!r}, {self.gamma!r}")
@@ -112,6 +128,20 @@ class SearchPreset:
         if not alphas or any(not np.isfinite(a) or a < 0 for a in alphas):
             raise ValueError(f"alphas must be a non-empty sequence of finite numbers >= 0, got {self.alphas!r}")
         object.__setattr__(self, "alphas", alphas)
+        gammas = tuple(float(g) for g in self.gammas)
+        if not gammas or any(not np.isfinite(g) or g < 0 for g in gammas):
+            raise ValueError(f"gammas must be a non-empty sequence of finite numbers >= 0, got {self.gammas!r}")
+        object.__setattr__(self, "gammas", gammas)
+
+    def train_config(self) -> TrainConfig:
+        """The supernet's optimiser and schedule for stand-alone training of one of its cells.
+
+        SGD (no Nesterov) from ``lr`` to ``lr_min`` by a cosine stepped per epoch, gradient norm
+        clipped at ``grad_clip``, as the published SPOS supernet training of GeNAS.
+        """
+        return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, lr_min=self.lr_min,
+                           momentum=self.momentum, weight_decay=self.weight_decay, nesterov=False,
+                           augment=self.augment, schedule_step="epoch", grad_clip=self.grad_clip)
 
     def stage_config(self, *stages: str) -> dict:
         """The fields of ``stages`` (keys of :data:`STAGE_FIELDS`) with the preset's name."""
@@ -122,35 +152,39 @@ class SearchPreset:
         return {"preset": self.name, **{f: values[f] for s in stages for f in STAGE_FIELDS[s]}}
 
 
-_COMMON = dict(lr=0.025, lr_min=0.001, momentum=0.9, weight_decay=5e-4, augment=True, sigmas=GENAS_SIGMAS,
-               n_draws=1, gamma=1.0, mutation_prob=0.1, alphas=TABLE9_ALPHAS)
+_COMMON = dict(lr=0.025, lr_min=0.001, momentum=0.9, weight_decay=5e-4, augment=True, grad_clip=5.0,
+               sigmas=GENAS_SIGMAS, n_draws=1, gamma=GENAS_GAMMA, bn_mode="faithful", mutation_prob=0.1,
+               alphas=TABLE9_ALPHAS,
+               gammas=TABLE_GAMMAS)
 
 PRESETS: dict[str, SearchPreset] = {
     "smoke": SearchPreset(
         "smoke", c=4, n=1, train_per_class=10, valid_per_class=5, epochs=2, batch_size=50, eval_batch_size=50,
-        recalibrate_batches=1, population=6, iterations=2, top_k=3, mutants=3, crossovers=3, table_archs=8,
+        recalibrate_batches=1, population=6, generations=3, top_k=3, mutants=3, crossovers=3, table_archs=8,
         sigma_sets=((5e-4, 1e-3, 2e-3), GENAS_SIGMAS), n_boot=200,
         note="test scale, seconds on a CPU core, meaningless numbers: C=4, N=1, 100 training images, 2 epochs, "
-             "proxies on 50 validation images, population 6, 2 iterations, 8 table architectures",
+             "proxies on 50 validation images, population 6, 3 generations, 8 table architectures",
         **_COMMON),
     "cpu": SearchPreset(
         "cpu", c=8, n=1, train_per_class=300, valid_per_class=30, epochs=40, batch_size=64, eval_batch_size=150,
-        recalibrate_batches=4, population=20, iterations=5, top_k=5, mutants=8, crossovers=8, table_archs=50,
+        recalibrate_batches=published_recalibration_batches(64), population=20, generations=6, top_k=5, mutants=8,
+        crossovers=8, table_archs=50,
         sigma_sets=TABLE8_SIGMAS, n_boot=1000,
         note="2-core CPU scale (about 25 min for spos + one evolve + tables): supernet C=8, N=1 (paper C=16, N=5) "
              "trained 40 epochs (paper 250) on 3,000 JPEG-train images (paper 25,000); proxies on 300 validation "
-             "images; evolution population 20, 5 iterations, top-5, 8 mutants, 8 crossovers (paper 100/20/10/25/25); "
-             "Kendall tau over 50 sampled architectures",
+             "images, BN re-estimated on 14 batches as published; evolution population 20, 6 generations, top-5, "
+             "8 mutants, 8 crossovers (paper 100/20/10/25/25); Kendall tau over 50 sampled architectures",
         **_COMMON),
     "paper": SearchPreset(
         "paper", c=16, n=5, train_per_class=None, valid_per_class=None, epochs=250, batch_size=64,
-        eval_batch_size=256, recalibrate_batches=20, population=100, iterations=20, top_k=10, mutants=25,
-        crossovers=25, table_archs=1000, sigma_sets=TABLE8_SIGMAS, n_boot=1000,
+        eval_batch_size=256, recalibrate_batches=published_recalibration_batches(64), population=100, generations=20,
+        top_k=10, mutants=25, crossovers=25, table_archs=1000, sigma_sets=TABLE8_SIGMAS, n_boot=1000,
         note="GeNAS NB201 settings (Sec. B.1, RLNAS/SPOS): C=16, N=5, SGD 0.025 -> 0.001 cosine, momentum 0.9, "
              "weight decay 5e-4, 250 epochs, batch 64, on the 25k JPEG-train half (JPEG re-encodings, not the "
-             "original pixels), proxies on the 25k JPEG-valid half; population 100, 20 iterations, top-10, "
-             "25 mutants (p=0.1), 25 crossovers, sigma {2e-3, 1e-2, 2e-2}. Our choices where the paper is silent: "
-             "BN re-estimated on 20 batches of 64, Kendall tau over 1,000 sampled architectures",
+             "original pixels), proxies on the 25k JPEG-valid half; population 100, 20 generations, top-10, "
+             "25 mutants (p=0.1), 25 crossovers, sigma {2e-3, 1e-2, 2e-2}. BN re-estimated as the published code "
+             "(14 batches of 64, momentum 0.1), gamma 16 (published command). Our choice where the paper is silent: "
+             "Kendall tau over 1,000 sampled architectures",
         **_COMMON),
 }
 

@@ -1,7 +1,8 @@
 """SPOS supernet training on NB201 (Guo et al. 2020; the supernet of RLNAS and GeNAS), resumable.
 
 Every training step samples one path uniformly (:func:`~landscape.nn.supernet.sample_architectures`)
-and updates only its weights; SGD with momentum, cosine annealing from ``lr`` to ``lr_min``.
+and updates only its weights; SGD with momentum, gradient norm clipped at ``grad_clip`` (5), cosine
+annealing from ``lr`` to ``lr_min`` stepped once per epoch, as GeNAS's ``train_supernet/train.py``.
 The run lives in ``<out>/spos`` (a :class:`~landscape.search.store.RunStore` pinned to the
 preset's supernet fields and the seed): the initial weights (the reference of the angle, GeNAS
 Eq. 8) and, after every epoch, weights, optimizer, schedule and RNG states are checkpointed,
@@ -74,7 +75,7 @@ def _epoch_seed(random_state: int, epoch: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([random_state, epoch])
 
 
-def _train_epoch(net: NB201Supernet, train: ImageData, opt: torch.optim.Optimizer, sched, p: SearchPreset,
+def _train_epoch(net: NB201Supernet, train: ImageData, opt: torch.optim.Optimizer, p: SearchPreset,
                  random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
     """One SPOS epoch: a uniformly sampled path per step (seeded by ``(random_state, epoch)``)."""
     t0 = time.perf_counter()
@@ -87,13 +88,13 @@ def _train_epoch(net: NB201Supernet, train: ImageData, opt: torch.optim.Optimize
         loss = nn.functional.cross_entropy(logits, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), p.grad_clip)
         opt.step()
-        sched.step()
         total += float(loss.detach()) * len(y)
         correct += float((logits.argmax(1) == y).sum())
         seen += len(y)
     return {"epoch": epoch + 1, "train_loss": total / seen, "train_accuracy": correct / seen,
-            "lr": opt.param_groups[0]["lr"], "seconds": time.perf_counter() - t0}
+            "lr": opt.param_groups[0]["lr"], "seconds": time.perf_counter() - t0}  # the lr this epoch used
 
 
 def train_supernet(
@@ -143,7 +144,7 @@ def train_supernet(
         train = load_data(p, random_state, data_path)
         steps_per_epoch = -(-len(train) // p.batch_size)
         opt = torch.optim.SGD(net.parameters(), lr=p.lr, momentum=p.momentum, weight_decay=p.weight_decay)
-        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=p.epochs * steps_per_epoch, eta_min=p.lr_min)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=p.epochs, eta_min=p.lr_min)
         if state is not None:
             opt.load_state_dict(state["optimizer"])
             sched.load_state_dict(state["scheduler"])
@@ -151,7 +152,8 @@ def train_supernet(
         bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({p.name})", unit="epoch", initial=start,
                    total=p.epochs, disable=not progress)
         for epoch in bar:
-            history.append(_train_epoch(net, train, opt, sched, p, random_state, epoch, steps_per_epoch, dev))
+            history.append(_train_epoch(net, train, opt, p, random_state, epoch, steps_per_epoch, dev))
+            sched.step()
             store.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
                                    "scheduler": sched.state_dict(), "initial": initial, "history": history,
                                    "rng": rng_state()})

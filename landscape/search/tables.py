@@ -1,4 +1,4 @@
-"""GeNAS rank tables from a trained SPOS supernet: Table 5 (proxies), Table 8 (σ), Table 9 (α) and a joint table.
+"""GeNAS rank tables from a SPOS supernet: Table 5 (proxies), Table 8 (σ), Table 9 (α), a γ sweep, a joint table.
 
 A seeded uniform sample of distinct NB201 cells is scored by every proxy on its supernet
 sub-network (resumable: :class:`~landscape.search.evolution.ProxyCache`), together with the
@@ -31,11 +31,11 @@ import torch
 from .._validation import check_random_state
 from ..bench import load_store
 from ..bench.store import Store
-from ..flatness.proxies import flatness_from_losses
+from ..flatness.proxies import combined_proxy, flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
 from ..geometry.ranking import _interval, bootstrap_counts, kendall_tau
 from ..spaces.nb201 import N_ARCHS
-from .evolution import GT_DATASETS, PROXIES, ProxyCache, _sigma_label, ground_truth
+from .evolution import EXACT_PROXIES, GT_DATASETS, PROXIES, ProxyCache, _sigma_label, ground_truth
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
 from .store import RunStore
@@ -67,6 +67,7 @@ class ProxyTables:
     table5: pd.DataFrame
     sigma: pd.DataFrame
     alpha: pd.DataFrame
+    gamma: pd.DataFrame
     joint: pd.DataFrame
 
 
@@ -134,9 +135,11 @@ def proxy_tables(
     -------
     :class:`ProxyTables`: ``scores`` (one row per architecture: proxies, ground truth,
     neighbourhood flatness), ``sigma_losses`` (long: ``arch, sigmas, level, sigma, loss``),
-    ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, paper_tau``), ``sigma``
-    (``sigmas, …``, Table 8), ``alpha`` (``alpha, …``, Table 9) and ``joint`` (``column_a,
-    column_b, tau, …``).
+    ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, paper_tau, gamma``; the
+    published readings first, then the paper's ``angle_exact`` and ``flatness_exact``), ``sigma``
+    (``sigmas, …``, Table 8), ``alpha`` (``alpha, …``, Table 9), ``gamma`` (``gamma, …, proxy``:
+    the two flatness combinations of Eq. 5 for each γ of ``preset.gammas``) and ``joint``
+    (``column_a, column_b, tau, …``).
     """
     p = get_preset(preset)
     store = load_store() if store is None else store
@@ -152,8 +155,17 @@ def proxy_tables(
     gt = {d: truth[d].to_numpy() for d in GT_DATASETS}
     boot = {"n_boot": p.n_boot, "random_state": int(random_state)}
 
-    table5 = rank_table({k: proxies[k].to_numpy() for k in PROXIES}, gt, **boot)
-    table5["paper_tau"] = [PAPER_TABLE5[k][GT_DATASETS.index(d)] for k, d in zip(table5["proxy"], table5["dataset"])]
+    table5 = rank_table({k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES}, gt, **boot)
+    table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[GT_DATASETS.index(d)]
+                           for k, d in zip(table5["proxy"], table5["dataset"])]
+    table5["gamma"] = p.gamma
+
+    scaled_angle, flat = proxies["angle"].to_numpy() / np.pi, proxies["flatness"].to_numpy()
+    accuracy = proxies["accuracy"].to_numpy()
+    gamma = pd.concat([rank_table({g: combined_proxy(base, flat, p.sigmas[0], g) for g in p.gammas}, gt, key="gamma",
+                                  **boot).assign(proxy=name)
+                       for name, base in (("angle_flatness", scaled_angle), ("accuracy_flatness", accuracy))],
+                      ignore_index=True)
 
     cube = losses.pivot_table(index=["sigmas", "arch"], columns="level", values="loss")
     flat_sigma = {}
@@ -179,9 +191,9 @@ def proxy_tables(
     joint = pairwise_table(columns, **boot)
 
     scores = truth.rename(columns={d: f"test_accuracy_{d}" for d in GT_DATASETS})
-    scores = scores.assign(**{k: proxies[k].to_numpy() for k in PROXIES},
+    scores = scores.assign(**{k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES},
                            **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()})
     for name, frame in (("scores", scores), ("table5", table5), ("sigma_ablation", sigma),
-                        ("alpha_ablation", alpha), ("joint", joint)):
+                        ("alpha_ablation", alpha), ("gamma_ablation", gamma), ("joint", joint)):
         run.write(name, frame)
-    return ProxyTables(scores, losses, table5, sigma, alpha, joint)
+    return ProxyTables(scores, losses, table5, sigma, alpha, gamma, joint)

@@ -157,7 +157,9 @@ def test_smoke_search_finds_an_nb201_cell_and_its_ground_truth(smoke_runs, metho
     epochs = pd.read_csv(folder / "epochs.csv")
     assert list(epochs["epoch"]) == [1, 2] and r["epochs_run"] == 2
     best = int(epochs["valid_loss"].idxmin())
-    assert r["best_epoch"] == best + 1 and r["arch"] == epochs["arch"][best] and r["final_arch"] == epochs["arch"][1]
+    # faithful selection (the published script): the genotype taken at the start of the best epoch
+    assert r["selection"] == "faithful" and r["best_epoch"] == best + 1 and r["arch"] == epochs["arch_start"][best]
+    assert r["final_arch"] == epochs["arch"][1] and epochs["arch_start"][1] == epochs["arch"][0]
     assert r["best_valid_loss"] == pytest.approx(epochs["valid_loss"][best])
     store = load_store()
     index = store.index.index_of(r["arch"])
@@ -238,3 +240,26 @@ def test_config_mismatch_and_argument_errors(smoke_runs, tmp_path) -> None:
         compare_a2m_darts("nb201", "smoke", [1, 1], tmp_path)
     assert DARTS_PRESETS["paper"].epochs == 50 and DARTS_PRESETS["paper"].batch_size == 64
     assert (DARTS_PRESETS["paper"].c, DARTS_PRESETS["paper"].n) == (16, 5)
+
+
+def test_early_stop_after_more_than_patience_epochs() -> None:
+    """The published A²M script stops once the epochs since the best validation loss exceed ``patience``."""
+    from landscape.search.darts import early_stop
+
+    losses = [3.0, 2.0, 2.5, 2.6, 2.7, 2.8]
+    assert [early_stop(losses[:k], 2) for k in range(1, 7)] == [False, False, False, False, True, True]
+    assert not early_stop([1.0, 0.5, 0.4], 0) and early_stop([1.0, 0.5, 0.6], 0)
+
+
+def test_exact_selection_takes_the_genotype_at_the_end_of_the_best_epoch(shared_data, tmp_path) -> None:
+    import dataclasses
+
+    from landscape.search.darts import DARTS_PRESETS
+
+    exact = dataclasses.replace(DARTS_PRESETS["smoke"], selection="exact")
+    r = run_darts("nb201", exact, method="darts", out=tmp_path / "exact", progress=False)
+    epochs = pd.read_csv(tmp_path / "exact" / "epochs.csv")
+    best = int(epochs["valid_loss"].idxmin())
+    assert r["selection"] == "exact" and r["arch"] == epochs["arch"][best]
+    with pytest.raises(ValueError, match="selection"):
+        dataclasses.replace(exact, selection="last")

@@ -25,7 +25,7 @@ import torch
 torch.set_num_threads(1)
 from landscape.search import get_preset, train_supernet
 tiny = dataclasses.replace(get_preset("smoke"), name="tiny", train_per_class=4, valid_per_class=2, batch_size=20,
-                           eval_batch_size=20, population=4, iterations=2, top_k=2, mutants=2, crossovers=1,
+                           eval_batch_size=20, population=4, generations=3, top_k=2, mutants=2, crossovers=1,
                            epochs=3)
 def hang(epoch):
     print("checkpointed", epoch, flush=True)

@@ -39,8 +39,10 @@ def test_proxy_tables(trained_dir, store, monkeypatch):
     tables = proxy_tables(TINY, trained_dir, store=store, progress=False)
     n = TINY.table_archs
     t5 = tables.table5
-    assert len(t5) == 18 and t5["n"].eq(n).all() and t5["n_boot"].eq(TINY.n_boot).all()
-    assert list(wide(t5).index) == list(PROXIES) and list(wide(t5).columns) == DATASETS
+    assert len(t5) == 24 and t5["n"].eq(n).all() and t5["n_boot"].eq(TINY.n_boot).all()
+    assert list(wide(t5).index) == list(PROXIES) + ["angle_exact", "flatness_exact"]
+    assert list(wide(t5).columns) == DATASETS and t5["gamma"].eq(16.0).all()
+    assert t5.loc[t5.proxy == "angle_exact", "paper_tau"].isna().all()
     assert wide(t5, value="paper_tau").loc["angle_flatness", "cifar100"] == PAPER_TABLE5["angle_flatness"][1]
     ok = t5.dropna(subset=["tau", "ci_low"])
     assert ((ok.ci_low <= ok.tau + 1e-12) & (ok.tau <= ok.ci_high + 1e-12)).all()
@@ -70,7 +72,15 @@ def test_proxy_tables(trained_dir, store, monkeypatch):
     np.testing.assert_array_equal(scores["test_accuracy_cifar10"], acc[scores["index"]])
     row = tables.joint[(tables.joint.column_a == "weight_flatness") & (tables.joint.column_b == "test_accuracy_cifar10")]
     assert row["tau"].item() == flat["cifar10"]
-    for name in ("scores", "table5", "sigma_ablation", "alpha_ablation", "joint"):
+    # the γ sweep: γ = 16 is Table 5's combination, γ = 0 the angle (or accuracy) alone
+    g = tables.gamma.set_index(["proxy", "gamma", "dataset"])["tau"]
+    assert len(tables.gamma) == 2 * 3 * len(TINY.gammas)
+    for d in DATASETS:  # (accuracy is constant at this scale: τ NaN on both sides)
+        tau = t5[t5.dataset == d].set_index("proxy")["tau"]
+        np.testing.assert_equal(g[("angle_flatness", 16.0, d)], tau["angle_flatness"])
+        np.testing.assert_equal(g[("angle_flatness", 0.0, d)], tau["angle"])
+        np.testing.assert_equal(g[("accuracy_flatness", 0.0, d)], tau["accuracy"])
+    for name in ("scores", "table5", "sigma_ablation", "alpha_ablation", "gamma_ablation", "joint"):
         assert (trained_dir / "tables" / f"{name}.csv").exists()
 
     # a second call runs no network again and gives the same tables

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import shutil
 
 import numpy as np
@@ -36,9 +37,11 @@ def stop_after(k: int):
 def test_presets():
     assert set(PRESETS) == {"smoke", "cpu", "paper"}
     paper = get_preset("paper")
-    assert (paper.c, paper.n, paper.epochs, paper.lr, paper.population, paper.iterations, paper.top_k,
+    assert (paper.c, paper.n, paper.epochs, paper.lr, paper.population, paper.generations, paper.top_k,
             paper.mutants, paper.mutation_prob, paper.crossovers) == (16, 5, 250, 0.025, 100, 20, 10, 25, 0.1, 25)
     assert paper.sigmas == (2e-3, 1e-2, 2e-2)
+    for p in (paper, get_preset("cpu")):  # the published code's settings (NOTES.md)
+        assert (p.gamma, p.grad_clip, p.recalibrate_batches, p.bn_mode) == (16.0, 5.0, 14, "faithful")
     assert "40 epochs" in get_preset("cpu").note
     with pytest.raises(ValueError, match="smoke, cpu, paper"):
         get_preset("huge")
@@ -78,7 +81,7 @@ def hamming_fitness(codes: np.ndarray) -> np.ndarray:
 
 def test_evolution_finds_the_optimum_of_a_known_function():
     for seed in range(4):
-        res = evolutionary_search(hamming_fitness, population=20, iterations=10, top_k=5, mutants=8,
+        res = evolutionary_search(hamming_fitness, population=20, generations=11, top_k=5, mutants=8,
                                   mutation_prob=0.2, crossovers=6, random_state=seed)
         assert np.array_equal(res.best, TARGET) and res.best_fitness == 0
         assert res.history["key"].is_unique  # never evaluated twice
@@ -90,7 +93,7 @@ def test_evolution_finds_the_optimum_of_a_known_function():
 
 
 def test_evolution_generations_and_determinism():
-    kwargs = dict(population=10, iterations=3, top_k=3, mutants=4, mutation_prob=0.5, crossovers=3)
+    kwargs = dict(population=10, generations=4, top_k=3, mutants=4, mutation_prob=0.5, crossovers=3)
     res = evolutionary_search(hamming_fitness, random_state=7, **kwargs)
     again = evolutionary_search(hamming_fitness, random_state=7, **kwargs)
     other = evolutionary_search(hamming_fitness, random_state=8, **kwargs)
@@ -108,11 +111,11 @@ def test_evolution_generations_and_determinism():
     with pytest.raises(ValueError, match="mutation_prob"):
         evolutionary_search(hamming_fitness, mutation_prob=-0.1)
     with pytest.raises(ValueError, match="finite values"):
-        evolutionary_search(lambda c: np.full(len(c), np.nan), population=2, top_k=1, iterations=0)
+        evolutionary_search(lambda c: np.full(len(c), np.nan), population=2, top_k=1, generations=1)
 
 
 def test_evolution_resumes_to_the_same_result():
-    kwargs = dict(population=8, iterations=4, top_k=3, mutants=3, mutation_prob=0.3, crossovers=3, random_state=3)
+    kwargs = dict(population=8, generations=5, top_k=3, mutants=3, mutation_prob=0.3, crossovers=3, random_state=3)
     full = evolutionary_search(hamming_fitness, **kwargs)
     states = []
 
@@ -154,6 +157,25 @@ def test_spos_resumes_to_the_same_weights(shared_data, trained_dir, tmp_path):
     assert not torch.equal(other.supernet.classifier.weight, again.supernet.classifier.weight)
 
 
+def test_spos_cosine_per_epoch_and_gradient_clip(shared_data, tmp_path, monkeypatch):
+    """As the published supernet training: the lr of epoch e is lr_min + ½(lr − lr_min)(1 + cos(π e / E))
+    for every step of that epoch, and every step clips the gradient norm at 5."""
+    clips = []
+    real = torch.nn.utils.clip_grad_norm_
+
+    def counting(params, max_norm, *args, **kwargs):
+        clips.append(max_norm)
+        return real(params, max_norm, *args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", counting)
+    three = dataclasses.replace(TINY, epochs=3)
+    trained = train_supernet(three, tmp_path, random_state=0, progress=False)
+    want = [0.001 + 0.5 * (0.025 - 0.001) * (1 + math.cos(math.pi * e / 3)) for e in range(3)]
+    np.testing.assert_allclose(trained.history["lr"], want, rtol=1e-12)
+    steps = -(-40 // 20)  # 4 images per class x 10 classes, batch 20
+    assert clips == [5.0] * (3 * steps)
+
+
 def test_spos_errors(shared_data, trained_dir, tmp_path):
     with pytest.raises(ValueError, match="darts.*not supported"):
         train_supernet(TINY, tmp_path, space="darts")
@@ -185,7 +207,7 @@ def test_search_end_to_end_and_resume(shared_data, trained_dir, store, tmp_path,
 
     monkeypatch.setattr(evolution, "supernet_proxies", counting)
     result = run_search(TINY, out, fitness="angle_flatness", store=store, progress=False)
-    n = TINY.population * (TINY.iterations + 1)
+    n = TINY.population * TINY.generations
     assert result.n_evaluated == n == len(calls) and len({tuple(c) for c in calls}) == n
     assert parse_arch(result.arch)  # a valid NB201 string
     idx = store.index.index_of(result.arch)

@@ -39,7 +39,9 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
         out.append(Artifact(
             "genas_table5", "GeNAS Table 5 at reduced scale: τ of each proxy",
             "Kendall τ-b (95% bootstrap CI) of each proxy, scored on sub-networks of our SPOS supernet, against "
-            "NB201 200-epoch test accuracy, beside the paper's τ (paper_tau; 250-epoch C=16 N=5 supernet). Runs: "
+            "NB201 200-epoch test accuracy, beside the paper's τ (paper_tau; 250-epoch C=16 N=5 supernet). angle and "
+            "flatness are the published code's (path-wise angle, residual noise); angle_exact and flatness_exact the "
+            "paper's text (all-parameter angle, fresh noise per σ); the combinations use γ (column gamma). Runs: "
             + ", ".join(sorted(table5.run.unique())) + " (preset in the run name; see landscape.search.presets). "
             "At this scale the supernet is far from converged: where τ differs from the paper's, that is the reason "
             "to suspect first, not a refutation.", table5, plots.plot_table5, figsize=(8, 4.5)))
@@ -52,6 +54,15 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
                 f"Kendall τ-b (95% CI) of flatness with each {key} against 200-epoch test accuracy; paper_tau from "
                 f"GeNAS {paper} (CIFAR-10 only for α). α weights the depth term of Eq. 4; the α sweep reuses the "
                 "stored per-σ losses.", frame, lambda table, ax, key=key: plots.plot_ablation(table, key, ax)))
+    gamma = _tables(results, "gamma_ablation")
+    if not gamma.empty:
+        out.append(Artifact(
+            "genas_gamma_ablation", "γ ablation (Eq. 5)",
+            "Kendall τ-b (95% CI) of angle+flatness and accuracy+flatness (S + γ·F/σ₁) for each γ against "
+            "200-epoch test accuracy. The published angle+flatness command uses γ = 16 (the default here); the "
+            "paper states no γ for NB201. γ = 0 is the angle (or accuracy) alone.", gamma,
+            lambda table, ax: plots.plot_ablation(
+                table.assign(gamma=table["proxy"] + " γ=" + table["gamma"].astype(str)), "gamma", ax)))
     joint = _tables(results, "joint")
     if not joint.empty:
         out.append(Artifact(

@@ -1,0 +1,197 @@
+"""Stand-alone training of NB201 cells at a search preset's scale: the matched-scale ground truth.
+
+GeNAS judges supernet proxies against NAS-Bench-201's 200-epoch accuracies.  At a reduced
+preset (``cpu``: C=8, N=1, 3,000 images, 40 epochs) a weak Kendall τ may be a scale effect or a
+bug; this module gives the preset a ground truth of its own.  Each cell is trained alone with
+exactly the supernet's recipe (:meth:`~landscape.search.presets.SearchPreset.train_config`:
+same C, N, training images, epochs, augmentation, SGD with cosine per epoch and gradient clip
+5) and measured on a seeded class-balanced split of the CIFAR-10 JPEG *test* folder, which
+neither the supernet (JPEG-train half) nor the proxies (JPEG-valid half) ever read.
+
+Each trained network also gets its own weight-space flatness (GeNAS Eq. 3–4, both noise modes,
+every σ triple of the preset's Table 8 sweep, on the proxies' validation images, with the
+network's own BN statistics) and its all-parameter angle (Eq. 8), so "do flat minima
+generalise at this scale?" needs no retraining.
+
+The runs go through :func:`~landscape.backend.sweep.run_sweep` (a process pool, one torch
+thread per worker): every finished run is saved at once, an interrupted sweep resumes with the
+missing runs only.  Weights (initial and trained) are kept beside the table as ``.pt`` files.
+
+>>> cells = matched_cells("cpu")                                   # Table 5's 50 cells + 50 stratified
+>>> runs = run_standalone("cpu", "reports/results/standalone/nb201-cpu", cells["arch"], seeds=(0, 1))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .._validation import check_random_state, check_seed
+from ..bench import load_store
+from ..bench.store import Store
+from ..flatness.proxies import angle, flatness
+from ..nn import create_network
+from ..nn.data import batches, cifar10_jpeg
+from ..nn.nb201 import arch_codes
+from ..nn.train import evaluate_network, train_network
+from ..spaces.nb201 import format_arch
+from .evolution import ground_truth
+from .presets import SearchPreset, get_preset
+from .spos import load_data
+from .store import RunStore, config_hash
+from .tables import sample_archs
+
+__all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "standalone_config", "standalone_tasks",
+           "train_standalone", "run_standalone", "loss_column"]
+
+#: Images per class of the held-out test split (2,500 of the JPEG test folder).
+TEST_PER_CLASS = 250
+#: Seed of the training / validation image subsets: the supernet's (seed 0), so the data are the same.
+DATA_SEED = 0
+#: Flatness noise modes measured on every trained network.
+MODES = ("faithful", "exact")
+#: Chains (faithful) or draws (exact) per σ level.
+N_DRAWS = 2
+
+
+def loss_column(mode: str, sigmas: Sequence[float], level: int) -> str:
+    """Column of the mean validation loss at level ``level`` (1-based) of σ triple ``sigmas`` in ``mode``."""
+    return f"loss_{mode}_{'_'.join(f'{s:g}' for s in sigmas)}_L{level}"
+
+
+def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: int = 0,
+                  store: Store | None = None) -> pd.DataFrame:
+    """The cells of the matched-scale study: Table 5's sample plus ``n_extra`` stratified cells.
+
+    The first group is the preset's Table 5 sample (the cells :func:`~landscape.search.tables.proxy_tables`
+    scores for supernet seed ``random_state``).  The ``n_extra`` others cover the 200-epoch
+    CIFAR-10 test accuracy evenly: the isomorphism classes not already present are sorted by
+    that accuracy and cut into ``n_extra`` equal-count strata, and one class is drawn per stratum
+    (its smallest official index represents it), so every extra cell is its own isomorphism class.
+    Returns columns ``arch, index, group`` (``"table5"`` / ``"stratified"``) and the ground truth.
+    """
+    p = get_preset(preset)
+    random_state = check_seed(random_state)
+    if isinstance(n_extra, bool) or not isinstance(n_extra, (int, np.integer)) or n_extra < 0:
+        raise ValueError(f"n_extra must be a non-negative integer, got {n_extra!r}")
+    store = load_store() if store is None else store
+    table5 = sample_archs(p.table_archs, np.random.SeedSequence([random_state, 2]), store)
+    classes = store.isomorphism_classes
+    taken = set(classes[store.index.indices_of(table5)].tolist())
+    candidates = np.array(sorted(set(np.unique(classes).tolist()) - taken))
+    if n_extra > candidates.size:
+        raise ValueError(f"n_extra={n_extra} exceeds the {candidates.size} isomorphism classes left")
+    accuracy = store.array("cifar10", split="test", epochs=200)[candidates]
+    strata = np.array_split(candidates[np.argsort(accuracy, kind="stable")], n_extra) if n_extra else []
+    rng = check_random_state(np.random.SeedSequence([random_state, 13]))
+    extra = [int(s[rng.integers(s.size)]) for s in strata]
+    frame = ground_truth(table5 + [str(a) for a in store.index.arch_string(np.array(extra, dtype=np.int64))], store)
+    frame.insert(2, "group", ["table5"] * len(table5) + ["stratified"] * len(extra))
+    return frame
+
+
+def standalone_config(preset: str | SearchPreset) -> dict[str, Any]:
+    """Everything that changes a stand-alone run's numbers (the results folder is pinned to it)."""
+    p = get_preset(preset)
+    fields = ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "lr", "lr_min", "momentum",
+              "weight_decay", "augment", "grad_clip", "eval_batch_size")
+    return {"stage": "standalone", "space": "nb201", "preset": p.name, **{f: getattr(p, f) for f in fields},
+            "nesterov": False, "schedule_step": "epoch", "data_seed": DATA_SEED, "test_per_class": TEST_PER_CLASS,
+            "sigma_sets": [list(s) for s in p.sigma_sets], "modes": list(MODES), "n_draws": N_DRAWS}
+
+
+def standalone_tasks(preset: str | SearchPreset, archs: Iterable[str | Sequence[int]],
+                     seeds: Iterable[int] = (0, 1), weights_dir: str | os.PathLike | None = None) -> list[dict]:
+    """One :func:`train_standalone` task per (seed, cell), keyed ``"<arch>@seed=<s>"``, all cells of a seed first."""
+    config = standalone_config(preset)
+    strings = [format_arch(arch_codes(a)) for a in archs]
+    if len(set(strings)) != len(strings):
+        raise ValueError("archs holds the same cell twice; give each cell once")
+    seeds = [check_seed(s) for s in seeds]
+    extra = {} if weights_dir is None else {"weights_dir": str(weights_dir)}
+    return [{"key": f"{a}@seed={s}", "arch": a, "seed": s, "config": config, **extra} for s in seeds for a in strings]
+
+
+def _weights_path(weights_dir: str, key: str) -> Path:
+    return Path(weights_dir) / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.pt"
+
+
+def train_standalone(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Train one cell alone (a sweep task from :func:`standalone_tasks`) and measure it.
+
+    The seed sets the initial weights, the batch order, the augmentation and the flatness noise;
+    the images are the preset's (seed :data:`DATA_SEED`).  Runs on one torch thread, so a CPU
+    run gives the same numbers every time.  Returns test/valid/train loss and accuracy
+    (accuracy as a fraction; test = :data:`TEST_PER_CLASS` per class of the JPEG test folder),
+    the all-parameter angle, the validation loss at every σ level (:func:`loss_column`) and timings.
+    """
+    config = dict(task["config"])
+    p = get_preset(config["preset"])
+    if standalone_config(p) != config:
+        raise ValueError(f"task {task.get('key')!r} was made for another configuration of preset {p.name!r}")
+    seed = check_seed(task["seed"])
+    arch = format_arch(arch_codes(task["arch"]))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        t0 = time.perf_counter()
+        train = load_data(p, DATA_SEED, split="train")
+        valid = load_data(p, DATA_SEED, split="valid")
+        test = cifar10_jpeg("test", n_per_class=TEST_PER_CLASS, random_state=DATA_SEED)
+        torch.manual_seed(seed)
+        net = create_network("nb201", arch, c=p.c, n=p.n, num_classes=10)
+        initial = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        t1 = time.perf_counter()
+        history = train_network(net, train, p.train_config(), random_state=seed, progress=False)
+        t2 = time.perf_counter()
+        row: dict[str, Any] = {"arch": arch, "seed": seed, "config_hash": config_hash(config),
+                               "final_train_loss": history[-1]}
+        for name, data in (("test", test), ("valid", valid), ("train", train)):
+            row[f"{name}_loss"], row[f"{name}_accuracy"] = evaluate_network(net, data, batch_size=p.eval_batch_size)
+        row["angle_exact"] = angle({k: initial[k] for k, _ in net.named_parameters()}, net, mode="exact")
+        valid_batches = list(batches(valid, p.eval_batch_size))
+        for mode in MODES:
+            for sigmas in p.sigma_sets:
+                result = flatness(net, valid_batches, sigmas=sigmas, n_draws=N_DRAWS, mode=mode, random_state=seed)
+                for i, loss in enumerate(result.losses, start=1):
+                    row[loss_column(mode, sigmas, i)] = float(loss)
+        if "weights_dir" in task:
+            path = _weights_path(task["weights_dir"], task["key"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save({"arch": arch, "seed": seed, "initial": initial, "trained": net.state_dict()}, path)
+    finally:
+        torch.set_num_threads(threads)
+    return {**row, "train_seconds": t2 - t1, "seconds": time.perf_counter() - t0}
+
+
+def run_standalone(
+    preset: str | SearchPreset,
+    out: str | os.PathLike,
+    archs: Iterable[str | Sequence[int]] | None = None,
+    seeds: Iterable[int] = (0, 1),
+    *,
+    n_workers: int | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Train every (cell, seed) not yet in ``<out>/runs.csv``; the whole table, one row per run.
+
+    ``archs`` defaults to :func:`matched_cells` of the preset.  ``n_workers`` processes (default:
+    the CPU count) each train one network on one thread.  ``out`` is pinned to
+    :func:`standalone_config`, so another preset or recipe never mixes into its table.
+    """
+    p = get_preset(preset)
+    archs = matched_cells(p)["arch"] if archs is None else archs
+    store = RunStore(out, standalone_config(p))
+    tasks = standalone_tasks(p, archs, seeds, weights_dir=store.path / "weights")
+    from ..backend.sweep import run_sweep
+
+    workers = os.cpu_count() or 1 if n_workers is None else n_workers
+    return run_sweep(train_standalone, tasks, store, table="runs", n_workers=workers, progress=progress)
