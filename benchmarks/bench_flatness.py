@@ -5,7 +5,8 @@ Baseline: the published procedure (GeNAS ``evolution_search/metrics/tester_wlm.p
 network, add N(0, σ_1) to every parameter in place, then N(0, σ_i − σ_{i−1}) on top, and after
 each level take the mean of the per-batch mean losses in eval mode; one copy at a time.
 Ours: :func:`landscape.flatness.flatness` in ``faithful`` mode on the same copies (same unit
-normals, so the same losses, checked before timing).
+normals, so the same losses, checked before timing).  All contenders run in turn within each
+round, so a busy machine slows them alike; medians over the rounds.
 
 ``forward_fraction`` = the time of the same number of plain forward passes of the clean network
 over the same batches (the faster of one pass per copy and one batched pass) / our time.  The
@@ -63,31 +64,34 @@ def published_procedure(net: nn.Module, data, sigmas, n_draws: int, seed: int) -
     return losses
 
 
-def _plain_forwards(net: nn.Module, data, copies: int, sync, repeat: int, channels_last: bool) -> float:
-    """Seconds of ``copies`` plain forward passes of ``net`` over ``data``: the faster of per-copy and batched."""
+def _plain_forwards(net: nn.Module, data, copies: int, sync, channels_last: bool) -> dict:
+    """``copies`` plain forward passes of ``net`` over ``data``, one pass per copy and one batched pass."""
     if channels_last:
         net = copy.deepcopy(net).to(memory_format=torch.channels_last)
         data = [(x.contiguous(memory_format=torch.channels_last), y) for x, y in data]
     big = [(x.repeat(copies, 1, 1, 1), y) for x, y in data]
 
     def per_copy():
-        for _ in range(copies):
-            for x, _ in data:
-                net(x)
+        with torch.inference_mode():
+            for _ in range(copies):
+                for x, _ in data:
+                    net(x)
         sync()
 
     def batched():
-        for x, _ in big:
-            net(x)
+        with torch.inference_mode():
+            for x, _ in big:
+                net(x)
         sync()
 
-    with torch.inference_mode():
-        return min(timed(per_copy, repeat=repeat)[1], timed(batched, repeat=repeat)[1])
+    return {"per_copy": per_copy, "batched": batched}
 
 
 def _compare(device: str, batch_size: int, repeat: int, strategy: str) -> dict:
+    """Every contender timed in turn in each of ``repeat`` rounds (after a warm-up round); medians."""
     net, data = _setup(device, batch_size)
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    copies = len(GENAS_SIGMAS) * N_DRAWS
 
     def ours():
         out = flatness(net, data, n_draws=N_DRAWS, random_state=0, strategy=strategy).draw_losses
@@ -99,20 +103,28 @@ def _compare(device: str, batch_size: int, repeat: int, strategy: str) -> dict:
         sync()
         return out
 
-    want, t_base = timed(base, repeat=repeat)
-    got, t_ours = timed(ours, repeat=repeat)
-    np.testing.assert_allclose(got, want, atol=1e-4)
-    copies = len(GENAS_SIGMAS) * N_DRAWS
-    t_fwd = _plain_forwards(net, data, copies, sync, repeat, channels_last=False)
-    t_fwd_cl = _plain_forwards(net, data, copies, sync, repeat, channels_last=True)
+    np.testing.assert_allclose(ours(), base(), atol=1e-4)
+    fwd = _plain_forwards(net, data, copies, sync, channels_last=False)
+    fwd_cl = _plain_forwards(net, data, copies, sync, channels_last=True)
+    contenders = {"ours": ours, "base": base, **{f"fwd_{k}": f for k, f in fwd.items()},
+                  **{f"fwd_cl_{k}": f for k, f in fwd_cl.items()}}
+    times: dict[str, list[float]] = {k: [] for k in contenders}
+    for _ in range(repeat):
+        for name, fn in contenders.items():
+            times[name].append(timed(fn, repeat=1, warmup=0)[1])
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    t_ours, t_base = med["ours"], med["base"]
+    t_fwd = min(med["fwd_per_copy"], med["fwd_batched"])
+    t_fwd_cl = min(med["fwd_cl_per_copy"], med["fwd_cl_batched"])
     return {"ours_s": t_ours, "baseline_s": t_base, "forward_s": round(t_fwd, 4),
             "forward_channels_last_s": round(t_fwd_cl, 4), "forward_fraction": round(t_fwd / t_ours, 3),
-            "forward_fraction_channels_last": round(t_fwd_cl / t_ours, 3), "copies": copies}
+            "forward_fraction_channels_last": round(t_fwd_cl / t_ours, 3),
+            "channels_last_speedup": round(t_fwd / t_fwd_cl, 3), "copies": copies}
 
 
 def bench_flatness_cpu(store: Store) -> dict:
     """CPU: faithful flatness vs the published procedure (NB201 C=16 N=5, 64 CIFAR-10 images)."""
-    r = _compare("cpu", 64, repeat=3, strategy="loop")
+    r = _compare("cpu", 64, repeat=5, strategy="loop")
     return {"name": "flatness_cpu", **r, "target_ratio": 1.1, "target_forward_fraction": 0.9,
             "threads": torch.get_num_threads(),
             "note": f"faithful flatness, 3 sigmas x {N_DRAWS} chains = {r['copies']} copies (no clean copy), NB201 "
@@ -121,7 +133,10 @@ def bench_flatness_cpu(store: Store) -> dict:
                     f"(deep copy per chain, residual noise in place, default memory format); same losses to 1e-4. "
                     f"forward_fraction = {r['copies']} plain forward passes of the clean network (default format; "
                     f"faster of per-copy and one batched pass) / ours; forward_fraction_channels_last = the same "
-                    f"passes in channels-last format / ours"}
+                    f"passes in channels-last format / ours; channels_last_speedup = how much faster the plain "
+                    f"passes run in channels-last format (why ours uses it on CPU). torch.inference_mode instead of "
+                    f"no_grad gained about 3% on a plain pass in a side test (not used: ours runs functional_call "
+                    f"under no_grad); torch.compile was not tried (its compile time alone exceeds this whole run)"}
 
 
 def bench_flatness_gpu(store: Store) -> dict | None:

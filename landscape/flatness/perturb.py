@@ -111,9 +111,9 @@ def gaussian_stack(
     mode: str,
     generator: torch.Generator,
 ) -> dict[str, torch.Tensor]:
-    """Perturbed copies of ``params`` as a parameter stack of ``t · n_draws`` copies.
+    """Perturbed copies of ``params`` as a parameter stack of ``n_draws · t`` copies.
 
-    Copy ``i · n_draws + k`` is level ``i`` (σ_i) of draw ``k``:
+    Copy ``k · t + i`` is level ``i`` (σ_i) of draw (chain) ``k``:
     ``θ + σ_i ε_{i,k}`` (exact) or ``θ + Σ_{j≤i} (σ_j − σ_{j−1}) ε_{j,k}`` (faithful, GeNAS code).
     """
     sigmas = check_sigmas(sigmas)
@@ -122,10 +122,10 @@ def gaussian_stack(
     out = {}
     for name, p in params.items():
         eps = torch.randn((n_draws, t, *p.shape), generator=generator, device=p.device, dtype=p.dtype)
-        eps = eps * torch.tensor(_increments(sigmas, mode), device=p.device, dtype=p.dtype).view(1, t, *([1] * p.dim()))
+        eps.mul_(torch.tensor(_increments(sigmas, mode), device=p.device, dtype=p.dtype).view(1, t, *([1] * p.dim())))
         if mode == "faithful":
-            eps = eps.cumsum(dim=1)
-        out[name] = (p.detach().unsqueeze(0).unsqueeze(0) + eps).transpose(0, 1).reshape(t * n_draws, *p.shape)
+            eps.cumsum_(dim=1)
+        out[name] = eps.add_(p.detach()).view(n_draws * t, *p.shape)  # in place: one pass, no copy
     return out
 
 

@@ -163,7 +163,7 @@ def flatness(
         stack = {k: torch.cat([base[k].unsqueeze(0), s]) for k, s in stack.items()}
     losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size)
     losses = losses.cpu().numpy()
-    draw_losses = losses[int(clean):].reshape(len(sigmas), n_draws).T
+    draw_losses = losses[int(clean):].reshape(n_draws, len(sigmas))
     mean_losses = draw_losses.mean(axis=0)
     flat = float(flatness_from_losses(mean_losses, sigmas, alpha))
     return FlatnessResult(
