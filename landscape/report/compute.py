@@ -16,11 +16,14 @@ A2M_SEEDS = (0, 1, 2)
 
 
 def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress: bool = True) -> None:
-    """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution) and A²M vs DARTS at ``preset``."""
+    """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution), A²M vs DARTS and, below the
+    paper preset, the matched-scale stand-alone training and the "Does it reproduce?" tables at ``preset``."""
     if preset not in RUN_PRESETS:
         raise ValueError(f"--run preset must be one of {', '.join(RUN_PRESETS)}, got {preset!r}")
     from ..flatness.study import evaluate_proxies, spread_architectures
     from ..search import compare_a2m_darts, proxy_tables, run_search
+    from ..search.reproduce import reproduction
+    from ..search.standalone import run_standalone, study_cells
 
     results.mkdir(parents=True, exist_ok=True)
     flat = FLATNESS_PRESET[preset]
@@ -29,5 +32,9 @@ def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress
     genas = results / "search" / f"genas-nb201-{preset}-seed0"
     proxy_tables(preset, genas, device=device, progress=progress)
     run_search(preset, genas, fitness="angle_flatness", device=device, progress=progress)
-    compare_a2m_darts("nb201", preset, list(A2M_SEEDS), results / "search" / f"a2m-nb201-{preset}", device=device,
-                      progress=progress)
+    a2m = results / "search" / f"a2m-nb201-{preset}"
+    compare_a2m_darts("nb201", preset, list(A2M_SEEDS), a2m, device=device, progress=progress)
+    if preset != "paper":  # the matched-scale ground truth: CPU hours, resumable (a GPU preset has none yet)
+        standalone = results / "standalone" / f"nb201-{preset}"
+        run_standalone(preset, standalone, study_cells(preset, a2m), progress=progress)
+        reproduction(preset, genas, standalone, a2m_dir=a2m, device=device, progress=progress)

@@ -102,10 +102,11 @@ def _run(args: argparse.Namespace) -> None:
         print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
     elif args.command == "standalone":
         from .spos import check_space
-        from .standalone import matched_cells, run_standalone
+        from .standalone import run_standalone, study_cells
 
         check_space(args.space)
-        runs = run_standalone(args.preset, out, matched_cells(args.preset, random_state=args.seed)["arch"],
+        a2m = Path("reports") / "results" / "search" / f"a2m-{args.space}-{args.preset}"
+        runs = run_standalone(args.preset, out, study_cells(args.preset, a2m, random_state=args.seed),
                               n_workers=args.workers)
         print(f"{len(runs)} stand-alone runs in {out / 'runs.csv'}; "
               f"mean test accuracy {runs['test_accuracy'].mean():.4f}")

@@ -40,7 +40,8 @@ from .a2m import a2m_gradient, darts_gradient
 from .evolution import GT_DATASETS, ground_truth
 from .store import RunStore, rng_state, set_rng_state
 
-__all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "SELECTIONS", "early_stop", "run_darts", "compare_a2m_darts"]
+__all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "SELECTIONS", "early_stop", "run_darts",
+           "compare_a2m_darts"]
 
 #: Search spaces :func:`run_darts` searches.
 SPACES: tuple[str, ...] = ("nb201", "darts")

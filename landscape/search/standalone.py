@@ -24,6 +24,7 @@ missing runs only.  Weights (initial and trained) are kept beside the table as `
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,7 +50,8 @@ from .spos import load_data
 from .store import RunStore, config_hash
 from .tables import sample_archs
 
-__all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "standalone_config", "standalone_tasks",
+__all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells", "standalone_config",
+           "standalone_tasks",
            "train_standalone", "run_standalone", "loss_column"]
 
 #: Images per class of the held-out test split (2,500 of the JPEG test folder).
@@ -98,6 +100,19 @@ def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: i
     return frame
 
 
+def study_cells(preset: str | SearchPreset, a2m_dir: str | os.PathLike | None = None, random_state: int = 0,
+                store: Store | None = None) -> list[str]:
+    """The cells to train alone: :func:`matched_cells`, then the cells A²M/DARTS runs in ``a2m_dir`` returned
+    (``<a2m_dir>/*-seed*/result.json``, NB201 only), each once."""
+    cells = list(matched_cells(preset, random_state=random_state, store=store)["arch"])
+    if a2m_dir is not None:
+        for path in sorted(Path(a2m_dir).glob("*-seed*/result.json")):
+            result = json.loads(path.read_text())
+            if result.get("space") == "nb201":
+                cells.append(result["arch"])
+    return list(dict.fromkeys(cells))
+
+
 def standalone_config(preset: str | SearchPreset) -> dict[str, Any]:
     """Everything that changes a stand-alone run's numbers (the results folder is pinned to it)."""
     p = get_preset(preset)
@@ -110,14 +125,15 @@ def standalone_config(preset: str | SearchPreset) -> dict[str, Any]:
 
 def standalone_tasks(preset: str | SearchPreset, archs: Iterable[str | Sequence[int]],
                      seeds: Iterable[int] = (0, 1), weights_dir: str | os.PathLike | None = None) -> list[dict]:
-    """One :func:`train_standalone` task per (seed, cell), keyed ``"<arch>@seed=<s>"``, all cells of a seed first."""
+    """One :func:`train_standalone` task per (cell, seed), keyed ``"<arch>@seed=<s>"``, the seeds of a cell together
+    (so a partly finished sweep has whole cells: seed means and the seed-vs-seed noise ceiling)."""
     config = standalone_config(preset)
     strings = [format_arch(arch_codes(a)) for a in archs]
     if len(set(strings)) != len(strings):
         raise ValueError("archs holds the same cell twice; give each cell once")
     seeds = [check_seed(s) for s in seeds]
     extra = {} if weights_dir is None else {"weights_dir": str(weights_dir)}
-    return [{"key": f"{a}@seed={s}", "arch": a, "seed": s, "config": config, **extra} for s in seeds for a in strings]
+    return [{"key": f"{a}@seed={s}", "arch": a, "seed": s, "config": config, **extra} for a in strings for s in seeds]
 
 
 def _weights_path(weights_dir: str, key: str) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +30,16 @@ def test_matched_cells(store):
         acc[reps], 0.98)
     with pytest.raises(ValueError, match="n_extra"):
         sa.matched_cells("cpu", n_extra=-1, store=store)
+
+
+def test_study_cells_add_the_searched_cells(store, tmp_path):
+    arch = "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"
+    for name, space in (("a2m-seed0", "nb201"), ("darts-seed0", "nb201"), ("a2m-seed9", "darts")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "result.json").write_text(json.dumps({"space": space, "arch": arch}))
+    cells = sa.study_cells("cpu", tmp_path, store=store)
+    assert cells[:100] == sa.matched_cells("cpu", store=store)["arch"].tolist() and cells[100:] == [arch]
+    assert sa.study_cells("cpu", None, store=store) == cells[:100]
 
 
 def test_one_run_is_deterministic_and_complete(shared_data, tmp_path):

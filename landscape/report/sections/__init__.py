@@ -46,6 +46,7 @@ from .darts_space import darts_space_section  # noqa: E402
 from .flatness import flatness_section  # noqa: E402
 from .neighbourhoods import neighbourhoods_section  # noqa: E402
 from .ranking import ranking_section  # noqa: E402
+from .reproduce import reproduce_section  # noqa: E402
 from .search import search_section  # noqa: E402
 from .space import space_section  # noqa: E402
 from .statistics import statistics_section  # noqa: E402
@@ -53,7 +54,7 @@ from .statistics import statistics_section  # noqa: E402
 #: Section name -> function(store) -> list of artifacts, in report order.
 SECTIONS = {"space": space_section, "neighbourhoods": neighbourhoods_section, "barriers": barriers_section,
             "statistics": statistics_section, "ranking": ranking_section, "flatness": flatness_section,
-            "darts_space": darts_space_section, "search": search_section}
+            "darts_space": darts_space_section, "search": search_section, "reproduce": reproduce_section}
 
 #: What to do when a section that reads cached results finds none.
 EMPTY_HINTS = {
@@ -62,6 +63,8 @@ EMPTY_HINTS = {
                    "(slds-lmu_yahpo_data/nb301/model_v2.onnx) in the shared data folder",
     "search": "run `python -m landscape.search {spos,tables,evolve} --preset cpu --out reports/results/search/"
               "genas-nb201-cpu-seed0` (and the A²M comparison), or `python -m landscape.report --run cpu`",
+    "reproduce": "run `python -m landscape.search standalone --preset cpu` (hours: the matched-scale ground truth), "
+                 "then `python -m landscape.report --run cpu`",
 }
 
 __all__ = ["Artifact", "SECTIONS", "EMPTY_HINTS", "RESULTS", "DATASETS", "ground_truth"]

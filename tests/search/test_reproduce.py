@@ -1,0 +1,87 @@
+"""Does it reproduce?: the paired tests and verdicts on known orders, and the driver end to end (smoke)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from landscape.report.sections.reproduce import reproduce_section
+from landscape.search import reproduce as rp
+from landscape.search import standalone as sa
+
+
+def test_paired_difference_on_known_orders():
+    rng = np.random.default_rng(0)
+    truth = np.arange(60.0)
+    better, worse = truth + rng.normal(0, 3, 60), rng.permutation(truth)
+    d = rp.paired_difference(better, worse, truth, n_boot=300)
+    assert d["delta"] > 0.5 and d["ci_low"] > 0 and d["p_one_sided"] == 0.0 and d["n"] == 60
+    same = rp.paired_difference(better, better, truth, n_boot=50)
+    assert same["delta"] == 0 and same["p_one_sided"] == 1.0
+    flipped = rp.paired_difference(worse, better, truth, n_boot=300)
+    assert flipped["ci_high"] < 0 and rp.verdict(flipped["ci_low"], flipped["ci_high"]) == "does not hold"
+
+
+def test_verdict_words():
+    assert rp.verdict(0.1, 0.3) == "holds"
+    assert rp.verdict(-0.3, -0.1) == "does not hold"
+    assert rp.verdict(-0.1, 0.2).startswith("cannot tell")
+    assert rp.verdict(0.5, 0.7, paper=0.6).startswith("holds")
+    assert rp.verdict(0.1, 0.3, paper=0.6) == "lower than the paper's"
+    assert rp.verdict(np.nan, np.nan).startswith("cannot tell")
+
+
+def runs_frame(n: int = 8) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    acc = np.linspace(0.3, 0.7, n)
+    rows = []
+    for seed in (0, 1):
+        for i, a in enumerate(acc):
+            rows.append({"arch": f"cell{i}", "seed": seed, "test_accuracy": a + (0.001 * seed), "test_loss": 2 - a,
+                         **{sa.loss_column(m, (0.1, 0.2, 0.4), k): 1 + 0.1 * k + rng.random() for m in sa.MODES
+                            for k in (1, 2, 3)}})
+    return pd.DataFrame(rows)
+
+
+def test_standalone_truth_noise_ceiling_and_own_flatness():
+    runs = runs_frame()
+    truth = rp.standalone_truth(runs)
+    assert list(truth.index) == [f"cell{i}" for i in range(8)] and truth["n_seeds"].eq(2).all()
+    np.testing.assert_allclose(truth["test_accuracy"], np.linspace(0.3, 0.7, 8) + 0.0005)
+    ceiling = rp.noise_ceiling(truth, np.arange(8.0), n_boot=100)
+    assert list(ceiling["comparison"]) == ["seed 0 vs seed 1 (matched scale)",
+                                           "matched scale (seed mean) vs 200-epoch CIFAR-10"]
+    assert ceiling["tau"].tolist() == [1.0, 1.0]
+    own = rp.standalone_flatness(runs, [(0.1, 0.2, 0.4)])
+    row = runs.iloc[3]
+    losses = [row[sa.loss_column("exact", (0.1, 0.2, 0.4), k)] for k in (1, 2, 3)]
+    want = 1 / (abs(losses[0] / 0.1) + abs((losses[1] - losses[0]) / 0.1) + abs((losses[2] - losses[1]) / 0.2)
+                + 1e-5)  # Eq. 4 with α = 1, the published code's +1e-5
+    got = own[(own["mode"] == "exact") & (own["arch"] == row["arch"]) & (own["seed"] == row["seed"])]["flatness"]
+    assert got.item() == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError, match="NaN"):
+        rp.standalone_truth(runs.assign(test_accuracy=np.nan))
+    with pytest.raises(ValueError, match="no stand-alone runs"):
+        rp.standalone_truth(runs.iloc[:0])
+
+
+def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
+    cells = sa.matched_cells("smoke", store=store)
+    archs = cells[cells["group"] == "table5"]["arch"].tolist()[:5]
+    sa.run_standalone("smoke", tmp_path / "standalone", archs, seeds=(0, 1), n_workers=1, progress=False)
+    out = tmp_path / "genas-nb201-smoke-seed0"
+    tables = rp.reproduction("smoke", out, tmp_path / "standalone", table1_archs=12, progress=False, store=store)
+    assert tables["coverage"].iloc[0].to_dict() == {"cells": 5, "cells_with_2_seeds": 5, "runs": 10,
+                                                    "target_cells": 100, "target_runs": 200}
+    assert set(tables["table5"]["dataset"]) == {"matched", "200-epoch"}
+    assert set(tables["claims"]["source"]) == {"GeNAS Table 5", "GeNAS Table 8", "GeNAS Table 9"}
+    assert len(tables["table1"]) == 5 and tables["table1"]["n"].eq(12).all()
+    v = tables["verdicts"]
+    assert v["verdict"].notna().all() and {"GeNAS Table 1", "GeNAS Table 5", "A²M (geometry)"} <= set(v["source"])
+    for name in tables:
+        assert (out / "reproduce" / f"{name}.csv").exists()
+    arts = reproduce_section(store, tmp_path)
+    assert [a.name for a in arts][:3] == ["reproduce_verdicts", "reproduce_noise_ceiling", "reproduce_table5"]
+    assert "5 cells (5 with both seeds), 10 of 200 stand-alone runs" in arts[0].description
+    assert reproduce_section(store, tmp_path / "nothing") == []
