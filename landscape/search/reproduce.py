@@ -256,7 +256,7 @@ def reproduction(
     table5 = rank_table({k: proxies[k].to_numpy() for k in names}, truths, **boot)
     table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[0] for k in table5["proxy"]]
     table5["gamma"] = p.gamma
-    claims = claims_table({k: proxies[k].to_numpy() for k in names}, truths, **boot)
+    claims = claims_table({k: proxies[k].to_numpy() for k in names}, truths, **boot).assign(gamma=p.gamma)
     sigma = rank_table({_sigma_label(s): _sigma_flatness(losses, archs, s) for s in p.sigma_sets}, truths,
                        key="sigmas", **boot)
     sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[0] for s in sigma["sigmas"]]

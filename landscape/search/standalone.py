@@ -51,8 +51,7 @@ from .store import RunStore, config_hash
 from .tables import sample_archs
 
 __all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells", "standalone_config",
-           "standalone_tasks",
-           "train_standalone", "run_standalone", "loss_column"]
+           "standalone_tasks", "train_standalone", "run_standalone", "loss_column"]
 
 #: Images per class of the held-out test split (2,500 of the JPEG test folder).
 TEST_PER_CLASS = 250

@@ -188,11 +188,11 @@ def proxy_tables(
                "angle_flatness": proxies["angle_flatness"].to_numpy(), "accuracy": proxies["accuracy"].to_numpy(),
                **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()},
                **{f"test_accuracy_{d}": v for d, v in gt.items()}}
-    joint = pairwise_table(columns, **boot)
+    joint = pairwise_table(columns, **boot).assign(gamma=p.gamma)  # angle_flatness's γ
 
     scores = truth.rename(columns={d: f"test_accuracy_{d}" for d in GT_DATASETS})
     scores = scores.assign(**{k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES},
-                           **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()})
+                           **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()}, gamma=p.gamma)
     for name, frame in (("scores", scores), ("table5", table5), ("sigma_ablation", sigma),
                         ("alpha_ablation", alpha), ("gamma_ablation", gamma), ("joint", joint)):
         run.write(name, frame)

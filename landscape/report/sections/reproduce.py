@@ -14,14 +14,13 @@ import pandas as pd
 from ...bench.store import Store
 from .. import plots
 from . import RESULTS, Artifact
+from .search import _tables
 
 RUNS = RESULTS / "search"
 
 
 def _read(root: Path, name: str) -> pd.DataFrame:
-    parts = [pd.read_csv(path).assign(run=path.parent.parent.name)
-             for path in sorted(root.glob(f"genas-*/reproduce/{name}.csv"))]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return _tables(root, name, "reproduce")
 
 
 def reproduce_section(store: Store, results: Path = RUNS) -> list[Artifact]:

@@ -20,9 +20,10 @@ def _runs(root: Path, prefix: str) -> list[Path]:
     return sorted(p for p in root.glob(f"{prefix}-*") if p.is_dir())
 
 
-def _tables(root: Path, name: str) -> pd.DataFrame:
-    parts = [pd.read_csv(run / "tables" / f"{name}.csv").assign(run=run.name)
-             for run in _runs(root, "genas") if (run / "tables" / f"{name}.csv").exists()]
+def _tables(root: Path, name: str, stage: str = "tables") -> pd.DataFrame:
+    """Table ``<run>/<stage>/<name>.csv`` of every GeNAS run under ``root``, with a ``run`` column."""
+    parts = [pd.read_csv(run / stage / f"{name}.csv").assign(run=run.name)
+             for run in _runs(root, "genas") if (run / stage / f"{name}.csv").exists()]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
