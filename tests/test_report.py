@@ -66,3 +66,16 @@ def test_unknown_section_is_a_clear_error(store, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "landscape.report", "--out", str(tmp_path), "--only", "nope",
                            "--data-dir", str(store.path.parent)], capture_output=True, text=True)
     assert proc.returncode == 2 and "available: space" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_search_accuracy_plot_with_one_method():
+    """Runs of one method only (e.g. A²M runs still going) plot without dodging (seaborn divides by methods − 1)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from landscape.report.plots import plot_search_accuracy
+
+    long = pd.DataFrame({"method": ["darts"] * 3, "dataset": ["cifar10", "cifar100", "ImageNet16-120"],
+                         "test_accuracy": [91.0, 70.0, 40.0]})
+    assert len(plot_search_accuracy(long).collections) >= 1
+    assert len(plot_search_accuracy(pd.concat([long, long.assign(method="a2m")])).collections) >= 2

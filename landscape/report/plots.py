@@ -246,9 +246,11 @@ def plot_joint_heatmap(joint: pd.DataFrame, ax=None):
 def plot_search_accuracy(long: pd.DataFrame, ax=None):
     """Ground-truth accuracy of searched architectures per method and dataset: ``method, dataset, test_accuracy``."""
     ax = _axes(ax)
-    sns.stripplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=True, palette=PALETTE, size=6,
+    several = long["method"].nunique() > 1  # seaborn divides by (methods - 1) when dodging
+    sns.stripplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=several, palette=PALETTE, size=6,
                   jitter=0.15, ax=ax)
-    sns.pointplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=0.4, palette=PALETTE,
+    sns.pointplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=0.4 if several else False,
+                  palette=PALETTE,
                   errorbar="sd", markers="_", linestyles="none", legend=False, ax=ax)
     ax.set(xlabel="", ylabel="200-epoch test accuracy of the found cell (%)",
            title="Searched architectures: one point per seed, bar = mean ± sd")
