@@ -98,15 +98,19 @@ def train_network(
 
 
 @torch.no_grad()
-def evaluate_network(net: nn.Module, data: ImageData, *, batch_size: int = 500,
-                     device: str | torch.device = "cpu") -> tuple[float, float]:
-    """``(mean cross-entropy per image, accuracy as a fraction)`` of ``net`` on ``data``, eval mode, no augmentation."""
+def evaluate_network(net: nn.Module, data: ImageData, *, batch_size: int = 500, device: str | torch.device = "cpu",
+                     augment: bool = False, random_state: int = 0) -> tuple[float, float]:
+    """``(mean cross-entropy per image, accuracy as a fraction)`` of ``net`` on ``data`` in eval mode.
+
+    ``augment`` applies the training augmentation (seeded by ``random_state``), as the published A²M
+    script does for its validation loss; by default the images are clean.
+    """
     if len(data) == 0:
         raise ValueError(f"{data.name}/{data.split} has no images to evaluate on")
     training = net.training
     net.to(device).eval()
     loss = correct = 0.0
-    for x, y in batches(data, batch_size, device=device):
+    for x, y in batches(data, batch_size, device=device, augment=augment, random_state=random_state):
         logits = net(x)
         loss += float(nn.functional.cross_entropy(logits, y, reduction="sum"))
         correct += float((logits.argmax(1) == y).sum())

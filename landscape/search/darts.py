@@ -34,7 +34,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .._validation import check_random_state, check_seed
-from ..nn.data import ImageData, batches, cifar10_jpeg
+from ..nn.data import batches, cifar10_jpeg
+from ..nn.train import evaluate_network
 from ..spaces.darts import format_genotype
 from .a2m import a2m_gradient, darts_gradient
 from .evolution import GT_DATASETS, ground_truth
@@ -155,19 +156,6 @@ def _arch(space: str, net: nn.Module) -> str:
     return net.arch() if space == "nb201" else str(format_genotype(net.genotype()))
 
 
-def _evaluate(net: nn.Module, data: ImageData, device: str | torch.device, augment: bool = False,
-              random_state: int = 0) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy (%) of the supernet on ``data`` (eval mode, no augmentation)."""
-    net.eval()
-    total, correct = 0.0, 0
-    with torch.no_grad():
-        for x, y in batches(data, 256, device=device, augment=augment, random_state=random_state):
-            logits = net(x)
-            total += float(F.cross_entropy(logits, y, reduction="sum"))
-            correct += int((logits.argmax(1) == y).sum())
-    return total / len(data), 100.0 * correct / len(data)
-
-
 def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
     """True when more than ``patience`` epochs have passed since the lowest validation loss so far
     (the published A²M script stops at ``> patience``, so ``patience`` non-improving epochs are allowed)."""
@@ -240,9 +228,10 @@ def _search(store: RunStore, state: dict | None, space: str, method: str, p: Dar
             seen += len(yt)
         sched.step()
         faithful = p.selection == "faithful"
-        valid_loss, valid_acc = _evaluate(net, valid, device, augment=faithful and p.augment, random_state=base + 2)
+        valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
+                                                 augment=faithful and p.augment, random_state=base + 2)
         row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss / seen, "train_acc": 100.0 * train_correct / seen,
-               "valid_loss": valid_loss, "valid_acc": valid_acc, "arch_start": arch_start, "arch": _arch(space, net),
+               "valid_loss": valid_loss, "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": _arch(space, net),
                "seconds": time.perf_counter() - began}
         history.append(row)
         stopped = early_stop([r["valid_loss"] for r in history], p.patience)

@@ -38,6 +38,7 @@ import torch
 from .._validation import check_random_state, check_seed
 from ..bench import load_store
 from ..bench.store import Store
+from ..flatness.perturb import MODES
 from ..flatness.proxies import angle, flatness
 from ..nn import create_network
 from ..nn.data import batches, cifar10_jpeg
@@ -57,8 +58,6 @@ __all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells
 TEST_PER_CLASS = 250
 #: Seed of the training / validation image subsets: the supernet's (seed 0), so the data are the same.
 DATA_SEED = 0
-#: Flatness noise modes measured on every trained network.
-MODES = ("faithful", "exact")
 #: Chains (faithful) or draws (exact) per σ level.
 N_DRAWS = 2
 
