@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import subprocess_env
+
 from landscape.bench.store import Store
 
 

@@ -14,8 +14,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import subprocess_env
+
 from landscape.bench.fetch import fetch_sources
 from landscape.bench.sources import SOURCES
 from landscape.errors import SourceError

@@ -50,7 +50,7 @@ def test_network_shapes_and_validation():
                                            "nor_conv_1x1~1|none~2|", c), c=4, n=2, num_classes=7)
     assert net(torch.randn(3, 3, 16, 16)).shape == (3, 7)
     assert len(net.cells) == 3 * 2 + 2
-    with pytest.raises(ValueError, match="C must be a positive integer"):
+    with pytest.raises(ValueError, match="C must be an integer >= 1"):
         NB201Network(lambda c: NB201Cell((0,) * 6, c), c=0)
 
 

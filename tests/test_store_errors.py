@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import FULL_KEY, PARAMS_KEY, PARTIAL_KEY, SEED_KEY, make_tiny_store, tiny_records
+
 from landscape.bench.paths import load_store
 from landscape.bench.store import SCHEMA_VERSION, Record, SeriesKey, Store, write_store
 from landscape.errors import LandscapeError, StoreError, StoreMissingError

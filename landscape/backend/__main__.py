@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import LandscapeError
 from ..search.store import RunStore
 from .sweep import BACKENDS, SweepError, run_sweep
-from .tasks import TASK_DEFAULTS, DATASETS, architecture_tasks, evaluate_architecture
+from .tasks import DATASETS, TASK_DEFAULTS, architecture_tasks, evaluate_architecture
 
 
 def _parser() -> argparse.ArgumentParser:

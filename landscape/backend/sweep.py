@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 
 from ..errors import CheckpointError, LandscapeError
 from ..search.store import RunStore, config_hash
+from ..validation import check_choice, check_int
 
 __all__ = ["BACKENDS", "SweepError", "Outcome", "task_key", "run_sweep"]
 
@@ -95,12 +96,10 @@ def _read_done(store: RunStore, table: str) -> pd.DataFrame:
 
 
 def _check_args(backend: str, n_workers: int | None, max_retries: int) -> None:
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1):
-        raise ValueError(f"n_workers must be None or a positive int, got {n_workers!r}")
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
+    check_choice(backend, "backend", BACKENDS)
+    if n_workers is not None:
+        check_int(n_workers, "n_workers", 1)
+    check_int(max_retries, "max_retries", 0)
 
 
 def _outcomes(fn, pending, backend, n_workers, max_retries, ray_address, num_gpus) -> Iterator[Outcome]:

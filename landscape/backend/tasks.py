@@ -19,6 +19,7 @@ from ..nn.nb201 import arch_codes
 from ..nn.train import TrainConfig, train_network
 from ..search.store import config_hash
 from ..spaces.nb201 import format_arch
+from ..validation import check_choice, check_int, check_seed
 
 __all__ = ["TASK_DEFAULTS", "DATASETS", "evaluate_architecture", "architecture_tasks"]
 
@@ -39,14 +40,9 @@ def _settings(task: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(f"task {dict(task)!r:.200} has no 'arch'")
     s = {**TASK_DEFAULTS, **{k: v for k, v in task.items() if k in TASK_DEFAULTS}}
     for name in _POSITIVE:
-        if isinstance(s[name], bool) or not isinstance(s[name], int) or s[name] < 1:
-            raise ValueError(f"task field {name!r} must be a positive int, got {s[name]!r}")
-    if s["dataset"] not in DATASETS:
-        raise ValueError(f"task field 'dataset' must be one of {sorted(DATASETS)}, got {s['dataset']!r}")
-    seed = task.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"task field 'seed' must be a non-negative int, got {seed!r}")
-    s["seed"] = seed
+        check_int(s[name], f"task field {name!r}", 1)
+    check_choice(s["dataset"], "task field 'dataset'", tuple(DATASETS))
+    s["seed"] = check_seed(task.get("seed", 0), "task field 'seed'")
     if s["device"] == "auto":
         s["device"] = "cuda" if torch.cuda.is_available() else "cpu"
     return s

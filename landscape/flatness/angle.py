@@ -54,6 +54,7 @@ from ..nn.darts import DARTSNetwork
 from ..nn.nb201 import NB201Cell, NB201Network, ResNetBlock
 from ..spaces.nb201 import EDGES as NB201_EDGES
 from ..spaces.nb201 import OPS as NB201_OPS
+from ..validation import check_choice
 
 __all__ = ["ANGLE_MODES", "angle"]
 
@@ -91,8 +92,7 @@ def angle(
         vector, or (faithful) no network whose cell structure can be read, or two networks with
         different architectures.
     """
-    if mode not in ANGLE_MODES:
-        raise ValueError(f"mode must be one of {ANGLE_MODES}, got {mode!r}")
+    check_choice(mode, "mode", ANGLE_MODES)
     a, b = _weights(initial), _weights(trained)
     if mode == "exact":
         if network is not None:

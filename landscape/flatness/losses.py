@@ -19,6 +19,8 @@ import torch
 from torch import nn
 from torch.func import functional_call, vmap
 
+from ..validation import check_choice, check_int
+
 __all__ = ["Batches", "as_batches", "stacked_losses", "temporary_mode", "STRATEGIES", "BN_MODES",
            "PUBLISHED_RECALIBRATION_IMAGES", "published_recalibration_batches", "recalibrate_bn"]
 
@@ -85,8 +87,7 @@ def temporary_mode(model: nn.Module, training: bool):
 
 
 def _resolve_strategy(strategy: str, device: torch.device) -> str:
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    check_choice(strategy, "strategy", STRATEGIES)
     if strategy == "auto":
         return "vmap" if device.type == "cuda" else "loop"
     return strategy
@@ -125,8 +126,8 @@ def stacked_losses(
     m = sizes.pop()
     device = next(iter(stack.values())).device
     strategy = _resolve_strategy(strategy, device)
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"chunk_size must be a positive integer or None, got {chunk_size!r}")
+    if chunk_size is not None:
+        check_int(chunk_size, "chunk_size", 1)
     step = m if strategy == "loop" or chunk_size is None else chunk_size
     losses, accs = [], []
     evaluate = _evaluate_vmap if strategy == "vmap" else _evaluate_loop
@@ -193,9 +194,7 @@ def _evaluate_loop(model, part, batches, loss_fn):
 
 def published_recalibration_batches(batch_size: int) -> int:
     """Batches the published GeNAS code uses to re-estimate BN: ``⌈850 / batch_size⌉`` (14 at batch 64)."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    return -(-PUBLISHED_RECALIBRATION_IMAGES // batch_size)
+    return -(-PUBLISHED_RECALIBRATION_IMAGES // check_int(batch_size, "batch_size", 1))
 
 
 def recalibrate_bn(model: nn.Module, batches: Iterable, *, mode: str = "faithful") -> nn.Module:
@@ -213,8 +212,7 @@ def recalibrate_bn(model: nn.Module, batches: Iterable, *, mode: str = "faithful
     It runs once, on the weights as they are (GeNAS: on the clean sub-network, before any
     perturbation).  Returns ``model``.
     """
-    if mode not in BN_MODES:
-        raise ValueError(f"mode must be one of {BN_MODES}, got {mode!r}")
+    check_choice(mode, "mode", BN_MODES)
     device = next((p.device for p in model.parameters()), torch.device("cpu"))
     data = as_batches(batches, device, "recalibration batches")
     bns = _batchnorms(model)

@@ -25,6 +25,7 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from ..validation import check_choice, check_int
 from .losses import Batches, LossFn, temporary_mode
 
 __all__ = [
@@ -95,8 +96,7 @@ def perturbed_names(model: nn.Module, position: str = "all") -> list[str]:
 def _check(n_draws: int, mode: str) -> None:
     if not isinstance(n_draws, (int, np.integer)) or isinstance(n_draws, bool) or n_draws < 1:
         raise ValueError(f"n_draws must be an integer >= 1, got {n_draws!r}")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    check_choice(mode, "mode", MODES)
 
 
 def _increments(sigmas: tuple[float, ...], mode: str) -> list[float]:
@@ -165,8 +165,7 @@ def top_hessian_direction(
     GeNAS Table 13 uses for its Hessian-direction ablation.  Returns ``(v, λ)`` with ``v`` of
     unit norm over all listed parameters and ``λ`` its Rayleigh quotient.
     """
-    if not isinstance(n_iter, int) or n_iter < 1:
-        raise ValueError(f"n_iter must be a positive integer, got {n_iter!r}")
+    check_int(n_iter, "n_iter", 1)
     all_params = dict(model.named_parameters())
     base = {k: all_params[k].detach() for k in names}
     v = {k: torch.randn(p.shape, generator=generator, device=p.device, dtype=p.dtype) for k, p in base.items()}

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..validation import check_choice
 from .angle import angle
 from .losses import BN_MODES, LossFn, as_batches, recalibrate_bn, stacked_losses
 from .perturb import (
@@ -139,12 +140,10 @@ def flatness(
     strategy, chunk_size : how copies are evaluated (:func:`landscape.flatness.losses.stacked_losses`).
     """
     sigmas = check_sigmas(sigmas)
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    check_choice(direction, "direction", DIRECTIONS)
     if direction == "hessian" and n_draws != 1:
         raise ValueError(f"direction='hessian' is one deterministic direction: use n_draws=1, got {n_draws!r}")
-    if bn_mode not in BN_MODES:
-        raise ValueError(f"bn_mode must be one of {BN_MODES}, got {bn_mode!r}")
+    check_choice(bn_mode, "bn_mode", BN_MODES)
     names = perturbed_names(model, position)
     params = dict(model.named_parameters())
     device = params[names[0]].device

@@ -27,8 +27,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..bench import load_store
-from ..nn.data import ImageData, batches, cifar10_jpeg
 from ..nn import create_network
+from ..nn.data import batches, cifar10_jpeg
 from ..nn.nb201 import arch_codes
 from ..nn.train import TrainConfig, train_network
 from ..spaces.nb201 import format_arch

@@ -6,15 +6,46 @@ on toy graphs as on the 15,625-cell NB201 space; the ``store_*`` helpers apply t
 ground-truth store.
 """
 
-from .barriers import (barrier_tree, basins, max_spanning_tree, minimax_barriers, pair_barriers, path_barriers,
-                       steepest_ascent)
-from .landscape_stats import (best_neighbour, correlation_length, fitness_distance_correlation, landscape_summary,
-                              local_optima, neutral_network_table, neutral_networks, quotient,
-                              random_walk_autocorrelation, store_landscape_summary)
-from .neighbourhood import (ABC_INTERVALS, STATISTICS, abc_neighbours, flatness_by_decile, neighbourhood,
-                            neighbourhood_flatness, neighbourhood_stats)
-from .ranking import (bootstrap_counts, kendall_tau, paired_bootstrap_test, precision_at_k, rank_agreement,
-                      spearman_rho, store_rank_agreement, weighted_tau_bootstrap)
+from .barriers import (
+                       barrier_tree,
+                       basins,
+                       max_spanning_tree,
+                       minimax_barriers,
+                       pair_barriers,
+                       path_barriers,
+                       steepest_ascent,
+)
+from .landscape_stats import (
+                       best_neighbour,
+                       correlation_length,
+                       fitness_distance_correlation,
+                       landscape_summary,
+                       local_optima,
+                       neutral_network_table,
+                       neutral_networks,
+                       quotient,
+                       random_walk_autocorrelation,
+                       store_landscape_summary,
+)
+from .neighbourhood import (
+                       ABC_INTERVALS,
+                       STATISTICS,
+                       abc_neighbours,
+                       flatness_by_decile,
+                       neighbourhood,
+                       neighbourhood_flatness,
+                       neighbourhood_stats,
+)
+from .ranking import (
+                       bootstrap_counts,
+                       kendall_tau,
+                       paired_bootstrap_test,
+                       precision_at_k,
+                       rank_agreement,
+                       spearman_rho,
+                       store_rank_agreement,
+                       weighted_tau_bootstrap,
+)
 
 __all__ = [
     "ABC_INTERVALS", "STATISTICS", "neighbourhood", "neighbourhood_stats", "neighbourhood_flatness",

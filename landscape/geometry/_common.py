@@ -1,52 +1,26 @@
-"""Validation at the public boundary (scikit-learn style) and the few helpers the geometry modules share.
+"""Graph-argument checks (nodes, edges, radius) and the few array helpers the geometry modules share.
 
-Every check raises ``ValueError`` naming the argument, the offending value and what is allowed.
+Generic checks live in :mod:`landscape.validation`; these raise ``ValueError`` in the same style.
 """
 
 from __future__ import annotations
-
-import os
-from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..spaces.nb201 import ArchIndex
+from ..validation import check_choice, check_int
 
 __all__ = [
-    "check_values",
     "check_nodes",
     "check_radius",
-    "check_int",
-    "check_choice",
-    "check_fraction",
     "check_edges",
-    "check_n_jobs",
     "adjacency",
     "best_neighbours",
     "oriented",
 ]
 
 KINDS = ("accuracy", "loss")
-
-
-def check_values(values, name: str = "values", n: int | None = None) -> np.ndarray:
-    """A finite 1-D float64 array (of length ``n`` when given); NaN/inf positions are named in the error."""
-    v = np.asarray(values)
-    if v.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {v.shape}")
-    if n is not None and v.shape[0] != n:
-        raise ValueError(f"{name} has {v.shape[0]} entries, expected {n} (one per node)")
-    if v.size == 0:
-        raise ValueError(f"{name} is empty; pass at least one value")
-    if v.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be numeric, got dtype {v.dtype}")
-    v = v.astype(np.float64, copy=False)
-    bad = np.flatnonzero(~np.isfinite(v))
-    if bad.size:
-        more = f" … ({bad.size} in all)" if bad.size > 10 else ""
-        raise ValueError(f"{name} holds NaN or inf at positions {bad[:10].tolist()}{more}; drop or impute them first")
-    return v
 
 
 def check_nodes(nodes, n: int, name: str = "archs", index: ArchIndex | None = None) -> np.ndarray:
@@ -76,13 +50,6 @@ def check_nodes(nodes, n: int, name: str = "archs", index: ArchIndex | None = No
     return arr
 
 
-def check_int(value, name: str, low: int, high: int | None = None) -> int:
-    """An integer in ``low..high`` (``high`` unbounded when None)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
-            or value < low or (high is not None and value > high):
-        allowed = f"{low}..{high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
-    return int(value)
 
 
 def check_radius(radius, max_radius: int | None = None) -> int:
@@ -90,17 +57,8 @@ def check_radius(radius, max_radius: int | None = None) -> int:
     return check_int(radius, "radius", 1, max_radius)
 
 
-def check_choice(value, name: str, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return value
 
 
-def check_fraction(value, name: str) -> float:
-    """A float strictly between 0 and 1 (a confidence level)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.floating)) or not 0 < value < 1:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
-    return float(value)
 
 
 def check_edges(edges, n: int) -> np.ndarray:
@@ -121,13 +79,6 @@ def check_edges(edges, n: int) -> np.ndarray:
     return np.stack(np.divmod(key, n), axis=1)
 
 
-def check_n_jobs(n_jobs) -> int:
-    """Threads to use: None -> 1, -1 -> every core, else a positive int (scikit-learn's convention)."""
-    if n_jobs is None:
-        return 1
-    if n_jobs == -1 and not isinstance(n_jobs, bool):
-        return os.cpu_count() or 1
-    return check_int(n_jobs, "n_jobs", 1)
 
 
 def adjacency(edges: np.ndarray, n: int) -> sp.csr_matrix:

@@ -64,7 +64,6 @@ class RankPlan:
         return _by_chunks(lambda w: self._kendall_block(w.astype(wide, copy=False)), w_all, chunk, n_jobs)
 
     def _kendall_block(self, w: np.ndarray) -> np.ndarray:
-        wide = w.dtype
         px, py = self._prefix(w, self.order), self._prefix(w, self.order_y)
         total = px[:, -1].astype(np.float64)
         n0 = total * (total - 1) / 2

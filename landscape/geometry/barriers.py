@@ -39,7 +39,8 @@ from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
 from scipy.spatial.distance import squareform
 
 from ..spaces.nb201 import N_EDGES, N_OPS, ArchIndex
-from ._common import adjacency, best_neighbours, check_edges, check_nodes, check_values, oriented
+from ..validation import check_values
+from ._common import adjacency, best_neighbours, check_edges, check_nodes, oriented
 
 __all__ = [
     "path_barriers",

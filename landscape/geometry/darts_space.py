@@ -40,12 +40,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_random_state
 from ..oracles._common import genotype_batch
-from ..spaces.darts import (DARTS_V1, DARTS_V2, N_EDGES, PC_DARTS, codes_to_genotype, codes_to_key, format_genotype,
-                            genotype_to_codes,
-                            hamming_distance, random_genotype, sample_neighbours)
-from ._common import check_fraction, check_int, check_values
+from ..spaces.darts import (
+    DARTS_V1,
+    DARTS_V2,
+    N_EDGES,
+    PC_DARTS,
+    codes_to_genotype,
+    codes_to_key,
+    format_genotype,
+    genotype_to_codes,
+    hamming_distance,
+    random_genotype,
+    sample_neighbours,
+)
+from ..validation import check_fraction, check_int, check_random_state, check_values
 from .neighbourhood import STATISTICS, _stats, flatness_by_decile
 from .ranking import bootstrap_counts, rank_agreement
 

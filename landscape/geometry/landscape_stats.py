@@ -22,8 +22,8 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 
 from ..bench.store import Store
 from ..graph import edge_list, neighbour_table, quotient_edges
-from .._validation import check_random_state
-from ._common import adjacency, best_neighbours, check_edges, check_int, check_values
+from ..validation import check_int, check_random_state, check_values
+from ._common import adjacency, best_neighbours, check_edges
 
 __all__ = [
     "best_neighbour",

@@ -28,11 +28,10 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import shortest_path
 
-from .._validation import check_random_state
 from ..graph import hamming_sphere
 from ..spaces.nb201 import N_ARCHS, N_EDGES, ArchIndex
-from ._common import (adjacency, check_choice, check_edges, check_fraction, check_int, check_nodes, check_radius,
-                      check_values)
+from ..validation import check_choice, check_fraction, check_int, check_random_state, check_values
+from ._common import adjacency, check_edges, check_nodes, check_radius
 
 __all__ = [
     "STATISTICS",

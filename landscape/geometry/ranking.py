@@ -26,8 +26,7 @@ import pandas as pd
 from scipy.stats import weightedtau
 
 from ..bench.store import Store
-from .._validation import check_random_state
-from ._common import check_choice, check_fraction, check_int, check_n_jobs, check_values
+from ..validation import check_choice, check_fraction, check_int, check_n_jobs, check_random_state, check_values
 from ._kendall import RankPlan
 
 __all__ = [

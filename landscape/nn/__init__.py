@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from torch import nn
 
+from ..validation import check_choice
+
 __all__ = ["NETWORKS", "create_network"]
 
 #: Space name → keyword arguments its network takes besides the architecture.
@@ -17,8 +19,7 @@ NETWORKS = {"nb201": ("c", "n", "num_classes", "in_channels"),
 
 def create_network(space: str, arch, **kwargs) -> nn.Module:
     """Build the stand-alone network of ``arch`` (an NB201 string/codes or a DARTS genotype) by space name."""
-    if space not in NETWORKS:
-        raise ValueError(f"unknown space {space!r}; allowed: {', '.join(NETWORKS)}")
+    check_choice(space, "space", tuple(NETWORKS))
     unknown = set(kwargs) - set(NETWORKS[space])
     if unknown:
         raise ValueError(f"{space} networks take {NETWORKS[space]}, not {sorted(unknown)}")

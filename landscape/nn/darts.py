@@ -16,15 +16,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..spaces.darts import CONCAT, N_EDGES, SUPERNET_OPS, Genotype, as_cell, as_genotype
+from ..validation import check_int
 from .ops import DARTS_OPS, FactorizedReduce, ReLUConvBN, make_op
 
 __all__ = ["drop_path", "DARTSCell", "AuxiliaryHeadCIFAR", "DARTSNetwork", "MixedOp", "SearchCell", "DARTSSupernet"]
-
-
-def _check_positive(**values: int) -> None:
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def drop_path(x: torch.Tensor, drop_prob: float, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -106,7 +101,8 @@ class DARTSNetwork(nn.Module):
     def __init__(self, genotype: Genotype | str, c: int = 16, layers: int = 8, num_classes: int = 10,
                  in_channels: int = 3, auxiliary: bool = False, drop_path_prob: float = 0.0):
         super().__init__()
-        _check_positive(C=c, layers=layers, num_classes=num_classes, in_channels=in_channels)
+        for name, value in dict(C=c, layers=layers, num_classes=num_classes, in_channels=in_channels).items():
+            check_int(value, name, 1)
         if not isinstance(auxiliary, bool):
             raise ValueError(f"auxiliary must be a bool, got {auxiliary!r}")
         self.genotype = g = as_genotype(genotype)
@@ -208,8 +204,9 @@ class DARTSSupernet(nn.Module):
     def __init__(self, c: int = 16, layers: int = 8, num_classes: int = 10, steps: int = 4, multiplier: int = 4,
                  in_channels: int = 3):
         super().__init__()
-        _check_positive(C=c, layers=layers, num_classes=num_classes, steps=steps, multiplier=multiplier,
-                        in_channels=in_channels)
+        for name, value in dict(C=c, layers=layers, num_classes=num_classes, steps=steps, multiplier=multiplier,
+                        in_channels=in_channels).items():
+            check_int(value, name, 1)
         if multiplier > steps:
             raise ValueError(f"multiplier (nodes concatenated) must be at most steps={steps}, got {multiplier}")
         self.steps, self.multiplier = steps, multiplier

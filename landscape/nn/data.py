@@ -35,9 +35,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
-from ..bench.importers._common import _NoGlobals
 from ..bench.paths import data_dir, find_sources
 from ..errors import DatasetMissingError, SourceError
+from ..safe_pickle import PlainUnpickler
+from ..validation import check_choice
 
 try:  # numpy >= 2
     from numpy._core import multiarray as _np_multiarray
@@ -176,10 +177,8 @@ def load_dataset(
 
 
 def _check_split(name: str, split: str) -> None:
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(DATASETS)}")
-    if split not in DATASETS[name]:
-        raise ValueError(f"unknown split {split!r} of {name}; allowed: {', '.join(DATASETS[name])}")
+    check_choice(name, "dataset", tuple(DATASETS))
+    check_choice(split, f"split of {name}", tuple(DATASETS[name]))
 
 
 # ----------------------------------------------------------------------------- subsets
@@ -321,8 +320,8 @@ def _decode_jpeg(z: zipfile.ZipFile, zpath: Path, member: str) -> np.ndarray:
 # ----------------------------------------------------------------------------- original CIFAR / ImageNet16
 
 
-class _NumpyUnpickler(_NoGlobals):
-    """The importers' no-globals unpickler, also allowing the few callables that rebuild numpy arrays."""
+class _NumpyUnpickler(PlainUnpickler):
+    """The no-globals unpickler, also allowing the few callables that rebuild numpy arrays."""
 
     _ALLOWED = {
         **{(f"numpy.{core}.multiarray", "_reconstruct"): _np_multiarray._reconstruct for core in ("core", "_core")},
@@ -332,10 +331,6 @@ class _NumpyUnpickler(_NoGlobals):
         ("numpy", "dtype"): np.dtype,
         ("_codecs", "encode"): codecs.encode,  # bytes in protocol-2 pickles written by Python 3
     }
-
-    def find_class(self, module: str, name: str):  # noqa: D401 - pickle API
-        obj = self._ALLOWED.get((module, name))
-        return obj if obj is not None else super().find_class(module, name)
 
 
 def _load_pickle(path: Path, label_key: str, pixels: int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from ..spaces.nb201 import EDGES, OPS, as_codes, parse_arch
+from ..validation import check_int
 from .ops import NB201_OPS, ReLUConvBN, make_op
 
 __all__ = ["NB201Cell", "ResNetBlock", "NB201Network", "arch_codes"]
@@ -61,8 +62,7 @@ class NB201Network(nn.Module):
     def __init__(self, cell, c: int = 16, n: int = 5, num_classes: int = 10, in_channels: int = 3):
         super().__init__()
         for name, value in (("C", c), ("N", n), ("num_classes", num_classes), ("in_channels", in_channels)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_int(value, name, 1)
         self.stem = nn.Sequential(nn.Conv2d(in_channels, c, 3, padding=1, bias=False), nn.BatchNorm2d(c))
         cells: list[nn.Module] = []
         c_prev = c

@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._validation import check_random_state
 from ..spaces.nb201 import EDGES, N_OPS, OPS
+from ..validation import check_int, check_random_state
 from .nb201 import NB201Cell, NB201Network, ResNetBlock, arch_codes
 from .ops import NB201_OPS, make_op
 
@@ -82,6 +82,4 @@ class NB201Supernet(NB201Network):
 
 def sample_architectures(n: int, random_state: int | np.random.Generator | None = None) -> np.ndarray:
     """``n`` uniformly random NB201 op-code rows (SPOS's uniform path sampling), shape ``(n, 6)``."""
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    return check_random_state(random_state).integers(0, N_OPS, size=(int(n), len(EDGES)))
+    return check_random_state(random_state).integers(0, N_OPS, size=(check_int(n, "n", 1), len(EDGES)))

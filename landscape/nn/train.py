@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..validation import check_choice, check_int
 from .data import ImageData, batches
 
 __all__ = ["SCHEDULE_STEPS", "TrainConfig", "train_network", "evaluate_network"]
@@ -40,15 +41,12 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_int(getattr(self, name), name, 1)
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0, got {self.lr!r}")
         if not 0 <= self.lr_min <= self.lr:
             raise ValueError(f"lr_min must be in [0, lr={self.lr}], got {self.lr_min!r}")
-        if self.schedule_step not in SCHEDULE_STEPS:
-            raise ValueError(f"schedule_step must be one of {SCHEDULE_STEPS}, got {self.schedule_step!r}")
+        check_choice(self.schedule_step, "schedule_step", SCHEDULE_STEPS)
         if self.grad_clip is not None and not self.grad_clip > 0:
             raise ValueError(f"grad_clip must be None or > 0, got {self.grad_clip!r}")
 

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..geometry._common import check_choice
 from ..spaces.darts import codes_to_key, format_genotype, parse_genotype
+from ..validation import check_choice
 from ._common import genotype_batch, locate
 
 __all__ = ["NASLIB_DARTS_FILE", "load_naslib_darts", "TableOracle"]

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..geometry._common import check_int
 from ..spaces.darts import EDGE_NODE, N_NODES, OPS
+from ..validation import check_int
 from ._common import genotype_batch, locate
 
 __all__ = ["NB301_DIR", "X_CAT_COLUMNS", "OUTPUTS", "MAX_EPOCH", "NB301Surrogate"]

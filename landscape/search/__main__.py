@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> None:
         print("NB201 200-epoch test accuracy: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
         print(f"results in {result.store.path}")
     elif args.command == "tables":
-        from .tables import wide, proxy_tables
+        from .tables import proxy_tables, wide
 
         tables = proxy_tables(args.preset, out, **common)
         print("Kendall tau vs NB201 200-epoch test accuracy (GeNAS Table 5)\n" + wide(tables.table5).round(4).to_string())

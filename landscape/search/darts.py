@@ -33,10 +33,10 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._validation import check_random_state, check_seed
 from ..nn.data import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
 from ..spaces.darts import format_genotype
+from ..validation import check_choice, check_int, check_random_state, check_seed
 from .a2m import a2m_gradient, darts_gradient
 from .evolution import GT_DATASETS, ground_truth
 from .store import RunStore, rng_state, set_rng_state
@@ -95,9 +95,7 @@ class DartsPreset:
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size", "c", "n", "layers", "patience"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_int(getattr(self, name), name, 1)
         for name in ("n_train_per_class", "n_valid_per_class"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
@@ -110,8 +108,7 @@ class DartsPreset:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if len(self.a_betas) != 2 or not all(0 <= b < 1 for b in self.a_betas):
             raise ValueError(f"a_betas must be two floats in [0, 1), got {self.a_betas!r}")
-        if self.selection not in SELECTIONS:
-            raise ValueError(f"selection must be one of {', '.join(SELECTIONS)}, got {self.selection!r}")
+        check_choice(self.selection, "selection", SELECTIONS)
 
 
 DARTS_PRESETS: dict[str, DartsPreset] = {
@@ -130,16 +127,10 @@ DARTS_PRESETS: dict[str, DartsPreset] = {
 }
 
 
-def _check_choice(name: str, value, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}")
-    return value
-
-
 def _resolve_preset(preset: str | DartsPreset) -> DartsPreset:
     if isinstance(preset, DartsPreset):
         return preset
-    return DARTS_PRESETS[_check_choice("preset", preset, tuple(DARTS_PRESETS))]
+    return DARTS_PRESETS[check_choice(preset, "preset", tuple(DARTS_PRESETS))]
 
 
 def _build(space: str, p: DartsPreset) -> nn.Module:
@@ -273,8 +264,8 @@ def run_darts(
     validation loss; at its start or end by ``preset.selection``), ``final_arch``, ``epochs_run``, and on NB201 ``arch_index`` and ``accuracy``
     (dataset → ground-truth test accuracy).  Per-epoch rows are in the folder's ``epochs.csv``.
     """
-    space = _check_choice("space", space, SPACES)
-    method = _check_choice("method", method, METHODS)
+    space = check_choice(space, "space", SPACES)
+    method = check_choice(method, "method", METHODS)
     p = _resolve_preset(preset)
     seed = check_seed(random_state)
     if callback is not None and not callable(callback):
@@ -323,7 +314,7 @@ def compare_a2m_darts(
     seeds = [check_seed(s) for s in seeds]
     if len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be distinct, got {seeds!r}")
-    _check_choice("space", space, SPACES)
+    check_choice(space, "space", SPACES)
     p = _resolve_preset(preset)
     rows = []
     for method in METHODS:

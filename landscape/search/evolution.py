@@ -28,7 +28,6 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from .._validation import check_random_state
 from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.losses import recalibrate_bn
@@ -36,6 +35,7 @@ from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
 from ..nn.data import batches
 from ..spaces.nb201 import N_EDGES, N_OPS, format_arch, parse_arch
+from ..validation import check_choice, check_int, check_random_state
 from .presets import SearchPreset, get_preset
 from .spos import TrainedSupernet, check_device, load_data, train_supernet
 from .store import RunStore
@@ -94,12 +94,6 @@ class EvolutionResult:
         return len(self.history)
 
 
-def _check_count(value, name: str, low: int) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def _new_rows(cands: np.ndarray, places: np.ndarray, seen: set[int], limit: int) -> np.ndarray:
     """The first ``limit`` distinct rows of ``cands`` whose key is not in ``seen`` (which is updated)."""
     keys = cands @ places
@@ -143,12 +137,12 @@ def evolutionary_search(
         gives the same result as an uninterrupted run.
     on_generation : called with a checkpointable state after every generation.
     """
-    population = _check_count(population, "population", 1)
-    generations = _check_count(generations, "generations", 1)
-    top_k = _check_count(top_k, "top_k", 1)
-    mutants = _check_count(mutants, "mutants", 0)
-    crossovers = _check_count(crossovers, "crossovers", 0)
-    n_genes, n_choices = _check_count(n_genes, "n_genes", 1), _check_count(n_choices, "n_choices", 2)
+    population = check_int(population, "population", 1)
+    generations = check_int(generations, "generations", 1)
+    top_k = check_int(top_k, "top_k", 1)
+    mutants = check_int(mutants, "mutants", 0)
+    crossovers = check_int(crossovers, "crossovers", 0)
+    n_genes, n_choices = check_int(n_genes, "n_genes", 1), check_int(n_choices, "n_choices", 2)
     if top_k > population:
         raise ValueError(f"top_k must be <= population ({population}), got {top_k}")
     if not 0 <= mutation_prob <= 1:
@@ -336,12 +330,6 @@ class SearchResult:
         return len(self.history)
 
 
-def _check_fitness(fitness: str) -> str:
-    if fitness not in FITNESSES:
-        raise ValueError(f"fitness must be one of {', '.join(FITNESSES)}, got {fitness!r}")
-    return fitness
-
-
 def run_search(
     preset: str | SearchPreset,
     out: str | os.PathLike,
@@ -362,7 +350,7 @@ def run_search(
     run never re-evaluates an architecture and ends with the same result.  ``store`` is the
     ground-truth store (default :func:`~landscape.bench.load_store`).
     """
-    fitness = _check_fitness(fitness)
+    fitness = check_choice(fitness, "fitness", FITNESSES)
     p = get_preset(preset)
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
                              data_path=data_path)

@@ -16,6 +16,7 @@ from ..flatness.losses import BN_MODES, published_recalibration_batches
 from ..flatness.perturb import check_sigmas
 from ..flatness.proxies import GENAS_GAMMA, GENAS_SIGMAS
 from ..nn.train import TrainConfig
+from ..validation import check_choice, check_int
 
 __all__ = ["SearchPreset", "PRESETS", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
 
@@ -94,13 +95,9 @@ class SearchPreset:
         positive = ("c", "n", "epochs", "batch_size", "eval_batch_size", "recalibrate_batches", "n_draws",
                     "population", "generations", "top_k", "table_archs", "n_boot")
         for name in positive:
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_int(getattr(self, name), name, 1)
         for name in ("mutants", "crossovers"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+            check_int(getattr(self, name), name, 0)
         for name in ("train_per_class", "valid_per_class"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, (int, np.integer)) or not 1 <= value <= 2500):
@@ -111,8 +108,7 @@ class SearchPreset:
             raise ValueError(f"mutation_prob must be in [0, 1], got {self.mutation_prob!r}")
         if not (self.lr > 0 and 0 <= self.lr_min <= self.lr):
             raise ValueError(f"need lr > 0 and 0 <= lr_min <= lr, got lr={self.lr!r}, lr_min={self.lr_min!r}")
-        if self.bn_mode not in BN_MODES:
-            raise ValueError(f"bn_mode must be one of {BN_MODES}, got {self.bn_mode!r}")
+        check_choice(self.bn_mode, "bn_mode", BN_MODES)
         if not self.grad_clip > 0:
             raise ValueError(f"grad_clip must be > 0, got {self.grad_clip!r}")
         if not (0 <= self.momentum < 1 and self.weight_decay >= 0 and self.gamma >= 0):

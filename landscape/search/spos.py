@@ -23,9 +23,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._validation import check_seed
 from ..nn.data import ImageData, batches, cifar10_jpeg
 from ..nn.supernet import NB201Supernet, sample_architectures
+from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 from .store import RunStore, rng_state, set_rng_state
 
@@ -40,8 +40,7 @@ def check_space(space: str) -> str:
     if space == "darts":
         raise ValueError("space='darts' is not supported by the SPOS/evolution (GeNAS) driver, which searches "
                          "NB201 only; the DARTS space is searched by the `darts` and `a2m` subcommands")
-    if space not in SPACES:
-        raise ValueError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
+    check_choice(space, "space", SPACES)
     return space
 
 

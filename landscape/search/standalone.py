@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .._validation import check_random_state, check_seed
 from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.perturb import MODES
@@ -45,6 +44,7 @@ from ..nn.data import batches, cifar10_jpeg
 from ..nn.nb201 import arch_codes
 from ..nn.train import evaluate_network, train_network
 from ..spaces.nb201 import format_arch
+from ..validation import check_random_state, check_seed
 from .evolution import ground_truth
 from .presets import SearchPreset, get_preset
 from .spos import load_data

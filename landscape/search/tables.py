@@ -28,13 +28,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .._validation import check_random_state
 from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.proxies import combined_proxy, flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
 from ..geometry.ranking import _interval, bootstrap_counts, kendall_tau
 from ..spaces.nb201 import N_ARCHS
+from ..validation import check_random_state
 from .evolution import EXACT_PROXIES, GT_DATASETS, PROXIES, ProxyCache, _sigma_label, ground_truth
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validation import check_random_state
+from ..validation import check_int, check_random_state
 
 __all__ = [
     "OPS",
@@ -461,19 +461,13 @@ def _sphere_size(c: np.ndarray, radius: int) -> int:
     return int(total[radius]) if radius < len(total) else 0
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def sphere_size(genotype: Genotype | str | Any, radius: int) -> int:
     """Number of genotypes at :func:`hamming_distance` exactly ``radius`` from ``genotype``.
 
     120 at radius 1 for every genotype; beyond, it depends on which nodes use the same op twice
     (swapping their inputs changes nothing), e.g. 6,864 at radius 2 when all 8 nodes do, 6,894 for DARTS_V2.
     """
-    return _sphere_size(genotype_to_codes(genotype), _check_int(radius, "radius", 0))
+    return _sphere_size(genotype_to_codes(genotype), check_int(radius, "radius", 0))
 
 
 def sample_neighbours(genotype: Genotype | str | Any, radius: int, n: int,
@@ -491,8 +485,8 @@ def sample_neighbours(genotype: Genotype | str | Any, radius: int, n: int,
         ``200·n + 10000`` walks do not find ``n`` distinct genotypes (ask for fewer).
     """
     c = _canonical(genotype_to_codes(genotype))
-    radius = _check_int(radius, "radius", 1)
-    n = _check_int(n, "n", 1)
+    radius = check_int(radius, "radius", 1)
+    n = check_int(n, "n", 1)
     rng = check_random_state(random_state)
     available = _sphere_size(c, radius)
     if n > available:

@@ -130,8 +130,8 @@ def test_keys_are_kept_as_strings_and_hashed_when_absent(tmp_path):
     (["not a dict"], {}, "a task must be a dict"),
     ([{"x": object()}], {}, "cannot be hashed"),
     ([{"key": "a"}], {"backend": "dask"}, "backend must be one of"),
-    ([{"key": "a"}], {"n_workers": 0}, "n_workers must be None or a positive int"),
-    ([{"key": "a"}], {"max_retries": -1}, "max_retries must be a non-negative int"),
+    ([{"key": "a"}], {"n_workers": 0}, "n_workers must be an integer >= 1, got 0"),
+    ([{"key": "a"}], {"max_retries": -1}, "max_retries must be an integer >= 0, got -1"),
     ([{"key": "a"}], {"table": "bad name"}, "table name"),
 ])
 def test_bad_arguments_are_clear_value_errors(tmp_path, tasks, kwargs, match):

@@ -106,8 +106,8 @@ def test_cell_validation():
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
-    ({"c": 0}, ValueError, r"C must be a positive integer, got 0"),
-    ({"layers": 2.0}, ValueError, r"layers must be a positive integer, got 2\.0"),
+    ({"c": 0}, ValueError, r"C must be an integer >= 1, got 0"),
+    ({"layers": 2.0}, ValueError, r"layers must be an integer >= 1, got 2\.0"),
     ({"auxiliary": 1}, ValueError, r"auxiliary must be a bool, got 1"),
     ({"genotype": "Genotype(normal=[])"}, ValueError, r"malformed DARTS genotype 'Genotype\(normal=\[\]\)'"),
     ({"genotype": 3}, TypeError, r"expected a DARTS Genotype"),
@@ -220,5 +220,5 @@ def test_alpha_override_errors(supernet, alphas):
 def test_supernet_argument_errors():
     with pytest.raises(ValueError, match=r"multiplier \(nodes concatenated\) must be at most steps=2, got 3"):
         DARTSSupernet(c=4, layers=3, steps=2, multiplier=3)
-    with pytest.raises(ValueError, match=r"steps must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"steps must be an integer >= 1, got 0"):
         DARTSSupernet(c=4, layers=3, steps=0)

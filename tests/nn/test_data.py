@@ -452,9 +452,9 @@ def test_bad_jpeg_zips(tmp_path: Path) -> None:
 
 
 def test_bad_names_and_sizes(tmp_path: Path, jpeg_zip: Path) -> None:
-    with pytest.raises(ValueError, match="unknown dataset 'cifar-10'.*cifar10-jpeg, cifar10, cifar10-valid"):
+    with pytest.raises(ValueError, match="dataset must be one of 'cifar10-jpeg', 'cifar10', 'cifar10-valid'.*got 'cifar-10' \(did you mean 'cifar10'\?\)"):
         load_dataset("cifar-10", "train")
-    with pytest.raises(ValueError, match="unknown split 'valid' of cifar100; allowed: train, xvalid, xtest, test"):
+    with pytest.raises(ValueError, match="split of cifar100 must be one of 'train', 'xvalid', 'xtest', 'test', got 'valid'"):
         load_dataset("cifar100", "valid")
     with pytest.raises(ValueError, match="unknown split 'xvalid' of cifar10-jpeg"):
         cifar10_jpeg("xvalid", path=jpeg_zip)

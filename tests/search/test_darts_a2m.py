@@ -226,15 +226,15 @@ def test_config_mismatch_and_argument_errors(smoke_runs, tmp_path) -> None:
         run_darts("nb201", "smoke", method="a2m", out=out, progress=False)
     with pytest.raises(ConfigMismatchError, match="random_state"):
         run_darts("nb201", "smoke", method="darts", out=out, random_state=1, progress=False)
-    with pytest.raises(ValueError, match="unknown preset 'huge'; allowed: smoke, cpu, paper"):
+    with pytest.raises(ValueError, match="preset must be one of 'smoke', 'cpu', 'paper', got 'huge'"):
         run_darts("nb201", "huge", out=tmp_path / "x")
-    with pytest.raises(ValueError, match="unknown space 'nb101'; allowed: nb201, darts"):
+    with pytest.raises(ValueError, match="space must be one of 'nb201', 'darts', got 'nb101'"):
         run_darts("nb101", "smoke", out=tmp_path / "x")
-    with pytest.raises(ValueError, match="unknown method 'sam'; allowed: darts, a2m"):
+    with pytest.raises(ValueError, match="method must be one of 'darts', 'a2m', got 'sam'"):
         run_darts("nb201", "smoke", method="sam", out=tmp_path / "x")
     with pytest.raises(ValueError, match="random_state"):
         run_darts("nb201", "smoke", out=tmp_path / "x", random_state=-1)
-    with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
         DartsPreset("bad", epochs=0)
     with pytest.raises(ValueError, match="seeds must be distinct"):
         compare_a2m_darts("nb201", "smoke", [1, 1], tmp_path)

@@ -10,10 +10,10 @@ import sys
 
 import pandas as pd
 import torch
+from conftest import ROOT, subprocess_env
 
 from landscape.search import train_supernet
 
-from conftest import ROOT, subprocess_env
 from .conftest import TINY
 
 THREE = dataclasses.replace(TINY, epochs=3)

@@ -13,13 +13,20 @@ import torch
 
 import landscape.search.evolution as evolution
 from landscape.errors import CheckpointError, ConfigMismatchError
-from landscape.search import (PRESETS, crossover, evolutionary_search, get_preset, ground_truth, mutate, run_search,
-                              train_supernet)
+from landscape.search import (
+    PRESETS,
+    crossover,
+    evolutionary_search,
+    get_preset,
+    ground_truth,
+    mutate,
+    run_search,
+    train_supernet,
+)
 from landscape.search.__main__ import main
 from landscape.spaces.nb201 import parse_arch
 
 from .conftest import TINY
-
 
 
 class Stop(Exception):
@@ -179,7 +186,7 @@ def test_spos_cosine_per_epoch_and_gradient_clip(shared_data, tmp_path, monkeypa
 def test_spos_errors(shared_data, trained_dir, tmp_path):
     with pytest.raises(ValueError, match="darts.*not supported"):
         train_supernet(TINY, tmp_path, space="darts")
-    with pytest.raises(ValueError, match="space must be one of nb201"):
+    with pytest.raises(ValueError, match="space must be one of 'nb201'"):
         train_supernet(TINY, tmp_path, space="nb301")
     with pytest.raises(ValueError, match="random_state must be a non-negative integer"):
         train_supernet(TINY, tmp_path, random_state=-1)

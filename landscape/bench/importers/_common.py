@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import SourceError
+from ...safe_pickle import PlainUnpickler
 from ...spaces.nb201 import N_ARCHS
 
 
@@ -38,11 +39,6 @@ def finite_column(values, what: str, path: Path, length: int | None = N_ARCHS) -
     return v
 
 
-class _NoGlobals(pickle.Unpickler):
-    def find_class(self, module: str, name: str):  # noqa: D401 - pickle API
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name}: only plain Python data is allowed")
-
-
 def load_torch_plain(path: Path):
     """Read a ``torch.save`` zip whose payload is plain Python data (lists, dicts, numbers, strings).
 
@@ -53,6 +49,6 @@ def load_torch_plain(path: Path):
             name = next((n for n in z.namelist() if n.endswith("/data.pkl")), None)
             if name is None:
                 raise SourceError(f"{path}: not a torch.save archive (no data.pkl inside)")
-            return _NoGlobals(io.BytesIO(z.read(name))).load()
+            return PlainUnpickler(io.BytesIO(z.read(name))).load()
     except (zipfile.BadZipFile, pickle.UnpicklingError, EOFError) as exc:
         raise SourceError(f"{path}: unreadable torch archive ({exc})") from None
