@@ -19,7 +19,7 @@ import pandas as pd
 from landscape.backend import architecture_tasks, evaluate_architecture, run_sweep
 from landscape.backend.ray import import_ray
 from landscape.bench.store import Store
-from landscape.search.store import RunStore
+from landscape.runs import RunStore
 
 N_ARCHS, SEEDS, WORKERS = 12, (0, 1), 2
 

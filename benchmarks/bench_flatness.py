@@ -21,6 +21,7 @@ import copy
 
 import numpy as np
 import torch
+from common import timed
 from torch import nn
 
 from landscape.bench.store import Store
@@ -28,8 +29,6 @@ from landscape.flatness import flatness
 from landscape.flatness.proxies import GENAS_SIGMAS
 from landscape.nn.data import batches, cifar10_jpeg
 from landscape.nn.nb201 import NB201Cell, NB201Network
-
-from common import timed
 
 #: The best CIFAR-10 cell of NB201 (94.37% at 200 epochs): five 3×3 convolutions.
 ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"

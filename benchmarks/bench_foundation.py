@@ -5,13 +5,13 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
+from common import timed
 
 from landscape.bench.paths import find_sources
 from landscape.bench.store import Store
-from landscape.graph import neighbour_table, nb201_graph
+from landscape.bench import nb201_graph
+from landscape.graph import neighbour_table
 from landscape.spaces.nb201 import N_ARCHS, N_EDGES, N_OPS, parse_arch
-
-from common import timed
 
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 

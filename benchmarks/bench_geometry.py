@@ -11,13 +11,12 @@ from itertools import product
 
 import numpy as np
 import scipy.stats
+from common import timed
 
 from landscape.bench.store import Store
 from landscape.geometry import bootstrap_counts, kendall_tau, minimax_barriers, neighbourhood_stats
 from landscape.graph import edge_list, neighbour_table
 from landscape.spaces.nb201 import N_ARCHS, N_EDGES, N_OPS
-
-from common import timed
 
 N_LOOP_QUERIES = 64  # per-query baseline: archs timed, then extrapolated to 15,625
 N_DIJKSTRA_SOURCES = 4  # widest-path baseline: sources timed, then extrapolated to 157

@@ -11,33 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscape.spaces.darts import (
-    CONCAT,
-    DARTS_V1,
-    DARTS_V2,
-    N_GENOTYPES,
-    N_MOVES,
-    OPS,
-    PC_DARTS,
-    SUPERNET_OPS,
-    Genotype,
-    as_cell,
-    as_codes,
-    as_genotype,
-    canonical_codes,
-    canonical_genotype,
-    codes_to_genotype,
-    codes_to_key,
-    format_genotype,
-    genotype_to_codes,
-    hamming_distance,
-    neighbour_codes,
-    neighbours,
-    parse_genotype,
-    random_genotype,
-    sample_neighbours,
-    sphere_size,
-)
+from landscape.graph.darts import N_MOVES, hamming_distance, neighbour_codes, neighbours, sample_neighbours, sphere_size
+from landscape.spaces.darts import (CONCAT, DARTS_V1, DARTS_V2, N_GENOTYPES, OPS, PC_DARTS, SUPERNET_OPS, Genotype,
+                                    as_cell, as_codes, as_genotype, canonical_codes, canonical_genotype,
+                                    codes_to_genotype, codes_to_key, format_genotype, genotype_to_codes, parse_genotype,
+                                    random_genotype)
 
 PUBLISHED = [DARTS_V1, DARTS_V2, PC_DARTS]
 

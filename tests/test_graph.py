@@ -6,17 +6,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from landscape.graph import (
-    DEFAULT_NODE_METRICS,
-    edge_list,
-    graph_from_edges,
-    hamming_sphere,
-    nb201_graph,
-    neighbour_table,
-    quotient_edges,
-    quotient_graph,
-    sphere_size,
-)
+from landscape.bench import DEFAULT_NODE_METRICS, nb201_graph
+from landscape.graph import (edge_list, graph_from_edges, hamming_sphere, neighbour_table, quotient_edges,
+                             quotient_graph, sphere_size)
 from landscape.spaces.nb201 import N_ARCHS, ArchIndex, all_codes
 
 

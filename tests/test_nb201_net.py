@@ -95,7 +95,7 @@ def test_create_network_registry():
     net = create_network("nb201", (3, 3, 3, 3, 3, 3), c=4, n=1)
     assert net(torch.randn(1, 3, 8, 8)).shape == (1, 10)
     assert create_network("darts", DARTS_V2, c=4, layers=3)(torch.randn(1, 3, 16, 16)).shape == (1, 10)
-    with pytest.raises(ValueError, match="unknown space"):
+    with pytest.raises(ValueError, match="space must be one of .nb201., .darts., got .nb301."):
         create_network("nb301", DARTS_V2)
     with pytest.raises(ValueError, match="not \\['layers'\\]"):
         create_network("nb201", (0,) * 6, layers=3)

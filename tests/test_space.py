@@ -8,21 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscape.spaces.nb201 import (
-    EDGES,
-    N_ARCHS,
-    OPS,
-    ArchIndex,
-    all_codes,
-    as_codes,
-    codes_to_key,
-    format_arch,
-    isomorphism_classes,
-    isomorphism_hash,
-    key_to_codes,
-    parse_arch,
-    unique_strings,
-)
+from landscape.spaces.nb201 import (EDGES, N_ARCHS, OPS, ArchIndex, all_codes, as_codes, codes_to_key, format_arch,
+                                    isomorphism_classes, isomorphism_hash, key_to_codes, parse_arch, unique_strings)
 
 INDEX0 = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
 VALID = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|"

@@ -1,7 +1,7 @@
 """Evaluation backends for sweeps: many tasks, each run once, results saved as they finish.
 
 :func:`run_sweep` runs ``fn(task)`` for every task not yet in a
-:class:`~landscape.search.store.RunStore` table, in this process, in a local process pool or on
+:class:`~landscape.runs.RunStore` table, in this process, in a local process pool or on
 a Ray cluster (``backend="ray"``, optional: ``pip install 'landscape[ray]'``).
 :func:`evaluate_architecture` is a real task: one NB201 network trained briefly, scored by every
 GeNAS proxy.  Command line: ``python -m landscape.backend --help``.

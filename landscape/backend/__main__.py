@@ -1,7 +1,7 @@
 """Command line: ``python -m landscape.backend --archs A B --seeds 0 1 --out runs/proxies [--backend ray]``.
 
 Evaluates every (architecture, seed) with :func:`~landscape.backend.evaluate_architecture` into a
-resumable :class:`~landscape.search.store.RunStore` folder pinned to the task settings: rerunning
+resumable :class:`~landscape.runs.RunStore` folder pinned to the task settings: rerunning
 after an interruption computes only the missing tasks; a finished sweep computes nothing.
 """
 
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import LandscapeError
-from ..search.store import RunStore
+from ..runs import RunStore
 from .sweep import BACKENDS, SweepError, run_sweep
 from .tasks import DATASETS, TASK_DEFAULTS, architecture_tasks, evaluate_architecture
 

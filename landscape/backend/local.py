@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
-from .sweep import Outcome, failure
+from .outcome import Outcome, failure
 
 __all__ = ["run_in_process", "run_pool"]
 

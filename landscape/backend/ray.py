@@ -10,7 +10,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
-from .sweep import Outcome, failure
+from .outcome import Outcome, failure
 
 __all__ = ["import_ray", "run_ray"]
 

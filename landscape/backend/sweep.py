@@ -2,7 +2,7 @@
 
 A sweep is a list of task dicts and a function ``fn(task) -> dict``.  Each task has a stable
 key (its ``"key"`` field, else a hash of the task); results go to one table of a
-:class:`~landscape.search.store.RunStore` (rewritten atomically after every finished task), so
+:class:`~landscape.runs.RunStore` (rewritten atomically after every finished task), so
 an interrupted or failed sweep resumes with only the missing tasks, and a finished one does
 nothing when run again.
 """
@@ -12,17 +12,18 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import CheckpointError, LandscapeError
-from ..search.store import RunStore, config_hash
+from ..runs import RunStore, config_hash
 from ..validation import check_choice, check_int
+from .local import run_in_process, run_pool
+from .outcome import Outcome
 
-__all__ = ["BACKENDS", "SweepError", "Outcome", "task_key", "run_sweep"]
+__all__ = ["BACKENDS", "SweepError", "task_key", "run_sweep"]
 
 BACKENDS = ("local", "ray")
 KEY = "key"
@@ -34,25 +35,6 @@ class SweepError(LandscapeError, RuntimeError):
     def __init__(self, message: str, keys: Sequence[str] = ()):
         super().__init__(message)
         self.keys = list(keys)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a backend reports for one task: its result, or (failed) a one-line ``detail`` and the error if any."""
-
-    key: str
-    result: Any = None
-    error: BaseException | None = None
-    detail: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return self.error is not None or bool(self.detail)
-
-
-def failure(key: str, exc: BaseException, detail: str | None = None) -> Outcome:
-    """An :class:`Outcome` for a task whose ``fn`` raised ``exc``."""
-    return Outcome(key, error=exc, detail=detail or f"{type(exc).__name__}: {exc}")
 
 
 def task_key(task: Mapping[str, Any]) -> str:
@@ -108,7 +90,6 @@ def _outcomes(fn, pending, backend, n_workers, max_retries, ray_address, num_gpu
 
         return run_ray(fn, pending, n_workers=n_workers, max_retries=max_retries, address=ray_address,
                        num_gpus=num_gpus)
-    from .local import run_in_process, run_pool
 
     if n_workers in (None, 1):
         return run_in_process(fn, pending)

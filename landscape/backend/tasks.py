@@ -15,10 +15,9 @@ import torch
 from ..flatness.study import proxy_scores
 from ..nn import create_network
 from ..nn.data import batches, cifar10_jpeg, digits
-from ..nn.nb201 import arch_codes
 from ..nn.train import TrainConfig, train_network
-from ..search.store import config_hash
-from ..spaces.nb201 import format_arch
+from ..runs import config_hash
+from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_choice, check_int, check_seed
 
 __all__ = ["TASK_DEFAULTS", "DATASETS", "evaluate_architecture", "architecture_tasks"]

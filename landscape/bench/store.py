@@ -35,11 +35,13 @@ import pandas as pd
 from ..errors import StoreError
 from ..spaces.nb201 import N_ARCHS, ArchIndex
 
-__all__ = ["SCHEMA_VERSION", "SeriesKey", "Record", "Store", "write_store", "sha256_file"]
+__all__ = ["SCHEMA_VERSION", "DATASETS", "SeriesKey", "Record", "Store", "write_store", "sha256_file"]
 
 SCHEMA_VERSION = 1
 STORE_NAME = "nb201"
 MEAN = "mean"  # the ``seed`` argument that selects seed-averaged series
+#: The three NB201 datasets of the 200-epoch ground truth, in the order of the papers' tables.
+DATASETS: tuple[str, ...] = ("cifar10", "cifar100", "ImageNet16-120")
 _REIMPORT = "re-create it with `python -m landscape.data import DIR` (DIR: a folder laid out like ../shared/data)"
 
 
@@ -365,6 +367,10 @@ class Store:
                 f"use store.values(...) for a Series indexed by architecture"
             )
         return arrays[row["id"]]
+
+    def final_accuracy(self, datasets: Sequence[str] = DATASETS) -> dict[str, np.ndarray]:
+        """200-epoch test accuracy (seed mean) per dataset, in index order: the NB201 ground truth."""
+        return {d: self.array(d, split="test", epochs=200) for d in datasets}
 
     def frame(
         self,

@@ -25,14 +25,8 @@ from torch import nn
 from ..validation import check_choice
 from .angle import angle
 from .losses import BN_MODES, LossFn, as_batches, recalibrate_bn, stacked_losses
-from .perturb import (
-    check_generator,
-    check_sigmas,
-    direction_stack,
-    gaussian_stack,
-    perturbed_names,
-    top_hessian_direction,
-)
+from .perturb import (check_generator, check_sigmas, direction_stack, gaussian_stack, perturbed_names,
+                      top_hessian_direction)
 
 __all__ = [
     "GENAS_SIGMAS",

@@ -29,9 +29,8 @@ from tqdm.auto import tqdm
 from ..bench import load_store
 from ..nn import create_network
 from ..nn.data import batches, cifar10_jpeg
-from ..nn.nb201 import arch_codes
 from ..nn.train import TrainConfig, train_network
-from ..spaces.nb201 import format_arch
+from ..spaces.nb201 import arch_codes, format_arch
 from .losses import recalibrate_bn
 from .proxies import GENAS_GAMMA, GENAS_SIGMAS, angle, combined_proxy, flatness
 

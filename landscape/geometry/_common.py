@@ -6,21 +6,35 @@ Generic checks live in :mod:`landscape.validation`; these raise ``ValueError`` i
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
+import networkx as nx
+
+from ..graph import SpaceGraph, as_graph
 from ..spaces.nb201 import ArchIndex
-from ..validation import check_choice, check_int
+from ..validation import check_choice, check_int, check_values
 
 __all__ = [
+    "graph_and_values",
     "check_nodes",
     "check_radius",
-    "check_edges",
-    "adjacency",
     "best_neighbours",
     "oriented",
 ]
 
 KINDS = ("accuracy", "loss")
+
+
+def graph_and_values(graph, values, name: str = "values") -> tuple[SpaceGraph, np.ndarray]:
+    """The :class:`~landscape.graph.SpaceGraph` of ``graph`` and the checked ``values`` on its nodes.
+
+    A graph with a fixed node set (``ArchIndex``, ``SpaceGraph``, ``networkx.Graph``) needs one value per
+    node; an edge array takes its number of nodes from ``values``.
+    """
+    if isinstance(graph, (ArchIndex, SpaceGraph, nx.Graph)):
+        g = as_graph(graph)
+        return g, check_values(values, name, n=g.n_nodes)
+    v = check_values(values, name)
+    return as_graph(graph, len(v)), v
 
 
 def check_nodes(nodes, n: int, name: str = "archs", index: ArchIndex | None = None) -> np.ndarray:
@@ -61,31 +75,8 @@ def check_radius(radius, max_radius: int | None = None) -> int:
 
 
 
-def check_edges(edges, n: int) -> np.ndarray:
-    """Undirected edges as unique ``(u, v)`` rows with ``u < v``, nodes in ``0..n-1``, no self-loops."""
-    e = np.asarray(edges)
-    if e.ndim != 2 or e.shape[1] != 2:
-        raise ValueError(f"edges must have shape (m, 2), got {e.shape}")
-    if e.size and e.dtype.kind not in "iu":
-        raise ValueError(f"edges must hold integer node ids, got dtype {e.dtype}")
-    e = e.astype(np.int64)
-    if e.size and (e.min() < 0 or e.max() >= n):
-        raise ValueError(f"edges join nodes {e.min()}..{e.max()}, but the values cover nodes 0..{n - 1}")
-    loops = np.flatnonzero(e[:, 0] == e[:, 1])
-    if loops.size:
-        raise ValueError(f"edges holds self-loops at rows {loops[:5].tolist()}; an edge joins two different nodes")
-    key = np.sort(np.minimum(e[:, 0], e[:, 1]) * n + np.maximum(e[:, 0], e[:, 1]))
-    key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
-    return np.stack(np.divmod(key, n), axis=1)
 
 
-
-
-def adjacency(edges: np.ndarray, n: int) -> sp.csr_matrix:
-    """Symmetric 0/1 CSR adjacency of checked edges (:func:`check_edges`)."""
-    u, v = edges[:, 0], edges[:, 1]
-    data = np.ones(2 * len(edges), dtype=np.int8)
-    return sp.csr_matrix((data, (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n))
 
 
 def best_neighbours(v: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,15 +19,15 @@ Conventions (``kind="accuracy"``; ``kind="loss"`` mirrors them with a loss, lowe
 Examples
 --------
 >>> pair_barriers(acc, store.index, a, b)                  # best / mean / worst monotone path per pair
->>> edges = edge_list(neighbour_table(store.index))
 >>> top = np.argsort(acc)[-157:]                            # top 1 %
->>> minimax_barriers(acc, edges, top)                       # 12,246 pairs
->>> barrier_tree(acc, edges)                                # disconnectivity graph of the local optima
->>> basins(acc, edges)                                      # basin sizes under steepest ascent
+>>> minimax_barriers(acc, store.index, top)                 # 12,246 pairs
+>>> barrier_tree(acc, store.index)                          # disconnectivity graph of the local optima
+>>> basins(acc, store.index)                                # basin sizes under steepest ascent
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import permutations
 from math import factorial
 
@@ -38,9 +38,11 @@ from scipy.cluster.hierarchy import linkage
 from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
 from scipy.spatial.distance import squareform
 
-from ..spaces.nb201 import N_EDGES, N_OPS, ArchIndex
-from ..validation import check_values
-from ._common import adjacency, best_neighbours, check_edges, check_nodes, oriented
+from ..graph import SpaceGraph, adjacency, as_graph
+from ..spaces.nb201 import ArchIndex
+from ..validation import check_fraction, check_random_state, check_values
+from ._common import best_neighbours, check_nodes, oriented
+from .neighbourhood import ABC_INTERVALS
 
 __all__ = [
     "path_barriers",
@@ -50,42 +52,25 @@ __all__ = [
     "barrier_tree",
     "steepest_ascent",
     "basins",
+    "distance3_pairs",
+    "abc_path_barriers",
+    "minimax_quantiles",
 ]
 
 _PAIRS_PER_BLOCK = 2048
 
 
 # -- monotone paths ---------------------------------------------------------------------------
-class _Keyed:
-    """A complete product space of op codes: base-``k`` keys and key -> node lookup.
-
-    ``space`` is an NB201 ``ArchIndex`` (keys from ``index.keys()``, lookup
-    ``index.index_of_key``) or an ``(n, E)`` array listing every code tuple of a toy
-    product space once (``n = k**E``); row ``i`` is node ``i``.
-    """
-
-    def __init__(self, space):
-        if isinstance(space, ArchIndex):
-            self.codes, self.keys, self.index = space.codes.astype(np.int64), space.keys(), space
-            self.places, self.lookup = N_OPS ** np.arange(N_EDGES, dtype=np.int64), space.index_of_key
-            return
-        c = np.asarray(space)
-        if c.ndim != 2 or c.size == 0 or c.dtype.kind not in "iu" or c.min() < 0:
-            raise ValueError(f"space must be an ArchIndex or an (n, E) array of non-negative integer op codes, "
-                             f"got {c.dtype} of shape {c.shape}")
-        k = int(c.max()) + 1
-        self.codes = c.astype(np.int64)
-        self.places = k ** np.arange(c.shape[1], dtype=np.int64)
-        self.keys = self.codes @ self.places
-        position = np.full(k ** c.shape[1], -1, np.int64)
-        position[self.keys] = np.arange(len(c))
-        if len(c) != k ** c.shape[1] or (position < 0).any():
-            raise ValueError(f"space must list each of the {k}**{c.shape[1]} code tuples exactly once, "
-                             f"got {len(c)} rows")
-        self.lookup, self.index = position.__getitem__, None
+def _product(space) -> SpaceGraph:
+    """The product-space graph of ``space``: an NB201 ``ArchIndex``, a ``SpaceGraph`` with codes, or an
+    ``(n, E)`` array listing every op-code tuple of a toy product space once (row ``i`` is node ``i``)."""
+    if isinstance(space, SpaceGraph) and space.codes is not None:
+        return space
+    return as_graph(space) if isinstance(space, ArchIndex) else SpaceGraph.from_codes(space)
 
 
-def _path_matrix(v: np.ndarray, space: _Keyed, a: np.ndarray, b: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
+def _path_matrix(v: np.ndarray, space: SpaceGraph, a: np.ndarray, b: np.ndarray, d: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Barriers of all ``d!`` monotone paths of pairs at distance ``d``: ``(n_pairs, d!)`` and the edge orders."""
     diff = space.codes[a] != space.codes[b]
     edge = np.nonzero(diff)[1].reshape(len(a), d)  # differing edges, ascending, per pair
@@ -99,7 +84,7 @@ def _path_matrix(v: np.ndarray, space: _Keyed, a: np.ndarray, b: np.ndarray, d: 
 
 
 def _pairs(values, space, a, b, kind: str):
-    keyed = _Keyed(space)
+    keyed = _product(space)
     n = len(keyed.codes)
     v = oriented(check_values(values, n=n), kind)
     a = check_nodes(a, n, "a", keyed.index)
@@ -183,7 +168,7 @@ def _tree(v: np.ndarray, e: np.ndarray) -> np.ndarray:
     return np.stack([t.row, t.col], axis=1).astype(np.int64)
 
 
-def max_spanning_tree(values, edges) -> np.ndarray:
+def max_spanning_tree(values, graph) -> np.ndarray:
     """A maximum spanning forest of the graph with edge weight ``min(v_u, v_w)``, as ``(n − components, 2)`` edges.
 
     It holds a max-min (bottleneck) path between every pair of nodes: the path along the
@@ -191,7 +176,7 @@ def max_spanning_tree(values, edges) -> np.ndarray:
     on rank costs (equal to negated weights, but positive and exact).
     """
     v = check_values(values)
-    return _tree(v, check_edges(edges, len(v)))
+    return _tree(v, as_graph(graph, len(v)).edges)
 
 
 def _path_min(v: np.ndarray, pred: np.ndarray, root: int) -> np.ndarray:
@@ -270,7 +255,7 @@ def _minimax_matrix(v: np.ndarray, e: np.ndarray, nodes: np.ndarray) -> np.ndarr
     return out
 
 
-def minimax_barriers(values, edges, nodes, *, kind: str = "accuracy") -> pd.DataFrame:
+def minimax_barriers(values, graph, nodes, *, kind: str = "accuracy") -> pd.DataFrame:
     """Minimax barrier between every pair of ``nodes``, over all paths through the graph.
 
     ``bottleneck`` is the best achievable worst intermediate (max-min accuracy, or min-max
@@ -285,7 +270,7 @@ def minimax_barriers(values, edges, nodes, *, kind: str = "accuracy") -> pd.Data
     DataFrame ``a, b, adjacent, bottleneck, barrier``, one row per pair ``i < j`` of ``nodes``.
     """
     v = oriented(check_values(values), kind)
-    e = check_edges(edges, len(v))
+    e = as_graph(graph, len(v)).edges
     nodes = check_nodes(nodes, len(v), "nodes")
     if len(np.unique(nodes)) != len(nodes) or len(nodes) < 2:
         raise ValueError(f"nodes must hold at least 2 distinct nodes, got {len(np.unique(nodes))} distinct")
@@ -311,7 +296,7 @@ def _merge_heights(v: np.ndarray, e: np.ndarray, nodes: np.ndarray) -> np.ndarra
     return out
 
 
-def barrier_tree(values, edges, nodes=None, *, kind: str = "accuracy") -> pd.DataFrame:
+def barrier_tree(values, graph, nodes=None, *, kind: str = "accuracy") -> pd.DataFrame:
     """Barrier tree (disconnectivity graph) of the local optima, or of ``nodes``.
 
     Leaves are the nodes no neighbour beats (the attractors of :func:`steepest_ascent`) unless
@@ -327,7 +312,7 @@ def barrier_tree(values, edges, nodes=None, *, kind: str = "accuracy") -> pd.Dat
     ``size`` (leaves below).
     """
     v = oriented(check_values(values), kind)
-    e = check_edges(edges, len(v))
+    e = as_graph(graph, len(v)).edges
     if nodes is None:
         leaves = np.flatnonzero(v >= best_neighbours(v, e)[1])
     else:
@@ -352,23 +337,67 @@ def barrier_tree(values, edges, nodes=None, *, kind: str = "accuracy") -> pd.Dat
 
 
 # -- basins -------------------------------------------------------------------------------------
-def steepest_ascent(values, edges, *, kind: str = "accuracy") -> np.ndarray:
+def steepest_ascent(values, graph, *, kind: str = "accuracy") -> np.ndarray:
     """The local optimum each node reaches by steepest ascent (steepest descent of a loss).
 
     Each node moves to its best neighbour (ties: smallest id) while that neighbour is strictly
     better; the end points are found for all nodes at once by pointer jumping.
     """
     v = oriented(check_values(values), kind)
-    node, best = best_neighbours(v, check_edges(edges, len(v)))
+    node, best = best_neighbours(v, as_graph(graph, len(v)).edges)
     ptr = np.where(best > v, node, np.arange(len(v)))
     while (ptr[ptr] != ptr).any():
         ptr = ptr[ptr]
     return ptr
 
 
-def basins(values, edges, *, kind: str = "accuracy") -> pd.DataFrame:
+def basins(values, graph, *, kind: str = "accuracy") -> pd.DataFrame:
     """Basins of attraction under steepest ascent: ``optimum, value, size``, largest basin first."""
     v = check_values(values)
-    opt, size = np.unique(steepest_ascent(v, edges, kind=kind), return_counts=True)
+    opt, size = np.unique(steepest_ascent(v, graph, kind=kind), return_counts=True)
     return pd.DataFrame({"optimum": opt, "value": v[opt], "size": size}).sort_values(
         ["size", "optimum"], ascending=[False, True], ignore_index=True)
+
+
+# -- A²M's case study and summaries -------------------------------------------------------------
+def distance3_pairs(codes: np.ndarray, members: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Up to ``n`` seeded pairs ``(a, b)`` of ``members`` at Hamming distance exactly 3, shape ``(k, 2)``."""
+    i, j = np.triu_indices(len(members), k=1)
+    d = (codes[members[i]] != codes[members[j]]).sum(axis=1)
+    pairs = np.column_stack([members[i], members[j]])[d == 3]
+    return pairs[np.sort(rng.choice(len(pairs), size=min(n, len(pairs)), replace=False))]
+
+
+def abc_path_barriers(acc: Mapping[str, np.ndarray], index: ArchIndex, n_pairs: int = 500, *,
+                      intervals: Mapping[str, Mapping[str, tuple[float, float]]] = ABC_INTERVALS,
+                      random_state=None) -> pd.DataFrame:
+    """Best / mean / worst monotone-path barrier of up to ``n_pairs`` seeded pairs at Hamming distance 3 inside
+    each of A²M's A/B/C model sets (cells whose accuracy lies in the model's interval), per dataset."""
+    rng = check_random_state(random_state)
+    parts = []
+    for d, values in acc.items():
+        for model, (low, high) in intervals[d].items():
+            members = np.flatnonzero((values >= low) & (values <= high))
+            pairs = distance3_pairs(index.codes, members, n_pairs, rng)
+            if len(pairs):
+                frame = pair_barriers(values, index, pairs[:, 0], pairs[:, 1])
+                parts.append(frame.drop(columns="pair").assign(dataset=d, model=model))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["dataset", "model", "a", "b", "distance", "n_paths", "best", "mean", "median", "worst"]]
+
+
+def minimax_quantiles(acc: Mapping[str, np.ndarray], graph, top_fraction: float = 0.01
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Minimax barriers among the best ``top_fraction`` of nodes per dataset: a summary and the quantile function
+    of the barriers (101 points)."""
+    top_fraction = check_fraction(top_fraction, "top_fraction")
+    summary, curves = [], []
+    q = np.linspace(0, 1, 101)
+    for d, values in acc.items():
+        top = np.argsort(-values, kind="stable")[: max(2, int(round(top_fraction * len(values))))]
+        bar = minimax_barriers(values, graph, top)["barrier"].to_numpy()
+        summary.append({"dataset": d, "cells": len(top), "pairs": len(bar), "min_accuracy": values[top].min(),
+                        "frac_barrier_le_0": float(np.mean(bar <= 0)), "median": float(np.median(bar)),
+                        "q90": float(np.quantile(bar, 0.9)), "max": float(bar.max())})
+        curves.append(pd.DataFrame({"dataset": d, "quantile": q, "barrier": np.quantile(bar, q)}))
+    return pd.DataFrame(summary), pd.concat(curves, ignore_index=True)

@@ -40,22 +40,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..oracles._common import genotype_batch
-from ..spaces.darts import (
-    DARTS_V1,
-    DARTS_V2,
-    N_EDGES,
-    PC_DARTS,
-    codes_to_genotype,
-    codes_to_key,
-    format_genotype,
-    genotype_to_codes,
-    hamming_distance,
-    random_genotype,
-    sample_neighbours,
-)
+from ..graph.darts import hamming_distance, sample_neighbours
+from ..spaces.darts import (DARTS_V1, DARTS_V2, N_EDGES, PC_DARTS, codes_to_genotype, codes_to_key, format_genotype,
+                            genotype_batch, genotype_to_codes, random_genotype)
 from ..validation import check_fraction, check_int, check_random_state, check_values
-from .neighbourhood import STATISTICS, _stats, flatness_by_decile
+from .neighbourhood import STATISTICS, flatness_by_decile, table_stats
 from .ranking import bootstrap_counts, rank_agreement
 
 __all__ = [
@@ -132,7 +121,7 @@ def darts_neighbourhood_stats(oracle: Oracle, genotypes: Any, radius: int | Iter
     parts = []
     for i, r in enumerate(radii):
         table = k + (np.arange(k)[:, None] * len(radii) + i) * n + np.arange(n)[None, :]
-        cols = _stats(values, table, np.arange(k))
+        cols = table_stats(values, table, np.arange(k))
         parts.append(pd.DataFrame({"arch": np.arange(k), "genotype": names, "radius": r, "value": values[:k],
                                    **{s: cols[s] for s in STATISTICS}}))
     return pd.concat(parts, ignore_index=True)

@@ -1,16 +1,15 @@
 """Classic fitness-landscape statistics on a neighbour graph: local optima, plateaus and neutral
 networks, fitness–distance correlation and random-walk autocorrelation.
 
-Every function takes ``values`` (fitness per node, higher is better — negate a loss) and an
-``(m, 2)`` edge array on nodes ``0..n-1`` (NB201: ``edge_list(neighbour_table(index))``), so
-the same code runs on toy graphs, on the full space and on its isomorphism quotient
-(:func:`quotient`).
+Every function takes ``values`` (fitness per node, higher is better — negate a loss) and a
+``graph`` (:func:`landscape.graph.as_graph`: an NB201 ``ArchIndex``, an ``(m, 2)`` edge array on nodes
+``0..n-1``, a ``networkx.Graph``), so the same code runs on toy graphs, on the full space and on its
+isomorphism quotient (:func:`quotient`).
 
 Examples
 --------
->>> edges = edge_list(neighbour_table(store.index))
->>> local_optima(acc, edges)                          # strict local optima
->>> qv, qe, labels = quotient(acc, edges, store.isomorphism_classes)
+>>> local_optima(acc, store.index)                    # strict local optima
+>>> qv, qe, labels = quotient(acc, store.index, store.isomorphism_classes)
 >>> landscape_summary(qv, qe, random_state=0)
 """
 
@@ -20,10 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components, shortest_path
 
-from ..bench.store import Store
-from ..graph import edge_list, neighbour_table, quotient_edges
-from ..validation import check_int, check_random_state, check_values
-from ._common import adjacency, best_neighbours, check_edges
+from ..graph import adjacency, quotient_edges
+from ..validation import check_int, check_random_state
+from ._common import best_neighbours, graph_and_values
 
 __all__ = [
     "best_neighbour",
@@ -35,30 +33,29 @@ __all__ = [
     "correlation_length",
     "quotient",
     "landscape_summary",
-    "store_landscape_summary",
 ]
 
 
-def _checked(values, edges) -> tuple[np.ndarray, np.ndarray]:
-    v = check_values(values)
-    return v, check_edges(edges, len(v))
+def _checked(values, graph) -> tuple[np.ndarray, np.ndarray]:
+    g, v = graph_and_values(graph, values)
+    return v, g.edges
 
 
-def best_neighbour(values, edges) -> tuple[np.ndarray, np.ndarray]:
+def best_neighbour(values, graph) -> tuple[np.ndarray, np.ndarray]:
     """The best neighbour of every node and its value (ties broken by the smallest node id).
 
     Returns ``(node, value)`` arrays of length ``n``; ``-1`` and ``-inf`` for isolated nodes.
     """
-    return best_neighbours(*_checked(values, edges))
+    return best_neighbours(*_checked(values, graph))
 
 
-def local_optima(values, edges, *, strict: bool = True) -> np.ndarray:
+def local_optima(values, graph, *, strict: bool = True) -> np.ndarray:
     """Nodes better than all their neighbours (``strict``) or at least as good (non-strict), sorted.
 
     Non-strict optima include every node of a plateau that no neighbour beats; see
     :func:`neutral_network_table` for plateaus as a whole.
     """
-    v, e = _checked(values, edges)
+    v, e = _checked(values, graph)
     best = best_neighbours(v, e)[1]
     return np.flatnonzero(v > best if strict else v >= best)
 
@@ -77,23 +74,23 @@ def _neutral(v: np.ndarray, e: np.ndarray, tol) -> np.ndarray:
     return _components(len(v), e[np.abs(v[e[:, 0]] - v[e[:, 1]]) <= tol])
 
 
-def neutral_networks(values, edges, *, tol: float = 0.0) -> np.ndarray:
+def neutral_networks(values, graph, *, tol: float = 0.0) -> np.ndarray:
     """Neutral-network label per node: connected components of the edges with ``|Δvalue| <= tol``.
 
     ``tol = 0`` gives plateaus (equal fitness).  With ``tol > 0`` components chain, so a
     network may span more than ``tol``.  A label is the smallest node id of its network.
     """
-    return _neutral(*_checked(values, edges), tol)
+    return _neutral(*_checked(values, graph), tol)
 
 
-def neutral_network_table(values, edges, *, tol: float = 0.0) -> pd.DataFrame:
+def neutral_network_table(values, graph, *, tol: float = 0.0) -> pd.DataFrame:
     """One row per neutral network: ``network, size, value_min, value_max, value_mean, local_optimum``.
 
     ``local_optimum`` is true when no member has a strictly better neighbour outside the
     network (with ``tol = 0``: a plateau, or a single node, that is a local optimum).
     Sorted by size, largest first.
     """
-    v, e = _checked(values, edges)
+    v, e = _checked(values, graph)
     labels = _neutral(v, e, tol)
     ids, inverse, size = np.unique(labels, return_inverse=True, return_counts=True)
     cross = labels[e[:, 0]] != labels[e[:, 1]]
@@ -108,14 +105,14 @@ def neutral_network_table(values, edges, *, tol: float = 0.0) -> pd.DataFrame:
     return table.sort_values(["size", "network"], ascending=[False, True], ignore_index=True)
 
 
-def fitness_distance_correlation(values, edges) -> float:
+def fitness_distance_correlation(values, graph) -> float:
     """Fitness–distance correlation (Jones & Forrest 1995): Pearson r between fitness and the
     shortest-path distance to the nearest global optimum (on NB201: the Hamming distance).
 
     Nodes that cannot reach a global optimum are left out.  NaN when fewer than two nodes
     remain or when fitness or distance is constant.
     """
-    v, e = _checked(values, edges)
+    v, e = _checked(values, graph)
     optima = np.flatnonzero(v == v.max())
     dist = shortest_path(adjacency(e, len(v)), method="D", unweighted=True, indices=optima).min(axis=0)
     ok = np.isfinite(dist)
@@ -124,7 +121,7 @@ def fitness_distance_correlation(values, edges) -> float:
     return float(np.corrcoef(v[ok], dist[ok])[0, 1])
 
 
-def random_walk_autocorrelation(values, edges, *, n_walkers: int = 200, n_steps: int = 1000, max_lag: int = 10,
+def random_walk_autocorrelation(values, graph, *, n_walkers: int = 200, n_steps: int = 1000, max_lag: int = 10,
                                 random_state=None) -> pd.DataFrame:
     """Autocorrelation ``ρ(k)`` of fitness along uniform random walks (Weinberger 1990).
 
@@ -138,7 +135,7 @@ def random_walk_autocorrelation(values, edges, *, n_walkers: int = 200, n_steps:
     -------
     DataFrame ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
     """
-    v, e = _checked(values, edges)
+    v, e = _checked(values, graph)
     n_walkers = check_int(n_walkers, "n_walkers", 1)
     n_steps = check_int(n_steps, "n_steps", 1)
     max_lag = check_int(max_lag, "max_lag", 1, n_steps)
@@ -171,14 +168,14 @@ def correlation_length(rho1: float) -> float:
         return float(-1.0 / np.log(r)) if 0 < r < 1 else (float("inf") if r == 1 else 0.0)
 
 
-def quotient(values, edges, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def quotient(values, graph, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The landscape on the classes of a partition (e.g. NB201 isomorphism classes).
 
     Returns ``(class_values, class_edges, labels)``: the mean value per class, the quotient
     edges relabelled to ``0..k-1`` (two classes are neighbours when some members are; see
     :func:`landscape.graph.quotient_edges`) and the class label of each row.
     """
-    v, e = _checked(values, edges)
+    v, e = _checked(values, graph)
     c = np.asarray(classes)
     if c.shape != v.shape or c.dtype.kind not in "iu":
         raise ValueError(f"classes must be integer labels of shape {v.shape}, got {c.dtype} of shape {c.shape}")
@@ -188,7 +185,7 @@ def quotient(values, edges, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return class_values, np.searchsorted(labels, q["pairs"]), labels
 
 
-def landscape_summary(values, edges, *, n_walkers: int = 200, n_steps: int = 1000, random_state=None) -> dict:
+def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 1000, random_state=None) -> dict:
     """Counts and correlation statistics of one landscape, as a flat dict (one row of a summary table).
 
     Keys: ``nodes, edges, strict_optima, nonstrict_optima, plateau_optima`` (plateaus of two or
@@ -196,7 +193,7 @@ def landscape_summary(values, edges, *, n_walkers: int = 200, n_steps: int = 100
     ``largest_plateau``, ``fdc``, ``rho1`` and ``correlation_length`` (random walks seeded by
     ``random_state``).
     """
-    v, e = _checked(values, edges)
+    v, e = _checked(values, graph)
     nets = neutral_network_table(v, e)
     best = best_neighbours(v, e)[1]
     rho1 = random_walk_autocorrelation(v, e, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,
@@ -208,17 +205,3 @@ def landscape_summary(values, edges, *, n_walkers: int = 200, n_steps: int = 100
         "plateaus": int((nets["size"] > 1).sum()), "largest_plateau": int(nets["size"].iloc[0]),
         "fdc": fitness_distance_correlation(v, e), "rho1": float(rho1), "correlation_length": correlation_length(rho1),
     }
-
-
-def store_landscape_summary(store: Store, datasets=("cifar10", "cifar100", "ImageNet16-120"), *,
-                            random_state=0) -> pd.DataFrame:
-    """:func:`landscape_summary` of 200-epoch test accuracy per dataset, on the full space and on the
-    NB201 isomorphism quotient (class mean accuracy); one row per (dataset, space)."""
-    edges = edge_list(neighbour_table(store.index))
-    rows = []
-    for d in datasets:
-        acc = store.array(d, split="test", epochs=200)
-        qv, qe, _ = quotient(acc, edges, store.isomorphism_classes)
-        for space, (v, e) in (("full", (acc, edges)), ("isomorphism quotient", (qv, qe))):
-            rows.append({"dataset": d, "space": space, **landscape_summary(v, e, random_state=random_state)})
-    return pd.DataFrame(rows)

@@ -28,19 +28,21 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import shortest_path
 
-from ..graph import hamming_sphere
-from ..spaces.nb201 import N_ARCHS, N_EDGES, ArchIndex
+from ..graph import SpaceGraph, as_graph, hamming_sphere
+from ..spaces.nb201 import ArchIndex
 from ..validation import check_choice, check_fraction, check_int, check_random_state, check_values
-from ._common import adjacency, check_edges, check_nodes, check_radius
+from ._common import check_nodes, check_radius, graph_and_values
 
 __all__ = [
     "STATISTICS",
     "ABC_INTERVALS",
     "neighbourhood",
     "neighbourhood_stats",
+    "table_stats",
     "neighbourhood_flatness",
     "flatness_by_decile",
     "abc_neighbours",
+    "abc_summary",
 ]
 
 #: Columns of :func:`neighbourhood_stats` after ``arch, radius, value``.
@@ -56,21 +58,12 @@ ABC_INTERVALS: dict[str, dict[str, tuple[float, float]]] = {
 }
 
 
-def _n_nodes(graph, n_nodes: int | None) -> int:
-    if isinstance(graph, ArchIndex):
-        return N_ARCHS
-    if n_nodes is not None:
-        return check_int(n_nodes, "n_nodes", 1)
-    e = np.asarray(graph)
-    return int(e.max()) + 1 if e.size else 0
-
-
-def _table(graph, radius: int, nodes: np.ndarray, shape: str, n: int) -> np.ndarray:
+def _table(g: SpaceGraph, radius: int, nodes: np.ndarray, shape: str) -> np.ndarray:
     """Neighbourhood table of checked arguments (see :func:`neighbourhood`)."""
     radii = range(1, radius + 1) if shape == "ball" else (radius,)
-    if isinstance(graph, ArchIndex):
-        return np.concatenate([hamming_sphere(graph, r, nodes) for r in radii], axis=1)
-    dist = shortest_path(adjacency(graph, n), method="D", unweighted=True, indices=nodes)
+    if g.index is not None:
+        return np.concatenate([hamming_sphere(g.index, r, nodes) for r in radii], axis=1)
+    dist = shortest_path(g.adjacency, method="D", unweighted=True, indices=nodes)
     inside = (dist >= radii[0]) & (dist <= radius)
     count = inside.sum(axis=1)
     width = int(count.max())
@@ -83,7 +76,8 @@ def neighbourhood(graph, radius: int, archs=None, *, shape: str = "sphere", n_no
 
     Parameters
     ----------
-    graph : an NB201 ``ArchIndex`` (Hamming spheres) or an ``(m, 2)`` edge array.
+    graph : anything :func:`landscape.graph.as_graph` accepts: an NB201 ``ArchIndex`` (Hamming spheres), an
+        ``(m, 2)`` edge array, a ``networkx.Graph`` or a ``SpaceGraph``.
     radius : 1..6 on NB201, >= 1 on a general graph.
     archs : node ids (or NB201 strings); default all nodes.
     shape : ``"sphere"`` (distance exactly ``radius``) or ``"ball"`` (distance 1..radius).
@@ -94,11 +88,9 @@ def neighbourhood(graph, radius: int, archs=None, *, shape: str = "sphere", n_no
     int32 array ``(len(archs), k)``; ``-1`` pads rows with fewer than ``k`` members.
     """
     check_choice(shape, "shape", _SHAPES)
-    n = _n_nodes(graph, n_nodes)
-    r = check_radius(radius, N_EDGES if isinstance(graph, ArchIndex) else None)
-    index = graph if isinstance(graph, ArchIndex) else None
-    nodes = check_nodes(archs, n, index=index)
-    return _table(graph if index is not None else check_edges(graph, n), r, nodes, shape, n)
+    g = as_graph(graph, None if n_nodes is None else check_int(n_nodes, "n_nodes", 1))
+    r = check_radius(radius, g.max_radius)
+    return _table(g, r, check_nodes(archs, g.n_nodes, index=g.index), shape)
 
 
 def _quantile(srt: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
@@ -112,8 +104,9 @@ def _quantile(srt: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
         return np.where(count > 0, lo_v + (hi_v - lo_v) * (pos - lo), np.nan)
 
 
-def _stats(values: np.ndarray, table: np.ndarray, centres: np.ndarray) -> dict[str, np.ndarray]:
-    """Every statistic of :data:`STATISTICS` for one block of rows (vectorised over rows and members)."""
+def table_stats(values: np.ndarray, table: np.ndarray, centres: np.ndarray) -> dict[str, np.ndarray]:
+    """Every statistic of :data:`STATISTICS` of ``values`` over the members of each row of a neighbourhood
+    ``table`` (``-1`` pads), relative to the row's centre node (vectorised over rows and members)."""
     valid = table >= 0
     full = bool(valid.all())
     count = table.shape[1] * np.ones(len(table), np.int64) if full else valid.sum(axis=1)
@@ -149,19 +142,16 @@ def neighbourhood_stats(values, graph, radius: int | Iterable[int] = 1, archs=No
     of an empty neighbourhood are NaN.
     """
     check_choice(shape, "shape", _SHAPES)
-    is_nb201 = isinstance(graph, ArchIndex)
-    v = check_values(values, n=N_ARCHS if is_nb201 else None)
-    n = len(v)
-    g = graph if is_nb201 else check_edges(graph, n)
-    nodes = check_nodes(archs, n, index=graph if is_nb201 else None)
+    g, v = graph_and_values(graph, values)
+    nodes = check_nodes(archs, g.n_nodes, index=g.index)
     radii = [radius] if isinstance(radius, (int, np.integer)) else list(radius)
     if not radii:
         raise ValueError("radius is empty; pass a radius or a list of radii, e.g. (1, 2, 3)")
-    radii = [check_radius(r, N_EDGES if is_nb201 else None) for r in radii]
+    radii = [check_radius(r, g.max_radius) for r in radii]
     chunk = check_int(chunk, "chunk", 1)
     parts = []
     for r in radii:
-        blocks = [_stats(v, _table(g, r, c, shape, n), c) for c in np.array_split(nodes, -(-len(nodes) // chunk))]
+        blocks = [table_stats(v, _table(g, r, c, shape), c) for c in np.array_split(nodes, -(-len(nodes) // chunk))]
         cols = {k: np.concatenate([b[k] for b in blocks]) for k in STATISTICS}
         parts.append(pd.DataFrame({"arch": nodes, "radius": np.full(len(nodes), r), "value": v[nodes], **cols}))
     return pd.concat(parts, ignore_index=True)
@@ -224,7 +214,7 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
     ----------
     accuracy : dataset name -> accuracy per node (e.g. 200-epoch test accuracy); each
         dataset needs an entry in ``intervals``.
-    graph : NB201 ``ArchIndex`` or an edge array.
+    graph : anything :func:`landscape.graph.as_graph` accepts (an NB201 ``ArchIndex``, an edge array, …).
     radius : one radius or several.
     intervals : dataset -> model -> closed interval ``(low, high)``; default :data:`ABC_INTERVALS`.
 
@@ -237,20 +227,19 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
     if not accuracy:
         raise ValueError("accuracy is empty; pass {dataset: accuracy array}")
     radii = [radius] if isinstance(radius, (int, np.integer)) else list(radius)
-    is_nb201 = isinstance(graph, ArchIndex)
-    radii = [check_radius(r, N_EDGES if is_nb201 else None) for r in radii]
+    fixed = as_graph(graph) if isinstance(graph, (ArchIndex, SpaceGraph)) else None
+    radii = [check_radius(r, fixed.max_radius if fixed is not None else None) for r in radii]
     if not radii:
         raise ValueError("radius is empty; pass a radius or a list of radii, e.g. (1, 2, 3)")
     blocks = []  # (dataset, model, radius, centre, neighbour, accuracy) per (dataset, model, radius)
     for dataset, acc in accuracy.items():
         if dataset not in intervals:
             raise ValueError(f"no A/B/C intervals for dataset {dataset!r}; intervals cover: {', '.join(intervals)}")
-        acc = check_values(acc, f"accuracy[{dataset!r}]", N_ARCHS if is_nb201 else None)
-        g = graph if is_nb201 else check_edges(graph, len(acc))
+        g, acc = graph_and_values(graph, acc, f"accuracy[{dataset!r}]")
         for model, (low, high) in intervals[dataset].items():
             centres = np.flatnonzero((acc >= low) & (acc <= high))
             for r in radii if centres.size else ():
-                table = _table(g, r, centres, shape, len(acc))
+                table = _table(g, r, centres, shape)
                 keep = table >= 0
                 nbr = table[keep].astype(np.int64)
                 blocks.append((dataset, model, r, np.broadcast_to(centres[:, None], table.shape)[keep], nbr, acc[nbr]))
@@ -268,3 +257,27 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
         "neighbour": np.concatenate([b[4] for b in blocks] or [np.empty(0, np.int64)]),
         "accuracy": np.concatenate([b[5] for b in blocks] or [np.empty(0)]),
     })
+
+
+def abc_summary(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iterable[int] = (1, 2, 3), *,
+                intervals: Mapping[str, Mapping[str, tuple[float, float]]] = ABC_INTERVALS,
+                bin_width: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A²M's case study in two tables: a summary per ``(dataset, model, radius)`` (neighbour count, centres,
+    quantiles of neighbour accuracy) and binned neighbour-accuracy densities (``bin_width`` points per bin)."""
+    long = abc_neighbours(accuracy, graph, radius, intervals=intervals)
+    keys = ["dataset", "model", "radius"]
+    grouped = long.groupby(keys, observed=True)
+    summary = grouped["accuracy"].describe(percentiles=[0.1, 0.5, 0.9]).reset_index()
+    summary.insert(3, "centres", grouped["centre"].nunique().to_numpy())
+    summary = summary.rename(columns={"count": "neighbours", "10%": "q10", "50%": "q50", "90%": "q90"})
+    summary["neighbours"] = summary["neighbours"].astype(int)
+    summary["interval"] = [f"[{intervals[d][m][0]}, {intervals[d][m][1]}]"
+                           for d, m in zip(summary.dataset, summary.model)]
+    edges = np.arange(0.0, 100.0 + bin_width, bin_width)
+    parts = []
+    for (d, m, r), part in grouped:
+        counts = np.histogram(part["accuracy"], bins=edges)[0]
+        keep = counts > 0
+        parts.append(pd.DataFrame({"dataset": d, "model": m, "radius": r, "bin_low": edges[:-1][keep],
+                                   "density": counts[keep] / counts.sum() / bin_width}))
+    return summary, pd.concat(parts, ignore_index=True)

@@ -14,7 +14,6 @@ Examples
 --------
 >>> rank_agreement(store.array("cifar10", split="valid", epochs=12),
 ...                store.array("cifar10", split="test", epochs=200), random_state=0)
->>> store_rank_agreement(store, n_boot=1000)     # 12-epoch, per-seed and zero-cost comparisons
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import weightedtau
 
-from ..bench.store import Store
 from ..validation import check_choice, check_fraction, check_int, check_n_jobs, check_random_state, check_values
 from ._kendall import RankPlan
 
@@ -34,14 +32,14 @@ __all__ = [
     "spearman_rho",
     "precision_at_k",
     "bootstrap_counts",
+    "bootstrap_interval",
+    "kendall_tau_interval",
     "weighted_tau_bootstrap",
     "rank_agreement",
     "paired_bootstrap_test",
-    "store_rank_agreement",
 ]
 
 _MEASURES = {"kendall": "kendall_tau_b", "spearman": "spearman_rho"}
-_DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 
 
 def _pair(x, y, names=("x", "y")) -> tuple[np.ndarray, np.ndarray]:
@@ -118,13 +116,20 @@ def _collapse(arrays: list[np.ndarray], collapse: str | None, classes) -> list[n
     return [np.bincount(inverse, weights=a) / size for a in arrays]
 
 
-def _interval(boot: np.ndarray, ci: float) -> tuple[float, float]:
+def bootstrap_interval(boot: np.ndarray, ci: float) -> tuple[float, float]:
     alpha = 1 - ci
     finite = boot[np.isfinite(boot)]
     if not finite.size:
         return float("nan"), float("nan")
     low, high = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
     return float(low), float(high)
+
+
+def kendall_tau_interval(x: np.ndarray, y: np.ndarray, counts: np.ndarray, ci: float) -> dict:
+    """Kendall τ-b of ``(x, y)`` and its percentile CI over the bootstrap resamples ``counts``
+    (:func:`bootstrap_counts`): ``{tau, ci_low, ci_high, n, n_boot}``."""
+    low, high = bootstrap_interval(kendall_tau(x, y, weights=counts), ci)
+    return {"tau": kendall_tau(x, y), "ci_low": low, "ci_high": high, "n": len(x), "n_boot": len(counts)}
 
 
 def weighted_tau_bootstrap(x, y, weights) -> np.ndarray:
@@ -177,9 +182,9 @@ def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 
     rows = []
     for name, stat in (("kendall_tau_b", plan.kendall(weights, n_jobs=jobs)),
                        ("spearman_rho", plan.spearman(weights, n_jobs=jobs))):
-        rows.append((name, stat[0], *_interval(stat[1:], ci)))
+        rows.append((name, stat[0], *bootstrap_interval(stat[1:], ci)))
     n_weighted = min(n_boot, check_int(n_boot_weighted, "n_boot_weighted", 0))
-    weighted = (_interval(weighted_tau_bootstrap(p, t, counts[:n_weighted]), ci) if n_weighted
+    weighted = (bootstrap_interval(weighted_tau_bootstrap(p, t, counts[:n_weighted]), ci) if n_weighted
                 else (np.nan, np.nan))
     rows.append(("weighted_tau", weightedtau(p, t).statistic, *weighted))
     rows += [(f"precision@{kk}", precision_at_k(p, t, kk), np.nan, np.nan) for kk in ks if kk <= len(p)]
@@ -210,61 +215,7 @@ def paired_bootstrap_test(proxy_a, proxy_b, truth, *, measure: str = "kendall", 
     diff = score["a"] - score["b"]
     boot = diff[1:][np.isfinite(diff[1:])]
     p_value = min(1.0, 2 * min((boot <= 0).sum() + 1, (boot >= 0).sum() + 1) / (len(boot) + 1))
-    low, high = _interval(diff[1:], ci)
+    low, high = bootstrap_interval(diff[1:], ci)
     return pd.DataFrame([{"measure": which, "estimate_a": score["a"][0], "estimate_b": score["b"][0],
                           "difference": diff[0], "ci_low": low, "ci_high": high, "p_value": p_value,
                           "n": len(a), "n_boot": n_boot}])
-
-
-def _store_comparisons(store: Store):
-    """``(comparison, dataset, proxy, truth, proxy values, truth values, arch ids)`` for every stored comparison."""
-    for d in _DATASETS:
-        for split in ("valid", "test"):
-            yield (f"12-epoch {split} vs 200-epoch test", d, f"{split}@12", "test@200",
-                   store.array(d, split=split, epochs=12), store.array(d, split="test", epochs=200), None)
-    table = store.series_table()
-    seeded = table[(table.source == "metric_vals") & (table.metric == "accuracy") & table.seed.notna()]
-    for (d, split), rows in seeded.groupby(["dataset", "split"], sort=False):
-        mean = store.values(d, split=split, epochs=200, source="metric_vals")
-        for s in rows.seed:
-            proxy = store.values(d, split=split, epochs=200, seed=int(s), source="metric_vals")
-            yield ("seed vs seed mean", d, f"seed {int(s)}", f"{split}@200 seed mean", proxy.to_numpy(),
-                   mean.loc[proxy.index].to_numpy(), proxy.index.to_numpy())
-    zc = table[table.metric.str.startswith("zc:")]
-    for d, metric in zip(zc.dataset, zc.metric):
-        proxy = store.values(d, metric, source="naslib")
-        truth = store.array(d, split="test", epochs=200)
-        yield ("zero-cost proxy vs 200-epoch test", d, metric.removeprefix("zc:"), "test@200", proxy.to_numpy(),
-               truth[proxy.index.to_numpy()], proxy.index.to_numpy())
-
-
-def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
-                         random_state=0, collapse: str | None = None, n_jobs: int | None = None,
-                         n_boot_weighted: int = 200) -> pd.DataFrame:
-    """:func:`rank_agreement` for every proxy/ground-truth pair the store holds.
-
-    * per dataset, 12-epoch validation and 12-epoch test accuracy vs 200-epoch test accuracy
-      (15,625 cells; NB201's short schedule as a proxy);
-    * per dataset and seed, one seed's 200-epoch accuracy vs the seed mean (metric_vals
-      tables; seed 2 covers 8,169 cells);
-    * each of the 12 NASLib zero-cost proxies vs 200-epoch test accuracy on the cells it covers (723–725).
-
-    Each comparison draws its resamples from its own child generator of ``random_state``
-    (``numpy.random.default_rng(random_state).spawn``).  ``n_boot_weighted`` as for
-    :func:`rank_agreement` (0.1 s per resample for each of the 12 full-space comparisons).
-
-    Returns
-    -------
-    Long DataFrame ``comparison, dataset, proxy, truth`` + the columns of :func:`rank_agreement`.
-    """
-    comparisons = list(_store_comparisons(store))
-    seeds = check_random_state(random_state).spawn(len(comparisons))
-    classes = store.isomorphism_classes
-    parts = []
-    for (comparison, d, proxy, truth, p, t, arch), seed in zip(comparisons, seeds):
-        labels = classes if arch is None else classes[arch]
-        frame = rank_agreement(p, t, k=k, n_boot=n_boot, ci=ci, random_state=seed, collapse=collapse, classes=labels,
-                               n_jobs=n_jobs, n_boot_weighted=n_boot_weighted)
-        parts.append(frame.assign(comparison=comparison, dataset=d, proxy=proxy, truth=truth))
-    out = pd.concat(parts, ignore_index=True)
-    return out[["comparison", "dataset", "proxy", "truth", *out.columns[:-4]]]

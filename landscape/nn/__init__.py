@@ -24,7 +24,8 @@ def create_network(space: str, arch, **kwargs) -> nn.Module:
     if unknown:
         raise ValueError(f"{space} networks take {NETWORKS[space]}, not {sorted(unknown)}")
     if space == "nb201":
-        from .nb201 import NB201Cell, NB201Network, arch_codes
+        from ..spaces.nb201 import arch_codes
+        from .nb201 import NB201Cell, NB201Network
 
         codes = arch_codes(arch)
         return NB201Network(lambda c: NB201Cell(codes, c), **kwargs)

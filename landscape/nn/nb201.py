@@ -10,16 +10,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..spaces.nb201 import EDGES, OPS, as_codes, parse_arch
+from ..spaces.nb201 import EDGES, OPS, arch_codes
 from ..validation import check_int
 from .ops import NB201_OPS, ReLUConvBN, make_op
 
-__all__ = ["NB201Cell", "ResNetBlock", "NB201Network", "arch_codes"]
-
-
-def arch_codes(arch) -> tuple[int, ...]:
-    """Op codes from an architecture string or a 6-tuple of codes (validated)."""
-    return parse_arch(arch) if isinstance(arch, str) else tuple(int(c) for c in as_codes(arch))
+__all__ = ["NB201Cell", "ResNetBlock", "NB201Network"]
 
 
 class NB201Cell(nn.Module):

@@ -17,9 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..spaces.nb201 import EDGES, N_OPS, OPS
+from ..spaces.nb201 import EDGES, N_OPS, OPS, arch_codes
 from ..validation import check_int, check_random_state
-from .nb201 import NB201Cell, NB201Network, ResNetBlock, arch_codes
+from .nb201 import NB201Cell, NB201Network, ResNetBlock
 from .ops import NB201_OPS, make_op
 
 __all__ = ["NB201SupernetCell", "NB201Supernet", "sample_architectures"]

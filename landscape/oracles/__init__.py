@@ -9,9 +9,8 @@ Both take one genotype, a genotype string, an iterable of either, or a codes arr
 ``(n, 2, 8, 2)`` (:mod:`landscape.spaces.darts`), and answer in %.
 """
 
-from ._common import genotype_batch
 from .naslib_darts import NASLIB_DARTS_FILE, TableOracle, load_naslib_darts
 from .nb301 import NB301_DIR, X_CAT_COLUMNS, NB301Surrogate
 
-__all__ = ["genotype_batch", "TableOracle", "load_naslib_darts", "NASLIB_DARTS_FILE", "NB301Surrogate",
+__all__ = ["TableOracle", "load_naslib_darts", "NASLIB_DARTS_FILE", "NB301Surrogate",
            "NB301_DIR", "X_CAT_COLUMNS"]

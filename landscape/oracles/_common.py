@@ -1,34 +1,14 @@
-"""Genotype batches as the oracles take them, and where the third-party oracle files are looked for."""
+"""Where the third-party oracle files are looked for."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from ..bench.paths import find_sources
 from ..errors import DatasetMissingError
-from ..spaces.darts import N_EDGES, as_codes, canonical_codes, genotype_to_codes
 
-__all__ = ["genotype_batch", "locate"]
-
-
-def genotype_batch(genotypes: Any | Iterable[Any] | np.ndarray) -> np.ndarray:
-    """Canonical codes ``(n, 2, 8, 2)`` of one genotype, an iterable of genotypes / genotype strings,
-    or a codes array ``(2, 8, 2)`` / ``(n, 2, 8, 2)`` (see :mod:`landscape.spaces.darts`)."""
-    if isinstance(genotypes, np.ndarray):
-        c = as_codes(genotypes)
-    else:
-        c = genotype_to_codes(genotypes)
-    if c.ndim == 3:
-        c = c[None]
-    if c.ndim != 4:
-        raise ValueError(f"genotypes must be one genotype or a batch: codes of shape (n, 2, {N_EDGES}, 2), "
-                         f"got shape {c.shape}")
-    return canonical_codes(c)
+__all__ = ["locate"]
 
 
 def locate(path: str | os.PathLike | None, relative: str, what: str, how: str) -> Path:

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..spaces.darts import codes_to_key, format_genotype, parse_genotype
+from ..spaces.darts import codes_to_key, format_genotype, genotype_batch, parse_genotype
 from ..validation import check_choice
-from ._common import genotype_batch, locate
+from ._common import locate
 
 __all__ = ["NASLIB_DARTS_FILE", "load_naslib_darts", "TableOracle"]
 
@@ -160,7 +160,7 @@ class TableOracle:
 
     def __call__(self, genotypes: Any) -> np.ndarray:
         """The table's value for each genotype (codes, genotypes or strings; see
-        :func:`~landscape.oracles.genotype_batch`), as float64 of shape ``(n,)``."""
+        :func:`~landscape.spaces.darts.genotype_batch`), as float64 of shape ``(n,)``."""
         codes = genotype_batch(genotypes)
         keys = codes_to_key(codes)
         pos = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)

@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from ..spaces.darts import EDGE_NODE, N_NODES, OPS
+from ..spaces.darts import EDGE_NODE, N_NODES, OPS, genotype_batch
 from ..validation import check_int
-from ._common import genotype_batch, locate
+from ._common import locate
 
 __all__ = ["NB301_DIR", "X_CAT_COLUMNS", "OUTPUTS", "MAX_EPOCH", "NB301Surrogate"]
 

@@ -8,26 +8,13 @@
 
 from .a2m import a2m_gradient, darts_gradient
 from .darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
-from .evolution import (
-                        FITNESSES,
-                        PROXIES,
-                        EvolutionResult,
-                        ProxyCache,
-                        SearchResult,
-                        crossover,
-                        evolutionary_search,
-                        ground_truth,
-                        mutate,
-                        proxy_frame,
-                        run_search,
-)
+from .evolution import (FITNESSES, PROXIES, EvolutionResult, ProxyCache, SearchResult, crossover, evolutionary_search,
+                        ground_truth, mutate, proxy_frame, run_search)
 from .presets import PRESETS, SearchPreset, get_preset
 from .spos import TrainedSupernet, train_supernet
-from .store import RunStore, config_hash, rng_state, set_rng_state
 from .tables import ProxyTables, pairwise_table, proxy_tables, rank_table, sample_archs, wide
 
 __all__ = [
-    "RunStore", "config_hash", "rng_state", "set_rng_state",
     "SearchPreset", "PRESETS", "get_preset",
     "TrainedSupernet", "train_supernet",
     "FITNESSES", "PROXIES", "EvolutionResult", "SearchResult", "ProxyCache", "mutate", "crossover",

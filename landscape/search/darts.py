@@ -13,7 +13,7 @@ on its ``train`` half, α on its ``valid`` half.  On NB201 the architecture foun
 the ground truth (200-epoch test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120, mean over
 NB201's seeds); on the DARTS space the genotype is returned (there is no ground truth).
 
-Each run lives in a :class:`~landscape.search.store.RunStore` folder pinned to its configuration,
+Each run lives in a :class:`~landscape.runs.RunStore` folder pinned to its configuration,
 checkpointed atomically after every epoch: a killed run resumes from its last epoch and ends with
 the same numbers as an uninterrupted one.
 """
@@ -35,11 +35,11 @@ from tqdm.auto import tqdm
 
 from ..nn.data import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
+from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
 from ..validation import check_choice, check_int, check_random_state, check_seed
 from .a2m import a2m_gradient, darts_gradient
 from .evolution import GT_DATASETS, ground_truth
-from .store import RunStore, rng_state, set_rng_state
 
 __all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "SELECTIONS", "early_stop", "run_darts",
            "compare_a2m_darts"]

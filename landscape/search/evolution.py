@@ -34,15 +34,15 @@ from ..flatness.losses import recalibrate_bn
 from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
 from ..nn.data import batches
+from ..runs import RunStore
 from ..spaces.nb201 import N_EDGES, N_OPS, format_arch, parse_arch
 from ..validation import check_choice, check_int, check_random_state
 from .presets import SearchPreset, get_preset
 from .spos import TrainedSupernet, check_device, load_data, train_supernet
-from .store import RunStore
 
 __all__ = [
     "FITNESSES", "PROXIES", "EXACT_PROXIES", "GT_DATASETS", "EvolutionResult", "SearchResult", "ProxyCache",
-    "mutate", "crossover", "evolutionary_search", "proxy_frame", "ground_truth", "run_search",
+    "sigma_label", "mutate", "crossover", "evolutionary_search", "proxy_frame", "ground_truth", "run_search",
 ]
 
 #: Fitness name → its column in :func:`proxy_frame` (larger = predicted better for every one).
@@ -221,7 +221,8 @@ def _names(archs: Sequence[str | Sequence[int]]) -> list[str]:
     return names
 
 
-def _sigma_label(sigmas: Sequence[float]) -> str:
+def sigma_label(sigmas: Sequence[float]) -> str:
+    """A σ triple as the label the tables use, e.g. ``'0.002,0.008,0.012'``."""
     return ",".join(f"{s:g}" for s in sigmas)
 
 
@@ -281,7 +282,7 @@ class ProxyCache:
 
         Faithful (cumulative) noise with the preset's draws and seed, as the ``flatness`` proxy.
         """
-        archs, labels = _names(archs), [_sigma_label(s) for s in sigma_sets]
+        archs, labels = _names(archs), [sigma_label(s) for s in sigma_sets]
         done = self.store.read("sigma_losses")
         have = set() if done.empty else set(zip(done["arch"], done["sigmas"]))
         todo = [a for a in dict.fromkeys(archs) if any((a, lab) not in have for lab in labels)]

@@ -26,13 +26,13 @@ from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.proxies import flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
-from ..geometry.ranking import _interval, bootstrap_counts, kendall_tau
-from .evolution import EXACT_PROXIES, PROXIES, ProxyCache, _sigma_label
+from ..geometry.ranking import bootstrap_counts, bootstrap_interval, kendall_tau, kendall_tau_interval
+from ..runs import RunStore
+from .evolution import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
 from .standalone import MODES, loss_column, matched_cells
-from .store import RunStore
-from .tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, _tau, rank_table, sample_archs
+from .tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, rank_table, sample_archs
 
 __all__ = ["PAPER_TABLE1", "CLAIMS", "standalone_truth", "noise_ceiling", "paired_difference", "claims_table",
            "standalone_flatness", "verdict", "verdicts", "a2m_vs_darts", "reproduction"]
@@ -72,10 +72,10 @@ def noise_ceiling(truth: pd.DataFrame, truth200: np.ndarray, *, n_boot: int = 10
     if len(both) >= 3:
         counts = bootstrap_counts(len(both), n_boot, random_state)
         rows.append({"comparison": "seed 0 vs seed 1 (matched scale)",
-                     **_tau(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), counts, ci)})
+                     **kendall_tau_interval(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), counts, ci)})
     counts = bootstrap_counts(len(truth), n_boot, random_state)
     rows.append({"comparison": "matched scale (seed mean) vs 200-epoch CIFAR-10",
-                 **_tau(truth["test_accuracy"].to_numpy(), np.asarray(truth200), counts, ci)})
+                 **kendall_tau_interval(truth["test_accuracy"].to_numpy(), np.asarray(truth200), counts, ci)})
     return pd.DataFrame(rows)
 
 
@@ -86,7 +86,7 @@ def paired_difference(better: np.ndarray, worse: np.ndarray, truth: np.ndarray, 
     better, worse, truth = (np.asarray(v, dtype=np.float64) for v in (better, worse, truth))
     counts = bootstrap_counts(len(truth), n_boot, random_state)
     boot = kendall_tau(better, truth, weights=counts) - kendall_tau(worse, truth, weights=counts)
-    low, high = _interval(boot, ci)
+    low, high = bootstrap_interval(boot, ci)
     finite = boot[np.isfinite(boot)]
     return {"delta": kendall_tau(better, truth) - kendall_tau(worse, truth), "ci_low": low, "ci_high": high,
             "p_one_sided": float(np.mean(finite <= 0)) if finite.size else float("nan"), "n": len(truth)}
@@ -134,7 +134,7 @@ def standalone_flatness(runs: pd.DataFrame, sigma_sets: Sequence[Sequence[float]
             cols = [loss_column(mode, sigmas, i) for i in range(1, len(sigmas) + 1)]
             flat = flatness_from_losses(runs[cols].to_numpy(), sigmas, alpha)
             rows.append(pd.DataFrame({"arch": runs["arch"], "seed": runs["seed"], "mode": mode,
-                                      "sigmas": _sigma_label(sigmas), "flatness": flat,
+                                      "sigmas": sigma_label(sigmas), "flatness": flat,
                                       "test_accuracy": runs["test_accuracy"]}))
     return pd.concat(rows, ignore_index=True)
 
@@ -207,7 +207,7 @@ def verdicts(tables: Mapping[str, pd.DataFrame], table1_delta: Mapping[str, floa
 
 
 def _sigma_flatness(losses: pd.DataFrame, archs: list[str], sigmas, alpha: float = 1.0) -> np.ndarray:
-    cube = losses[losses["sigmas"] == _sigma_label(sigmas)].pivot(index="arch", columns="level", values="loss")
+    cube = losses[losses["sigmas"] == sigma_label(sigmas)].pivot(index="arch", columns="level", values="loss")
     return flatness_from_losses(cube.loc[archs].to_numpy(), sigmas, alpha)
 
 
@@ -257,13 +257,13 @@ def reproduction(
     table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[0] for k in table5["proxy"]]
     table5["gamma"] = p.gamma
     claims = claims_table({k: proxies[k].to_numpy() for k in names}, truths, **boot).assign(gamma=p.gamma)
-    sigma = rank_table({_sigma_label(s): _sigma_flatness(losses, archs, s) for s in p.sigma_sets}, truths,
+    sigma = rank_table({sigma_label(s): _sigma_flatness(losses, archs, s) for s in p.sigma_sets}, truths,
                        key="sigmas", **boot)
     sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[0] for s in sigma["sigmas"]]
     alpha = rank_table({a: _sigma_flatness(losses, archs, p.sigmas, a) for a in p.alphas}, truths, key="alpha",
                        **boot)
     alpha["paper_tau"] = [PAPER_TABLE9.get(a, np.nan) for a in alpha["alpha"]]
-    default, widest = _sigma_label(p.sigmas), _sigma_label(p.sigma_sets[-1])
+    default, widest = sigma_label(p.sigmas), sigma_label(p.sigma_sets[-1])
     ablations = {f"sigma {default}": _sigma_flatness(losses, archs, p.sigmas),
                  f"sigma {widest}": _sigma_flatness(losses, archs, p.sigma_sets[-1]),
                  "alpha 1": _sigma_flatness(losses, archs, p.sigmas, 1.0),
@@ -278,8 +278,8 @@ def reproduction(
     sample = sample_archs(table1_archs, np.random.SeedSequence([random_state, 3]), store)
     many = cache.proxies(sample)
     counts = bootstrap_counts(len(sample), p.n_boot, random_state)
-    table1 = pd.DataFrame([{"metric_a": a, "metric_b": b, **_tau(many[a].to_numpy(), many[b].to_numpy(), counts,
-                                                                  0.95),
+    table1 = pd.DataFrame([{"metric_a": a, "metric_b": b,
+                             **kendall_tau_interval(many[a].to_numpy(), many[b].to_numpy(), counts, 0.95),
                             "paper_tau": PAPER_TABLE1.get((a, b), (np.nan,) * 3)[0]}
                            for a, b in (("angle", "flatness"), ("accuracy", "flatness"), ("angle", "accuracy"),
                                         ("angle_exact", "flatness_exact"), ("accuracy", "flatness_exact"))])
@@ -288,7 +288,7 @@ def reproduction(
     generalise = pd.concat([rank_table({m: g["flatness"].to_numpy()}, {"test_accuracy": g["test_accuracy"].to_numpy()},
                                        key="mode", **boot).assign(sigmas=s)
                             for (m, s), g in own.groupby(["mode", "sigmas"], sort=False)], ignore_index=True)
-    mean_own = own[own["sigmas"] == _sigma_label(p.sigmas)].groupby(["mode", "arch"])["flatness"].mean()
+    mean_own = own[own["sigmas"] == sigma_label(p.sigmas)].groupby(["mode", "arch"])["flatness"].mean()
     acc200 = store.array("cifar10", split="test", epochs=200)
     nbhd = -neighbourhood_flatness(acc200, store.index, cells["index"].to_numpy())
     joint = pd.concat([rank_table({f"standalone_flatness_{m}": mean_own.loc[m].loc[archs].to_numpy()},
@@ -297,12 +297,12 @@ def reproduction(
                       ignore_index=True)
     delta1 = (kendall_tau(many["accuracy"], many["flatness"], weights=counts)
               - kendall_tau(many["angle"], many["flatness"], weights=counts))
-    low, high = _interval(delta1, 0.95)
+    low, high = bootstrap_interval(delta1, 0.95)
     table1_delta = {"delta": kendall_tau(many["accuracy"], many["flatness"])
                     - kendall_tau(many["angle"], many["flatness"]), "ci_low": low, "ci_high": high}
     all_counts = bootstrap_counts(acc200.size, p.n_boot, random_state)
     everywhere = -neighbourhood_flatness(acc200, store.index)
-    neighbourhood = _tau(acc200, everywhere, all_counts, 0.95)
+    neighbourhood = kendall_tau_interval(acc200, everywhere, all_counts, 0.95)
     searched = a2m_vs_darts(a2m_dir if a2m_dir is not None else Path(out) / "no-a2m-runs", truth)
     coverage = pd.DataFrame([{"cells": len(archs), "cells_with_2_seeds": int((truth["n_seeds"] >= 2).sum()),
                               "runs": int(runs["arch"].isin(archs).sum()), "target_cells": 100,

@@ -3,7 +3,7 @@
 Every training step samples one path uniformly (:func:`~landscape.nn.supernet.sample_architectures`)
 and updates only its weights; SGD with momentum, gradient norm clipped at ``grad_clip`` (5), cosine
 annealing from ``lr`` to ``lr_min`` stepped once per epoch, as GeNAS's ``train_supernet/train.py``.
-The run lives in ``<out>/spos`` (a :class:`~landscape.search.store.RunStore` pinned to the
+The run lives in ``<out>/spos`` (a :class:`~landscape.runs.RunStore` pinned to the
 preset's supernet fields and the seed): the initial weights (the reference of the angle, GeNAS
 Eq. 8) and, after every epoch, weights, optimizer, schedule and RNG states are checkpointed,
 so after ``kill -9`` the same call resumes and ends with the same weights as an uninterrupted run.
@@ -25,9 +25,9 @@ from tqdm.auto import tqdm
 
 from ..nn.data import ImageData, batches, cifar10_jpeg
 from ..nn.supernet import NB201Supernet, sample_architectures
+from ..runs import RunStore, rng_state, set_rng_state
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
-from .store import RunStore, rng_state, set_rng_state
 
 __all__ = ["SPACES", "TrainedSupernet", "check_space", "check_seed", "load_data", "train_supernet"]
 

@@ -41,14 +41,13 @@ from ..flatness.perturb import MODES
 from ..flatness.proxies import angle, flatness
 from ..nn import create_network
 from ..nn.data import batches, cifar10_jpeg
-from ..nn.nb201 import arch_codes
 from ..nn.train import evaluate_network, train_network
-from ..spaces.nb201 import format_arch
+from ..runs import RunStore, config_hash
+from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_random_state, check_seed
 from .evolution import ground_truth
 from .presets import SearchPreset, get_preset
 from .spos import load_data
-from .store import RunStore, config_hash
 from .tables import sample_archs
 
 __all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells", "standalone_config",

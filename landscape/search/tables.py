@@ -32,13 +32,13 @@ from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.proxies import combined_proxy, flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
-from ..geometry.ranking import _interval, bootstrap_counts, kendall_tau
+from ..geometry.ranking import bootstrap_counts, kendall_tau_interval
+from ..runs import RunStore
 from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
-from .evolution import EXACT_PROXIES, GT_DATASETS, PROXIES, ProxyCache, _sigma_label, ground_truth
+from .evolution import EXACT_PROXIES, GT_DATASETS, PROXIES, ProxyCache, sigma_label, ground_truth
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
-from .store import RunStore
 
 __all__ = ["PAPER_TABLE5", "PAPER_TABLE8", "PAPER_TABLE9", "ProxyTables", "sample_archs", "rank_table",
            "pairwise_table", "wide", "proxy_tables"]
@@ -80,12 +80,6 @@ def sample_archs(n: int, random_state=None, store: Store | None = None) -> list[
     return [str(s) for s in store.index.arch_string(np.sort(picks))]
 
 
-def _tau(x: np.ndarray, y: np.ndarray, counts: np.ndarray, ci: float) -> dict:
-    """Kendall τ-b of ``(x, y)`` and its percentile CI over the bootstrap resamples ``counts``."""
-    low, high = _interval(kendall_tau(x, y, weights=counts), ci)
-    return {"tau": kendall_tau(x, y), "ci_low": low, "ci_high": high, "n": len(x), "n_boot": len(counts)}
-
-
 def rank_table(values: Mapping[str, np.ndarray], truth: Mapping[str, np.ndarray], *, key: str = "proxy",
                n_boot: int = 1000, ci: float = 0.95, random_state=0) -> pd.DataFrame:
     """Kendall τ-b (with percentile-bootstrap CI) of every ``values`` column against every ``truth`` column.
@@ -95,7 +89,7 @@ def rank_table(values: Mapping[str, np.ndarray], truth: Mapping[str, np.ndarray]
     """
     n = len(next(iter(truth.values())))
     counts = bootstrap_counts(n, n_boot, random_state)
-    rows = [{key: name, "dataset": d, **_tau(np.asarray(v), np.asarray(t), counts, ci)}
+    rows = [{key: name, "dataset": d, **kendall_tau_interval(np.asarray(v), np.asarray(t), counts, ci)}
             for name, v in values.items() for d, t in truth.items()]
     return pd.DataFrame(rows, columns=[key, "dataset", *_TAU])
 
@@ -104,7 +98,8 @@ def pairwise_table(columns: Mapping[str, np.ndarray], *, n_boot: int = 1000, ci:
                    random_state=0) -> pd.DataFrame:
     """Kendall τ-b with bootstrap CI between every pair of ``columns``: long frame ``column_a, column_b, tau, …``."""
     counts = bootstrap_counts(len(next(iter(columns.values()))), n_boot, random_state)
-    rows = [{"column_a": a, "column_b": b, **_tau(np.asarray(columns[a]), np.asarray(columns[b]), counts, ci)}
+    rows = [{"column_a": a, "column_b": b,
+             **kendall_tau_interval(np.asarray(columns[a]), np.asarray(columns[b]), counts, ci)}
             for a, b in itertools.combinations(columns, 2)]
     return pd.DataFrame(rows, columns=["column_a", "column_b", *_TAU])
 
@@ -170,13 +165,13 @@ def proxy_tables(
     cube = losses.pivot_table(index=["sigmas", "arch"], columns="level", values="loss")
     flat_sigma = {}
     for sigmas in p.sigma_sets:
-        label = _sigma_label(sigmas)
+        label = sigma_label(sigmas)
         flat_sigma[label] = flatness_from_losses(cube.loc[label].loc[archs].dropna(axis=1).to_numpy(), sigmas)
     sigma = rank_table(flat_sigma, gt, key="sigmas", **boot)
     sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[GT_DATASETS.index(d)]
                           for s, d in zip(sigma["sigmas"], sigma["dataset"])]
 
-    default = cube.loc[_sigma_label(p.sigmas)].loc[archs].dropna(axis=1).to_numpy()
+    default = cube.loc[sigma_label(p.sigmas)].loc[archs].dropna(axis=1).to_numpy()
     alpha = rank_table({a: flatness_from_losses(default, p.sigmas, a) for a in p.alphas}, gt, key="alpha", **boot)
     alpha["paper_tau"] = [PAPER_TABLE9.get(a, np.nan) if d == "cifar10" else np.nan
                           for a, d in zip(alpha["alpha"], alpha["dataset"])]

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
+    "arch_codes",
     "OPS",
     "EDGES",
     "N_OPS",
@@ -131,6 +132,11 @@ def as_codes(codes: Sequence[int] | np.ndarray) -> np.ndarray:
     if arr.size and (arr.min() < 0 or arr.max() >= N_OPS):
         raise ValueError(f"NB201 op codes must lie in 0..{N_OPS - 1}, got values {arr.min()}..{arr.max()}")
     return arr.astype(np.int8, copy=False)
+
+
+def arch_codes(arch: str | Sequence[int] | np.ndarray) -> tuple[int, ...]:
+    """Op codes from an architecture string or a 6-tuple of codes (validated)."""
+    return parse_arch(arch) if isinstance(arch, str) else tuple(int(c) for c in as_codes(arch))
 
 
 def codes_to_key(codes: Sequence[int] | np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from landscape.backend import SweepError, architecture_tasks, evaluate_architecture, run_sweep, task_key
 from landscape.backend.ray import import_ray
 from landscape.errors import CheckpointError
-from landscape.search.store import RunStore
+from landscape.runs import RunStore
 
 from . import _fns
 

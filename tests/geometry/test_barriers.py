@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscape.geometry import (
-    barrier_tree,
-    basins,
-    max_spanning_tree,
-    minimax_barriers,
-    pair_barriers,
-    path_barriers,
-    steepest_ascent,
-)
+from landscape.geometry import (barrier_tree, basins, max_spanning_tree, minimax_barriers, pair_barriers, path_barriers,
+                                steepest_ascent)
 from landscape.graph import edge_list, neighbour_table
 from landscape.spaces.nb201 import codes_to_key
 

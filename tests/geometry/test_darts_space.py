@@ -6,16 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landscape.geometry.darts_space import (
-    darts_neighbourhood_stats,
-    darts_pair_barriers,
-    darts_path_barriers,
-    darts_space_summary,
-    flatness_correlation,
-    flatness_tiers,
-    sample_neighbourhoods,
-)
-from landscape.spaces.darts import DARTS_V2, PC_DARTS, genotype_to_codes, hamming_distance, random_genotype
+from landscape.geometry.darts_space import (darts_neighbourhood_stats, darts_pair_barriers, darts_path_barriers,
+                                            darts_space_summary, flatness_correlation, flatness_tiers,
+                                            sample_neighbourhoods)
+from landscape.graph.darts import hamming_distance
+from landscape.spaces.darts import DARTS_V2, PC_DARTS, genotype_to_codes, random_genotype
 
 OP_GAIN = np.array([0.0, 0.1, 0.3, 0.6, 1.0, 1.5, 2.1])  # accuracy added per edge using op code k
 

@@ -5,18 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscape.geometry import (
-    best_neighbour,
-    correlation_length,
-    fitness_distance_correlation,
-    landscape_summary,
-    local_optima,
-    neutral_network_table,
-    neutral_networks,
-    quotient,
-    random_walk_autocorrelation,
-    store_landscape_summary,
-)
+from landscape.bench.analyses import store_landscape_summary
+from landscape.geometry import (best_neighbour, correlation_length, fitness_distance_correlation, landscape_summary,
+                                local_optima, neutral_network_table, neutral_networks, quotient,
+                                random_walk_autocorrelation)
 
 from .conftest import path_edges
 

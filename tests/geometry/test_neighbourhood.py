@@ -6,15 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landscape.geometry import (
-    ABC_INTERVALS,
-    STATISTICS,
-    abc_neighbours,
-    flatness_by_decile,
-    neighbourhood,
-    neighbourhood_flatness,
-    neighbourhood_stats,
-)
+from landscape.geometry import (ABC_INTERVALS, STATISTICS, abc_neighbours, flatness_by_decile, neighbourhood,
+                                neighbourhood_flatness, neighbourhood_stats)
 from landscape.graph import hamming_sphere
 
 VALUES5 = np.array([1.0, 3.0, 2.0, 5.0, 4.0])

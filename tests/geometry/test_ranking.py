@@ -11,16 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from landscape.geometry import (
-    bootstrap_counts,
-    kendall_tau,
-    paired_bootstrap_test,
-    precision_at_k,
-    rank_agreement,
-    spearman_rho,
-    store_rank_agreement,
-    weighted_tau_bootstrap,
-)
+from landscape.bench.analyses import store_rank_agreement
+from landscape.geometry import (bootstrap_counts, kendall_tau, paired_bootstrap_test, precision_at_k, rank_agreement,
+                                spearman_rho, weighted_tau_bootstrap)
 from landscape.geometry._kendall import RankPlan
 
 SETTINGS = settings(max_examples=150, deadline=None)

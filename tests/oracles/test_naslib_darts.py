@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from landscape.errors import DatasetMissingError, SourceError
-from landscape.oracles import NASLIB_DARTS_FILE, TableOracle, genotype_batch, load_naslib_darts
-from landscape.spaces.darts import DARTS_V2, canonical_genotype, format_genotype, genotype_to_codes, parse_genotype
+from landscape.oracles import NASLIB_DARTS_FILE, TableOracle, load_naslib_darts
+from landscape.spaces.darts import (DARTS_V2, canonical_genotype, format_genotype, genotype_batch, genotype_to_codes,
+                                    parse_genotype)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from landscape.geometry.neighbourhood import neighbourhood
 from landscape.geometry.ranking import bootstrap_counts, kendall_tau, precision_at_k, rank_agreement, spearman_rho
 from landscape.graph import hamming_sphere
 from landscape.nn import create_network
-from landscape.search.store import RunStore
+from landscape.runs import RunStore
 from landscape.spaces import darts
 from landscape.spaces.nb201 import OPS, all_codes, format_arch, parse_arch
 

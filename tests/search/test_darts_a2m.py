@@ -16,9 +16,9 @@ from landscape.bench import load_store
 from landscape.errors import ConfigMismatchError
 from landscape.nn.nb201_mixed import NB201MixedSupernet
 from landscape.nn.supernet import NB201Supernet
+from landscape.runs import RunStore
 from landscape.search.a2m import a2m_gradient, darts_gradient
 from landscape.search.darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
-from landscape.search.store import RunStore
 from landscape.spaces.darts import parse_genotype
 from landscape.spaces.nb201 import OPS, format_arch, parse_arch
 

@@ -13,16 +13,8 @@ import torch
 
 import landscape.search.evolution as evolution
 from landscape.errors import CheckpointError, ConfigMismatchError
-from landscape.search import (
-    PRESETS,
-    crossover,
-    evolutionary_search,
-    get_preset,
-    ground_truth,
-    mutate,
-    run_search,
-    train_supernet,
-)
+from landscape.search import (PRESETS, crossover, evolutionary_search, get_preset, ground_truth, mutate, run_search,
+                              train_supernet)
 from landscape.search.__main__ import main
 from landscape.spaces.nb201 import parse_arch
 

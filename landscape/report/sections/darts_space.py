@@ -6,7 +6,7 @@ from ...bench.store import Store
 from ...errors import DatasetMissingError
 from ...geometry.darts_space import darts_space_summary
 from .. import plots
-from . import Artifact
+from .base import Artifact
 
 
 def darts_space_section(store: Store) -> list[Artifact]:

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...bench.store import Store
+from ...bench.store import DATASETS, Store
 from ...flatness.study import SCORE_COLUMNS
 from ...geometry import rank_agreement
 from .. import plots
-from . import DATASETS, RESULTS, Artifact, ground_truth
+from .base import RESULTS, Artifact
 
 #: Cached proxy-study results (``python -m landscape.flatness.study`` writes here).
 STUDY = RESULTS / "flatness_proxies.csv"
@@ -21,7 +21,7 @@ def flatness_section(store: Store, results: Path = STUDY) -> list[Artifact]:
     if not results.exists():
         return []
     wide = pd.read_csv(results)
-    acc = ground_truth(store)
+    acc = store.final_accuracy()
     ids = store.index.indices_of(wide["arch"])
     for d in DATASETS:
         wide[f"test@200 {d}"] = acc[d][ids]

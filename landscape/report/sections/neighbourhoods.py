@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from ...bench.store import Store
-from ...geometry import ABC_INTERVALS, abc_neighbours, flatness_by_decile, neighbourhood_flatness, rank_agreement
+from ...bench.store import DATASETS, Store
+from ...geometry import abc_summary, flatness_by_decile, neighbourhood_flatness, rank_agreement
 from .. import plots
-from . import DATASETS, Artifact, ground_truth
+from .base import Artifact
 
 #: Width (accuracy points) of the histogram bins of the A/B/C figure.
 BIN_WIDTH = 1.0
 
 
-def abc_tables(accuracy: dict[str, np.ndarray], index) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Summary per (dataset, model, radius) and binned neighbour-accuracy densities of A²M's case study."""
-    long = abc_neighbours(accuracy, index, (1, 2, 3))
-    keys = ["dataset", "model", "radius"]
-    grouped = long.groupby(keys, observed=True)
-    summary = grouped["accuracy"].describe(percentiles=[0.1, 0.5, 0.9]).reset_index()
-    summary.insert(3, "centres", grouped["centre"].nunique().to_numpy())
-    summary = summary.rename(columns={"count": "neighbours", "10%": "q10", "50%": "q50", "90%": "q90"})
-    summary["neighbours"] = summary["neighbours"].astype(int)
-    summary["interval"] = [f"[{ABC_INTERVALS[d][m][0]}, {ABC_INTERVALS[d][m][1]}]"
-                           for d, m in zip(summary.dataset, summary.model)]
-    edges = np.arange(0.0, 100.0 + BIN_WIDTH, BIN_WIDTH)
-    parts = []
-    for (d, m, r), part in grouped:
-        counts = np.histogram(part["accuracy"], bins=edges)[0]
-        keep = counts > 0
-        parts.append(pd.DataFrame({"dataset": d, "model": m, "radius": r, "bin_low": edges[:-1][keep],
-                                   "density": counts[keep] / counts.sum() / BIN_WIDTH}))
-    return summary, pd.concat(parts, ignore_index=True)
-
-
 def neighbourhoods_section(store: Store) -> list[Artifact]:
-    acc = ground_truth(store)
-    summary, hist = abc_tables(acc, store.index)
+    acc = store.final_accuracy()
+    summary, hist = abc_summary(acc, store.index, bin_width=BIN_WIDTH)
     flat = {d: neighbourhood_flatness(a, store.index) for d, a in acc.items()}
     deciles = pd.concat([flatness_by_decile(acc[d], flat[d], random_state=0).assign(dataset=d) for d in DATASETS],
                         ignore_index=True)

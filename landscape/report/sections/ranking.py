@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ...bench.store import Store
-from ...geometry import store_rank_agreement
+from ...bench.analyses import store_rank_agreement
 from .. import plots
-from . import Artifact
+from .base import Artifact
 
 
 def ranking_section(store: Store) -> list[Artifact]:
@@ -20,8 +20,8 @@ def ranking_section(store: Store) -> list[Artifact]:
         Artifact("rank_agreement", "Rank agreement with the ground truth",
                  "Kendall τ-b, Spearman ρ, weighted τ and precision@k of each stored proxy against 200-epoch test "
                  "accuracy (or of one seed against the seed mean), with 95% bootstrap CIs over cells "
-                 "(geometry.store_rank_agreement, 1,000 resamples, random_state=0; weighted τ as a point estimate here — "
-                 "its CI loops over scipy, n_boot_weighted > 0 computes it). The table shows τ-b [95% CI]; the "
+                 "(bench.store_rank_agreement, 1,000 resamples, random_state=0; weighted τ as a point estimate here "
+                 "— its CI loops over scipy, n_boot_weighted > 0 computes it). The table shows τ-b [95% CI]; the "
                  "CSV has every measure.", table, summary=compact),
         Artifact("rank_agreement_tau", "Kendall τ of every stored proxy",
                  "Kendall τ-b with 95% bootstrap CIs; zero-cost proxies are scored on the ~725 cells NASLib's "

@@ -13,14 +13,13 @@ import pandas as pd
 
 from ...bench.store import Store
 from .. import plots
-from . import RESULTS, Artifact
-from .search import _tables
+from .base import RESULTS, Artifact, run_tables
 
 RUNS = RESULTS / "search"
 
 
 def _read(root: Path, name: str) -> pd.DataFrame:
-    return _tables(root, name, "reproduce")
+    return run_tables(root, name, "reproduce")
 
 
 def reproduce_section(store: Store, results: Path = RUNS) -> list[Artifact]:

@@ -8,34 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...bench.store import Store
+from ...bench.store import DATASETS, Store
 from .. import plots
-from . import DATASETS, RESULTS, Artifact
+from .base import RESULTS, Artifact, run_folders, run_tables
 
 #: Cached search runs (``python -m landscape.search … --out reports/results/search/<run>``).
 RUNS = RESULTS / "search"
 
 
-def _runs(root: Path, prefix: str) -> list[Path]:
-    return sorted(p for p in root.glob(f"{prefix}-*") if p.is_dir())
-
-
-def _tables(root: Path, name: str, stage: str = "tables") -> pd.DataFrame:
-    """Table ``<run>/<stage>/<name>.csv`` of every GeNAS run under ``root``, with a ``run`` column."""
-    parts = [pd.read_csv(run / stage / f"{name}.csv").assign(run=run.name)
-             for run in _runs(root, "genas") if (run / stage / f"{name}.csv").exists()]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
 def _searched(root: Path) -> pd.DataFrame:
     rows = [{"run": run.name, **json.loads(result.read_text())}
-            for run in _runs(root, "genas") for result in sorted(run.glob("evolve_*/result.json"))]
+            for run in run_folders(root, "genas") for result in sorted(run.glob("evolve_*/result.json"))]
     return pd.json_normalize(rows).drop(columns=["note"], errors="ignore") if rows else pd.DataFrame()
 
 
 def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
     out = []
-    table5 = _tables(results, "table5")
+    table5 = run_tables(results, "table5")
     if not table5.empty:
         out.append(Artifact(
             "genas_table5", "GeNAS Table 5 at reduced scale: τ of each proxy",
@@ -48,14 +37,14 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "to suspect first, not a refutation.", table5, plots.plot_table5, figsize=(8, 4.5)))
     for name, key, title, paper in (("sigma_ablation", "sigmas", "σ ablation (GeNAS Table 8)", "Table 8"),
                                     ("alpha_ablation", "alpha", "α ablation (GeNAS Table 9)", "Table 9")):
-        frame = _tables(results, name)
+        frame = run_tables(results, name)
         if not frame.empty:
             out.append(Artifact(
                 f"genas_{name}", title,
                 f"Kendall τ-b (95% CI) of flatness with each {key} against 200-epoch test accuracy; paper_tau from "
                 f"GeNAS {paper} (CIFAR-10 only for α). α weights the depth term of Eq. 4; the α sweep reuses the "
                 "stored per-σ losses.", frame, lambda table, ax, key=key: plots.plot_ablation(table, key, ax)))
-    gamma = _tables(results, "gamma_ablation")
+    gamma = run_tables(results, "gamma_ablation")
     if not gamma.empty:
         out.append(Artifact(
             "genas_gamma_ablation", "γ ablation (Eq. 5)",
@@ -64,7 +53,7 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "paper states no γ for NB201. γ = 0 is the angle (or accuracy) alone.", gamma,
             lambda table, ax: plots.plot_ablation(
                 table.assign(gamma=table["proxy"] + " γ=" + table["gamma"].astype(str)), "gamma", ax)))
-    joint = _tables(results, "joint")
+    joint = run_tables(results, "joint")
     if not joint.empty:
         out.append(Artifact(
             "joint_flatness", "Weight-space vs architecture-space flatness",
@@ -78,7 +67,7 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "genas_searched", "Architectures found by evolutionary search",
             "Best architecture of the GeNAS evolutionary search with each fitness, looked up in the NB201 ground "
             "truth (200-epoch test accuracy).", searched))
-    runs = [json.loads(r.read_text()) for run in _runs(results, "a2m") for r in sorted(run.glob("*/result.json"))]
+    runs = [json.loads(r.read_text()) for run in run_folders(results, "a2m") for r in sorted(run.glob("*/result.json"))]
     runs = [r for r in runs if r.get("space") == "nb201"]  # DARTS-space genotypes have no ground truth
     if runs:
         long = pd.DataFrame([{"preset": r["preset"], "method": r["method"], "seed": r["random_state"],

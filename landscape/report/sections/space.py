@@ -5,23 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...bench.store import Store
-from ...graph import edge_list, hamming_sphere, neighbour_table, quotient_edges, sphere_size
+from ...bench.store import DATASETS, Store
+from ...graph import edge_list, hamming_sphere, neighbour_table, quotient_degrees, sphere_size
 from ...spaces.nb201 import N_ARCHS, isomorphism_classes
 from .. import plots
-from . import Artifact
+from .base import Artifact
 
 
 def _class_sizes(labels: np.ndarray, kind: str) -> pd.DataFrame:
     sizes = np.bincount(np.unique(labels, return_inverse=True)[1])
     size, count = np.unique(sizes, return_counts=True)
     return pd.DataFrame({"kind": kind, "size": size, "classes": count})
-
-
-def quotient_degrees(neighbours: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Degree of every class in the isomorphism quotient graph (number of distinct neighbouring classes)."""
-    q = quotient_edges(edge_list(neighbours), classes)
-    return np.bincount(np.searchsorted(q["labels"], q["pairs"].ravel()), minlength=q["labels"].size)
 
 
 def space_section(store: Store) -> list[Artifact]:
@@ -48,7 +42,7 @@ def space_section(store: Store) -> list[Artifact]:
     degrees = pd.DataFrame({"graph": "NB201 quotient", "degree": d, "nodes": n})
     acc = pd.concat(
         [pd.DataFrame({"dataset": ds, "arch": np.arange(N_ARCHS), "value": store.array(ds, split="test", epochs=200)})
-         for ds in ("cifar10", "cifar100", "ImageNet16-120")],
+         for ds in DATASETS],
         ignore_index=True,
     )
     acc_summary = acc.groupby("dataset")["value"].describe(percentiles=[0.1, 0.5, 0.9]).reset_index()

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..errors import CheckpointError, ConfigMismatchError
+from .errors import CheckpointError, ConfigMismatchError
 
 __all__ = ["RunStore", "config_hash", "rng_state", "set_rng_state"]
 

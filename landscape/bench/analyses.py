@@ -1,0 +1,83 @@
+"""Analyses of the stored NB201 ground truth: :mod:`landscape.geometry` applied to every series the store holds.
+
+>>> store_rank_agreement(store, n_boot=1000)     # 12-epoch, per-seed and zero-cost comparisons
+>>> store_landscape_summary(store)               # optima, plateaus, FDC, autocorrelation per dataset
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from ..geometry import landscape_summary, quotient, rank_agreement
+from ..validation import check_random_state
+from .store import DATASETS, Store
+
+__all__ = ["store_rank_agreement", "store_landscape_summary"]
+
+
+def _store_comparisons(store: Store):
+    """``(comparison, dataset, proxy, truth, proxy values, truth values, arch ids)`` for every stored comparison."""
+    for d in DATASETS:
+        for split in ("valid", "test"):
+            yield (f"12-epoch {split} vs 200-epoch test", d, f"{split}@12", "test@200",
+                   store.array(d, split=split, epochs=12), store.array(d, split="test", epochs=200), None)
+    table = store.series_table()
+    seeded = table[(table.source == "metric_vals") & (table.metric == "accuracy") & table.seed.notna()]
+    for (d, split), rows in seeded.groupby(["dataset", "split"], sort=False):
+        mean = store.values(d, split=split, epochs=200, source="metric_vals")
+        for s in rows.seed:
+            proxy = store.values(d, split=split, epochs=200, seed=int(s), source="metric_vals")
+            yield ("seed vs seed mean", d, f"seed {int(s)}", f"{split}@200 seed mean", proxy.to_numpy(),
+                   mean.loc[proxy.index].to_numpy(), proxy.index.to_numpy())
+    zc = table[table.metric.str.startswith("zc:")]
+    for d, metric in zip(zc.dataset, zc.metric):
+        proxy = store.values(d, metric, source="naslib")
+        truth = store.array(d, split="test", epochs=200)
+        yield ("zero-cost proxy vs 200-epoch test", d, metric.removeprefix("zc:"), "test@200", proxy.to_numpy(),
+               truth[proxy.index.to_numpy()], proxy.index.to_numpy())
+
+
+def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
+                         random_state=0, collapse: str | None = None, n_jobs: int | None = None,
+                         n_boot_weighted: int = 200) -> pd.DataFrame:
+    """:func:`rank_agreement` for every proxy/ground-truth pair the store holds.
+
+    * per dataset, 12-epoch validation and 12-epoch test accuracy vs 200-epoch test accuracy
+      (15,625 cells; NB201's short schedule as a proxy);
+    * per dataset and seed, one seed's 200-epoch accuracy vs the seed mean (metric_vals
+      tables; seed 2 covers 8,169 cells);
+    * each of the 12 NASLib zero-cost proxies vs 200-epoch test accuracy on the cells it covers (723–725).
+
+    Each comparison draws its resamples from its own child generator of ``random_state``
+    (``numpy.random.default_rng(random_state).spawn``).  ``n_boot_weighted`` as for
+    :func:`rank_agreement` (0.1 s per resample for each of the 12 full-space comparisons).
+
+    Returns
+    -------
+    Long DataFrame ``comparison, dataset, proxy, truth`` + the columns of :func:`rank_agreement`.
+    """
+    comparisons = list(_store_comparisons(store))
+    seeds = check_random_state(random_state).spawn(len(comparisons))
+    classes = store.isomorphism_classes
+    parts = []
+    for (comparison, d, proxy, truth, p, t, arch), seed in zip(comparisons, seeds):
+        labels = classes if arch is None else classes[arch]
+        frame = rank_agreement(p, t, k=k, n_boot=n_boot, ci=ci, random_state=seed, collapse=collapse, classes=labels,
+                               n_jobs=n_jobs, n_boot_weighted=n_boot_weighted)
+        parts.append(frame.assign(comparison=comparison, dataset=d, proxy=proxy, truth=truth))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["comparison", "dataset", "proxy", "truth", *out.columns[:-4]]]
+
+
+def store_landscape_summary(store: Store, datasets: Sequence[str] = DATASETS, *, random_state=0) -> pd.DataFrame:
+    """:func:`landscape_summary` of 200-epoch test accuracy per dataset, on the full space and on the
+    NB201 isomorphism quotient (class mean accuracy); one row per (dataset, space)."""
+    rows = []
+    for d in datasets:
+        acc = store.array(d, split="test", epochs=200)
+        qv, qe, _ = quotient(acc, store.index, store.isomorphism_classes)
+        for space, (v, e) in (("full", (acc, store.index)), ("isomorphism quotient", (qv, qe))):
+            rows.append({"dataset": d, "space": space, **landscape_summary(v, e, random_state=random_state)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,39 @@
+"""The NB201 space as a ``networkx.Graph`` with the store's accuracies as node attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+import numpy as np
+
+from ..graph import edge_list, graph_from_edges, neighbour_table
+from ..spaces.nb201 import N_ARCHS
+from .store import Store
+
+__all__ = ["DEFAULT_NODE_METRICS", "nb201_graph"]
+
+#: Node attributes of :func:`nb201_graph` by default: name -> store selection.
+DEFAULT_NODE_METRICS: dict[str, dict] = {
+    "cifar10_test_200": {"dataset": "cifar10", "split": "test", "epochs": 200},
+    "cifar100_test_200": {"dataset": "cifar100", "split": "test", "epochs": 200},
+    "imagenet16_test_200": {"dataset": "ImageNet16-120", "split": "test", "epochs": 200},
+    "cifar10_valid_200": {"dataset": "cifar10-valid", "split": "valid", "epochs": 200, "source": "landscapes"},
+    "cifar10_valid_12": {"dataset": "cifar10", "split": "valid", "epochs": 12},
+}
+
+
+def nb201_graph(store: Store, metrics: Mapping[str, dict] | None = None) -> nx.Graph:
+    """The whole NB201 space as a ``networkx.Graph``: 15,625 nodes, 187,500 edges.
+
+    Every node (an official index) carries ``arch`` (its string), ``iso_class``
+    (NB201 isomorphism class label) and one attribute per entry of ``metrics``
+    (name -> keyword selection for :meth:`Store.array`; default
+    :data:`DEFAULT_NODE_METRICS`: 200-epoch test accuracy on the three datasets,
+    cifar10-valid validation accuracy and 12-epoch CIFAR-10 validation accuracy).
+    """
+    metrics = DEFAULT_NODE_METRICS if metrics is None else metrics
+    attrs: dict[str, np.ndarray] = {name: store.array(**sel) for name, sel in metrics.items()}
+    attrs["iso_class"] = store.isomorphism_classes
+    attrs["arch"] = store.index.arch_string(np.arange(N_ARCHS))
+    return graph_from_edges(N_ARCHS, edge_list(neighbour_table(store.index)), attrs)

@@ -1,0 +1,45 @@
+"""What every report section shares: the results folder, the :class:`Artifact` it returns, cached run tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["RESULTS", "Artifact", "run_folders", "run_tables"]
+
+#: Cached results the report reads (flatness study, search runs); committed, small files only.
+RESULTS = Path(__file__).resolve().parents[3] / "reports" / "results"
+
+
+@dataclass
+class Artifact:
+    """One report item: a tidy table, optionally a figure drawn from it and a short summary table.
+
+    ``plot(table, ax)`` draws on one Axes; with ``grid = (rows, cols)`` it gets the array of
+    Axes instead.  ``summary`` (when the table is too long to show) is written as
+    ``<name>_summary.csv`` and shown in the index.
+    """
+
+    name: str
+    title: str
+    description: str
+    table: pd.DataFrame
+    plot: Callable | None = None
+    grid: tuple[int, int] | None = None
+    figsize: tuple[float, float] | None = None
+    summary: pd.DataFrame | None = None
+
+
+def run_folders(root: Path, prefix: str) -> list[Path]:
+    """The run folders ``<root>/<prefix>-*``, sorted by name."""
+    return sorted(p for p in root.glob(f"{prefix}-*") if p.is_dir())
+
+
+def run_tables(root: Path, name: str, stage: str = "tables") -> pd.DataFrame:
+    """Table ``<run>/<stage>/<name>.csv`` of every GeNAS run under ``root``, with a ``run`` column."""
+    parts = [pd.read_csv(run / stage / f"{name}.csv").assign(run=run.name)
+             for run in run_folders(root, "genas") if (run / stage / f"{name}.csv").exists()]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
