@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy.stats import kendalltau
 
-from landscape.bench.importers._common import finite_column, load_torch_plain, require_file
+from landscape.bench.importers.checks import finite_column, load_torch_plain, require_file
 from landscape.bench.importers.autodl import read_config, read_split
 from landscape.bench.importers.help_latency import check_help_index, read_help_latency
 from landscape.bench.importers.metric_vals import read_metric_vals, split_runs

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
-from ..graph import edge_list, graph_from_edges, neighbour_table
+from ..graph import as_graph, graph_from_edges
 from ..spaces.nb201 import N_ARCHS
 from .store import Store
 
@@ -36,4 +36,4 @@ def nb201_graph(store: Store, metrics: Mapping[str, dict] | None = None) -> nx.G
     attrs: dict[str, np.ndarray] = {name: store.array(**sel) for name, sel in metrics.items()}
     attrs["iso_class"] = store.isomorphism_classes
     attrs["arch"] = store.index.arch_string(np.arange(N_ARCHS))
-    return graph_from_edges(N_ARCHS, edge_list(neighbour_table(store.index)), attrs)
+    return graph_from_edges(N_ARCHS, as_graph(store.index).edges, attrs)

@@ -20,7 +20,7 @@ from ..bench.paths import data_dir, load_store
 from ..bench.sources import SOURCES
 from ..bench.store import write_store
 from ..errors import LandscapeError
-from ..graph import edge_list, neighbour_table
+from ..graph import as_graph
 
 
 def _import(args) -> int:
@@ -47,7 +47,7 @@ def _import(args) -> int:
 def store_summary(store) -> dict:
     """The store's summary plus the neighbour graph's edge count."""
     info = store.info()
-    info["neighbour_edges"] = int(len(edge_list(neighbour_table(store.index))))
+    info["neighbour_edges"] = int(len(as_graph(store.index).edges))
     return info
 
 

@@ -9,7 +9,7 @@ oracle once.
 
 * :func:`darts_neighbourhood_stats`: per genotype and radius, the statistics of
   :func:`~landscape.geometry.neighbourhood_stats` over ``n_neighbours`` genotypes sampled at
-  distance exactly ``r`` (A²M samples 30 at each radius; :func:`~landscape.spaces.darts.sample_neighbours`).
+  distance exactly ``r`` (A²M samples 30 at each radius; :func:`~landscape.graph.darts.sample_neighbours`).
 * :func:`flatness_correlation` / :func:`flatness_tiers`: accuracy vs neighbourhood flatness
   (mean ``|Δacc|``) with bootstrap CIs, as rank correlations and as accuracy tiers
   (``n_bins=3``: the C/B/A-style bottom, middle and top thirds).
@@ -17,7 +17,7 @@ oracle once.
   paths between genotypes at distance ``d``, with :mod:`~landscape.geometry.barriers`'
   convention ``½(acc_a + acc_b) − min`` intermediate accuracy (0 when ``d <= 1``).
   The two edges of each node of ``b`` are first paired with those of ``a`` as
-  :func:`~landscape.spaces.darts.hamming_distance` pairs them (the direct pairing on a tie);
+  :func:`~landscape.graph.darts.hamming_distance` pairs them (the direct pairing on a tie);
   the ``d`` differing (op or input) choices are then set to ``b``'s one at a time.  An order
   that passes through a node reading one state twice is not a genotype: that path is
   *invalid* (barrier NaN) and left out of the per-pair summaries.

@@ -3,7 +3,7 @@
 Kendall τ-b, Spearman ρ, weighted τ (``scipy.stats.weightedtau``, hyperbolic weights on the
 top of both rankings) and precision@k.  The bootstrap resamples architectures with
 replacement; τ-b and ρ are computed exactly for all resamples at once by
-:class:`~landscape.geometry._kendall.RankPlan` (the same numbers as ``scipy.stats`` on the
+:class:`~landscape.geometry.rank_plan.RankPlan` (the same numbers as ``scipy.stats`` on the
 resampled arrays, several times faster than looping over it).  Weighted τ has no batched
 form: its CI loops ``scipy.stats.weightedtau`` over the first ``n_boot_weighted`` of the same
 resamples (about 6 ms each at n = 725 and 0.1 s at n = 15,625, so 200 resamples cost about 1 s
@@ -25,7 +25,7 @@ import pandas as pd
 from scipy.stats import weightedtau
 
 from ..validation import check_choice, check_fraction, check_int, check_n_jobs, check_random_state, check_values
-from ._kendall import RankPlan
+from .rank_plan import RankPlan
 
 __all__ = [
     "kendall_tau",

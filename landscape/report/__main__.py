@@ -22,7 +22,8 @@ from tqdm.auto import tqdm  # noqa: E402
 from ..bench.paths import load_store  # noqa: E402
 from ..errors import LandscapeError  # noqa: E402
 from .compute import RUN_PRESETS, compute_missing  # noqa: E402
-from .sections import EMPTY_HINTS, RESULTS, SECTIONS, Artifact  # noqa: E402
+from .sections import EMPTY_HINTS, SECTIONS  # noqa: E402
+from .sections.base import RESULTS, Artifact  # noqa: E402
 
 # Fixed metadata so that two runs write byte-identical figures.
 _SVG_META = {"Date": None, "Creator": "landscape"}

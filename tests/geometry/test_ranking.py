@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 from landscape.bench.analyses import store_rank_agreement
 from landscape.geometry import (bootstrap_counts, kendall_tau, paired_bootstrap_test, precision_at_k, rank_agreement,
                                 spearman_rho, weighted_tau_bootstrap)
-from landscape.geometry._kendall import RankPlan
+from landscape.geometry.rank_plan import RankPlan
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

@@ -25,6 +25,7 @@ from landscape.flatness import flatness
 from landscape.geometry.neighbourhood import neighbourhood
 from landscape.geometry.ranking import bootstrap_counts, kendall_tau, precision_at_k, rank_agreement, spearman_rho
 from landscape.graph import hamming_sphere
+from landscape.graph.darts import sample_neighbours
 from landscape.nn import create_network
 from landscape.runs import RunStore
 from landscape.spaces import darts
@@ -412,7 +413,7 @@ def test_geometry_out_of_range(real_store_index, param, data):
     elif param in ("darts_radius", "darts_n"):
         bad = data.draw(st.one_of(st.integers(-100, 0), st.floats(0.5, 3.5), st.booleans()))
         radius, n = (bad, 3) if param == "darts_radius" else (2, bad)
-        expect_clear(darts.sample_neighbours, darts.DARTS_V2, radius, n, names=[repr(bad)])
+        expect_clear(sample_neighbours, darts.DARTS_V2, radius, n, names=[repr(bad)])
     elif param in ("darts_seed", "boot_seed"):
         seed = data.draw(bad_seeds)
         call = darts.random_genotype if param == "darts_seed" else (lambda random_state: bootstrap_counts(

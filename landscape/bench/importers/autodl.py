@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import SourceError
-from ._common import require_file
+from .checks import require_file
 
 SPLIT_FILES = {
     "cifar-split.txt": "cifar10-valid",

@@ -12,7 +12,7 @@ import numpy as np
 
 from ...errors import SourceError
 from ..store import Record, SeriesKey
-from ._common import finite_column, load_torch_plain, require_file
+from .checks import finite_column, load_torch_plain, require_file
 
 
 def read_help_latency(path: str | Path, device: str) -> Record:

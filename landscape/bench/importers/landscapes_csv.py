@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...errors import SourceError
 from ..store import Record, SeriesKey
-from ._common import finite_column, require_file
+from .checks import finite_column, require_file
 
 _METRICS = {"loss": "loss", "accuracy": "accuracy", "time_per_epoch_s": "per-time", "time_total_s": "all-time"}
 

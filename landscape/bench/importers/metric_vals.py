@@ -19,7 +19,7 @@ import numpy as np
 from ...errors import SourceError
 from ...spaces.nb201 import N_ARCHS
 from ..store import Record, SeriesKey
-from ._common import finite_column, require_file
+from .checks import finite_column, require_file
 
 DATASETS = {"cifar10": ("cifar10-valid", "valid"), "cifar100": ("cifar100", "valtest"),
             "imagenet": ("ImageNet16-120", "valtest")}  # fmt: skip

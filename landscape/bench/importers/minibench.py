@@ -14,7 +14,7 @@ import pandas as pd
 
 from ...errors import SourceError
 from ..store import Record, SeriesKey
-from ._common import finite_column, require_file
+from .checks import finite_column, require_file
 
 COLUMNS = {
     ("cifar10", "valid"): "cifar10-val",

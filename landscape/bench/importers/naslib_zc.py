@@ -19,7 +19,7 @@ import numpy as np
 from ...errors import SourceError
 from ...spaces.nb201 import ArchIndex
 from ..store import Record, SeriesKey
-from ._common import finite_column, require_file
+from .checks import finite_column, require_file
 
 NASLIB_TO_CODE = np.array([1, 0, 3, 2, 4], dtype=np.int8)  # NASLib op index -> NB201 op code
 NASLIB_EDGE_ORDER = [0, 1, 3, 2, 4, 5]  # string edge e reads NASLib position NASLIB_EDGE_ORDER[e]

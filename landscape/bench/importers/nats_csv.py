@@ -10,7 +10,7 @@ import pandas as pd
 from ...errors import SourceError
 from ...spaces.nb201 import N_ARCHS, parse_arch
 from ..store import Record, SeriesKey
-from ._common import finite_column, require_file
+from .checks import finite_column, require_file
 
 COLUMNS = {
     "cifar10": "CIFAR10TestAccuracy200Epochs",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ...bench.store import DATASETS, Store
 from ...geometry import abc_path_barriers, barrier_tree, basins, minimax_quantiles
-from ...graph import edge_list, neighbour_table
+from ...graph import as_graph
 from .. import plots
 from .base import Artifact
 
@@ -19,7 +19,7 @@ TOP_FRACTION = 0.01
 
 def barriers_section(store: Store) -> list[Artifact]:
     acc = store.final_accuracy()
-    edges = edge_list(neighbour_table(store.index))
+    edges = as_graph(store.index).edges
     paths = abc_path_barriers(acc, store.index, n_pairs=N_PAIRS, random_state=0)
     path_summary = (paths.groupby(["dataset", "model"], sort=False)[["best", "mean", "worst"]].median()
                     .add_prefix("median_").reset_index())

@@ -7,14 +7,14 @@ import pandas as pd
 from ...bench.store import Store
 from ...bench.analyses import store_landscape_summary
 from ...geometry import random_walk_autocorrelation
-from ...graph import edge_list, neighbour_table
+from ...graph import as_graph
 from .. import plots
 from .base import Artifact
 
 
 def statistics_section(store: Store) -> list[Artifact]:
     summary = store_landscape_summary(store, random_state=0)
-    edges = edge_list(neighbour_table(store.index))
+    edges = as_graph(store.index).edges
     walks = pd.concat([random_walk_autocorrelation(acc, edges, max_lag=10, random_state=i).assign(dataset=d)
                        for i, (d, acc) in enumerate(store.final_accuracy().items())], ignore_index=True)
     return [
