@@ -27,7 +27,7 @@ from torch import nn
 from landscape.bench.store import Store
 from landscape.flatness import flatness
 from landscape.flatness.proxies import GENAS_SIGMAS
-from landscape.nn.data import batches, cifar10_jpeg
+from landscape.nn.images import batches, cifar10_jpeg
 from landscape.nn.nb201 import NB201Cell, NB201Network
 
 #: The best CIFAR-10 cell of NB201 (94.37% at 200 epochs): five 3×3 convolutions.

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from landscape.bench.store import Store
-from landscape.nn.data import batches, cifar10_jpeg
+from landscape.nn.images import batches, cifar10_jpeg
 from landscape.nn.nb201_mixed import NB201MixedSupernet
 from landscape.search.a2m import a2m_gradient, darts_gradient
 

@@ -44,14 +44,14 @@ def main(argv: list[str] | None = None) -> int:
         args.archs = spread_architectures(args.n_archs, args.seeds[0])
     try:
         tasks = architecture_tasks(args.archs, args.seeds, **settings)
-        store = RunStore(args.out, {"task": "landscape.backend.evaluate_architecture", **settings})
-        frame = run_sweep(evaluate_architecture, tasks, store, backend=args.backend, n_workers=args.workers,
+        run = RunStore(args.out, {"task": "landscape.backend.evaluate_architecture", **settings})
+        frame = run_sweep(evaluate_architecture, tasks, run, backend=args.backend, n_workers=args.workers,
                           max_retries=args.max_retries, progress=not args.no_progress, ray_address=args.ray_address)
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if isinstance(exc, SweepError) else 2
     print(frame.drop(columns="key").to_string(index=False))
-    print(f"{len(frame)} results in {store.table_path('results')}")
+    print(f"{len(frame)} results in {run.table_path('results')}")
     return 0
 
 

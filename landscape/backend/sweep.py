@@ -62,9 +62,9 @@ def _keys(tasks: Sequence[Mapping[str, Any]]) -> list[str]:
     return keys
 
 
-def _read_done(store: RunStore, table: str) -> pd.DataFrame:
+def _read_done(run: RunStore, table: str) -> pd.DataFrame:
     """The table's rows so far, keys read as strings (so ``"007"`` stays ``"007"``)."""
-    path = store.table_path(table)
+    path = run.table_path(table)
     if not path.exists():
         return pd.DataFrame(columns=[KEY])
     try:
@@ -109,7 +109,7 @@ def _row(outcome: Outcome) -> dict | str:
 def run_sweep(
     fn: Callable[[dict], Mapping[str, Any]],
     tasks: Sequence[Mapping[str, Any]],
-    store: RunStore,
+    run: RunStore,
     *,
     table: str = "results",
     backend: str = "local",
@@ -119,7 +119,7 @@ def run_sweep(
     ray_address: str | None = None,
     num_gpus: float | None = None,
 ) -> pd.DataFrame:
-    """Run ``fn`` on every task not yet in ``store``'s ``table``; the results of all tasks, in task order.
+    """Run ``fn`` on every task not yet in ``run``'s ``table``; the results of all tasks, in task order.
 
     Parameters
     ----------
@@ -127,7 +127,7 @@ def run_sweep(
         the process pool and Ray, so it pickles.
     tasks : dicts; each one's key is its ``"key"`` field, else a hash of the task.  Tasks whose
         key is already in the table are skipped.
-    store, table : where results are appended (column ``key`` first), atomically, as each task finishes.
+    run, table : where results are appended (column ``key`` first), atomically, as each task finishes.
     backend : ``"local"`` (in-process for ``n_workers`` None or 1, else a spawn process pool) or
         ``"ray"`` (needs ``pip install 'landscape[ray]'``).
     n_workers : pool size; for Ray, the CPUs of a locally started instance and the most tasks in flight.
@@ -146,7 +146,7 @@ def run_sweep(
     _check_args(backend, n_workers, max_retries)
     tasks = list(tasks)
     keys = _keys(tasks)
-    frame = _read_done(store, table)
+    frame = _read_done(run, table)
     done = set(frame[KEY])
     pending = [(k, dict(t)) for k, t in zip(keys, tasks) if k not in done]
     failed: list[Outcome] = []
@@ -161,10 +161,10 @@ def run_sweep(
                     continue
                 new = pd.DataFrame([row])
                 frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
-                store.write(table, frame)
-        frame = _read_done(store, table)
+                run.write(table, frame)
+        frame = _read_done(run, table)
     if failed:
-        raise _sweep_error(failed, len(tasks), store.table_path(table))
+        raise _sweep_error(failed, len(tasks), run.table_path(table))
     return frame.set_index(KEY).loc[keys].reset_index()
 
 

@@ -14,7 +14,7 @@ import torch
 
 from ..flatness.study import proxy_scores
 from ..nn import create_network
-from ..nn.data import batches, cifar10_jpeg, digits
+from ..nn.images import batches, cifar10_jpeg, digits
 from ..nn.train import TrainConfig, train_network
 from ..runs import config_hash
 from ..spaces.nb201 import arch_codes, format_arch

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 
 from ..bench import load_store
 from ..nn import create_network
-from ..nn.data import batches, cifar10_jpeg
+from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import TrainConfig, train_network
 from ..spaces.nb201 import arch_codes, format_arch
 from .losses import recalibrate_bn

@@ -16,7 +16,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..validation import check_choice, check_int
-from .data import ImageData, batches
+from .images import ImageData, batches
 
 __all__ = ["SCHEDULE_STEPS", "TrainConfig", "train_network", "evaluate_network"]
 

@@ -82,7 +82,7 @@ def _run(args: argparse.Namespace) -> None:
         trained = train_supernet(args.preset, out, **common)
         last = trained.history.iloc[-1]
         print(f"supernet: {len(trained.history)} epochs, final train loss {last['train_loss']:.4f}, "
-              f"train accuracy {last['train_accuracy']:.4f}; checkpoint {trained.store.checkpoint_path}")
+              f"train accuracy {last['train_accuracy']:.4f}; checkpoint {trained.run.checkpoint_path}")
     elif args.command == "evolve":
         from .evolution import run_search
 
@@ -90,7 +90,7 @@ def _run(args: argparse.Namespace) -> None:
         print(f"best architecture by {result.fitness}: {result.arch} (fitness {result.score:.6g}, "
               f"{result.n_evaluated} evaluated)")
         print("NB201 200-epoch test accuracy: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
-        print(f"results in {result.store.path}")
+        print(f"results in {result.run.path}")
     elif args.command == "tables":
         from .tables import proxy_tables, wide
 

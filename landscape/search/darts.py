@@ -8,7 +8,7 @@ is A²M's flatness-biased direction (:func:`~landscape.search.a2m.a2m_gradient`;
 :class:`DartsPreset`); the architecture returned is the one of the epoch with the lowest
 supernet validation loss, with early stopping after ``patience`` epochs without improvement.
 
-Data: the YoongiKim CIFAR-10 JPEG zip (:func:`landscape.nn.data.cifar10_jpeg`), weights trained
+Data: the YoongiKim CIFAR-10 JPEG zip (:func:`landscape.nn.images.cifar10_jpeg`), weights trained
 on its ``train`` half, α on its ``valid`` half.  On NB201 the architecture found is looked up in
 the ground truth (200-epoch test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120, mean over
 NB201's seeds); on the DARTS space the genotype is returned (there is no ground truth).
@@ -33,7 +33,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..nn.data import batches, cifar10_jpeg
+from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
@@ -154,7 +154,7 @@ def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
     return len(valid_losses) - 1 - best > patience
 
 
-def _search(store: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
+def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
             device: str | torch.device, progress: bool, callback: Callable[[dict], None] | None) -> list[dict]:
     """Train the supernet and α from scratch or on from ``state`` (a checkpoint); returns all epoch rows."""
     init_seed, data_seed, batch_seed = (int(s) for s in check_random_state(seed).integers(0, 2**31 - 1, size=3))
@@ -226,10 +226,10 @@ def _search(store: RunStore, state: dict | None, space: str, method: str, p: Dar
                "seconds": time.perf_counter() - began}
         history.append(row)
         stopped = early_stop([r["valid_loss"] for r in history], p.patience)
-        store.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "w_opt": w_opt.state_dict(),
+        run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "w_opt": w_opt.state_dict(),
                                "a_opt": a_opt.state_dict(), "sched": sched.state_dict(), "rng": rng_state(),
                                "history": history, "stopped": stopped})
-        store.write("epochs", pd.DataFrame(history))
+        run.write("epochs", pd.DataFrame(history))
         bar.update()
         bar.set_postfix(valid_loss=f"{valid_loss:.3f}")
         if callback is not None:
@@ -272,13 +272,13 @@ def run_darts(
         raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
     config = {"driver": "darts", "space": space, "method": method, "preset": asdict(p), "random_state": seed,
               "data": "cifar10-jpeg train/valid halves"}
-    store = RunStore(out, config)
-    state = store.load_checkpoint()
+    run = RunStore(out, config)
+    state = run.load_checkpoint()
     history = [] if state is None else list(state["history"])
     if state is not None:  # the table may lag the checkpoint after a kill between the two writes
-        store.write("epochs", pd.DataFrame(history))
+        run.write("epochs", pd.DataFrame(history))
     if state is None or not (state["stopped"] or state["epoch"] >= p.epochs):
-        history = _search(store, state, space, method, p, seed, device, progress, callback)
+        history = _search(run, state, space, method, p, seed, device, progress, callback)
 
     best = int(np.argmin([r["valid_loss"] for r in history]))
     chosen = history[best]["arch_start" if p.selection == "faithful" else "arch"]
@@ -290,7 +290,7 @@ def run_darts(
         truth = ground_truth([result["arch"]]).iloc[0]
         result["arch_index"] = int(truth["index"])
         result["accuracy"] = {d: float(truth[d]) for d in GT_DATASETS}
-    store.write_json("result", result)
+    run.write_json("result", result)
     return result
 
 

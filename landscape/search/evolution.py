@@ -33,7 +33,7 @@ from ..bench.store import Store
 from ..flatness.losses import recalibrate_bn
 from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
-from ..nn.data import batches
+from ..nn.images import batches
 from ..runs import RunStore
 from ..spaces.nb201 import N_EDGES, N_OPS, format_arch, parse_arch
 from ..validation import check_choice, check_int, check_random_state
@@ -239,8 +239,8 @@ class ProxyCache:
                  data_path: str | os.PathLike | None = None, progress: bool = True):
         self.trained, self.preset = trained, trained.preset
         self.device, self.data_path, self.progress = check_device(device), data_path, progress
-        self.store = RunStore(trained.store.path.parent / "proxies",
-                              {"stage": "proxies", "supernet": trained.store.hash, "seed": trained.random_state,
+        self.run = RunStore(trained.run.path.parent / "proxies",
+                              {"stage": "proxies", "supernet": trained.run.hash, "seed": trained.random_state,
                                "angle": "faithful", "noise": "residual", **self.preset.stage_config("eval")})
         self._data: tuple[list, list] | None = None
 
@@ -255,7 +255,7 @@ class ProxyCache:
         return self._data
 
     def _missing(self, table: str, archs: list[str]) -> list[str]:
-        done = self.store.read(table)
+        done = self.run.read(table)
         have = set(done["arch"]) if not done.empty else set()
         return list(dict.fromkeys(a for a in archs if a not in have))
 
@@ -269,8 +269,8 @@ class ProxyCache:
             long = supernet_proxies(t.supernet, t.initial_state, [arch], valid, recal, sigmas=p.sigmas,
                                     n_draws=p.n_draws, gamma=p.gamma, bn_mode=p.bn_mode,
                                     random_state=t.random_state)
-            self.store.append("evaluations", [{"arch": arch, **dict(zip(long["proxy"], long["value"]))}])
-        table = self.store.read("evaluations").drop_duplicates("arch").set_index("arch")
+            self.run.append("evaluations", [{"arch": arch, **dict(zip(long["proxy"], long["value"]))}])
+        table = self.run.read("evaluations").drop_duplicates("arch").set_index("arch")
         return table.loc[names]
 
     def proxies(self, archs: Sequence[str | Sequence[int]]) -> pd.DataFrame:
@@ -283,7 +283,7 @@ class ProxyCache:
         Faithful (cumulative) noise with the preset's draws and seed, as the ``flatness`` proxy.
         """
         archs, labels = _names(archs), [sigma_label(s) for s in sigma_sets]
-        done = self.store.read("sigma_losses")
+        done = self.run.read("sigma_losses")
         have = set() if done.empty else set(zip(done["arch"], done["sigmas"]))
         todo = [a for a in dict.fromkeys(archs) if any((a, lab) not in have for lab in labels)]
         p, t = self.preset, self.trained
@@ -298,8 +298,8 @@ class ProxyCache:
                                   random_state=t.random_state)
                 rows += [{"arch": arch, "sigmas": label, "level": i + 1, "sigma": s, "loss": loss}
                          for i, (s, loss) in enumerate(zip(result.sigmas, result.losses))]
-            self.store.append("sigma_losses", rows)
-        table = self.store.read("sigma_losses").drop_duplicates(["arch", "sigmas", "level"])
+            self.run.append("sigma_losses", rows)
+        table = self.run.read("sigma_losses").drop_duplicates(["arch", "sigmas", "level"])
         return table[table["arch"].isin(set(archs)) & table["sigmas"].isin(labels)].reset_index(drop=True)
 
 
@@ -324,7 +324,7 @@ class SearchResult:
     score: float
     ground_truth: dict[str, float]
     history: pd.DataFrame
-    store: RunStore = field(repr=False)
+    run: RunStore = field(repr=False)
 
     @property
     def n_evaluated(self) -> int:
@@ -357,7 +357,7 @@ def run_search(
                              data_path=data_path)
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
     run = RunStore(Path(out) / f"evolve_{fitness}",
-                   {"stage": "evolution", "fitness": fitness, "proxies": cache.store.hash, "seed": int(random_state),
+                   {"stage": "evolution", "fitness": fitness, "proxies": cache.run.hash, "seed": int(random_state),
                     **p.stage_config("evolution")})
 
     def evaluate(codes: np.ndarray) -> np.ndarray:

@@ -311,7 +311,7 @@ def reproduction(
               "claims": claims, "sigma": sigma, "alpha": alpha, "table1": table1, "generalise": generalise,
               "joint": joint, "searched": searched}
     tables["verdicts"] = verdicts(tables, table1_delta, neighbourhood, searched)
-    run = RunStore(Path(out) / "reproduce", {"stage": "reproduce", "proxies": cache.store.hash, "seed": random_state,
+    run = RunStore(Path(out) / "reproduce", {"stage": "reproduce", "proxies": cache.run.hash, "seed": random_state,
                                              "standalone": str(Path(standalone)), "table1_archs": table1_archs,
                                              **p.stage_config("tables")})
     for name, frame in tables.items():

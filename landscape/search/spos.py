@@ -23,7 +23,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..nn.data import ImageData, batches, cifar10_jpeg
+from ..nn.images import ImageData, batches, cifar10_jpeg
 from ..nn.supernet import NB201Supernet, sample_architectures
 from ..runs import RunStore, rng_state, set_rng_state
 from ..validation import check_choice, check_seed
@@ -58,7 +58,7 @@ class TrainedSupernet:
     supernet: NB201Supernet
     initial_state: dict[str, torch.Tensor]
     history: pd.DataFrame
-    store: RunStore
+    run: RunStore
     preset: SearchPreset
     random_state: int
 
@@ -127,11 +127,11 @@ def train_supernet(
     check_space(space)
     random_state = check_seed(random_state)
     dev = check_device(device)
-    store = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
+    run = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
                                           **p.stage_config("spos")})
     torch.manual_seed(random_state)
     net = NB201Supernet(c=p.c, n=p.n, num_classes=10).to(dev)
-    state = store.load_checkpoint()
+    state = run.load_checkpoint()
     if state is None:
         initial = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
         history: list[dict] = []
@@ -153,13 +153,13 @@ def train_supernet(
         for epoch in bar:
             history.append(_train_epoch(net, train, opt, p, random_state, epoch, steps_per_epoch, dev))
             sched.step()
-            store.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
+            run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
                                    "scheduler": sched.state_dict(), "initial": initial, "history": history,
                                    "rng": rng_state()})
-            store.write("history", pd.DataFrame(history))
+            run.write("history", pd.DataFrame(history))
             bar.set_postfix(loss=f"{history[-1]['train_loss']:.3f}", acc=f"{history[-1]['train_accuracy']:.3f}")
             if on_epoch is not None:
                 on_epoch(epoch + 1)
     net.eval()
-    return TrainedSupernet(net, {k: v.to(dev) for k, v in initial.items()}, pd.DataFrame(history), store, p,
+    return TrainedSupernet(net, {k: v.to(dev) for k, v in initial.items()}, pd.DataFrame(history), run, p,
                            random_state)

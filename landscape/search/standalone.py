@@ -40,7 +40,7 @@ from ..bench.store import Store
 from ..flatness.perturb import MODES
 from ..flatness.proxies import angle, flatness
 from ..nn import create_network
-from ..nn.data import batches, cifar10_jpeg
+from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network, train_network
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
@@ -202,9 +202,9 @@ def run_standalone(
     """
     p = get_preset(preset)
     archs = matched_cells(p)["arch"] if archs is None else archs
-    store = RunStore(out, standalone_config(p))
-    tasks = standalone_tasks(p, archs, seeds, weights_dir=store.path / "weights")
+    run = RunStore(out, standalone_config(p))
+    tasks = standalone_tasks(p, archs, seeds, weights_dir=run.path / "weights")
     from ..backend.sweep import run_sweep
 
     workers = os.cpu_count() or 1 if n_workers is None else n_workers
-    return run_sweep(train_standalone, tasks, store, table="runs", n_workers=workers, progress=progress)
+    return run_sweep(train_standalone, tasks, run, table="runs", n_workers=workers, progress=progress)

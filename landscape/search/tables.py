@@ -141,7 +141,7 @@ def proxy_tables(
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
                              data_path=data_path)
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
-    run = RunStore(Path(out) / "tables", {"stage": "tables", "proxies": cache.store.hash, "seed": int(random_state),
+    run = RunStore(Path(out) / "tables", {"stage": "tables", "proxies": cache.run.hash, "seed": int(random_state),
                                           **p.stage_config("tables")})
     archs = sample_archs(p.table_archs, np.random.SeedSequence([random_state, 2]), store)
     proxies = cache.proxies(archs)

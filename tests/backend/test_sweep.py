@@ -36,7 +36,7 @@ def expected(n: int = 6) -> pd.DataFrame:
                          "third": [x / 3 for x in range(n)]})
 
 
-def store(tmp_path: Path, name: str = "run") -> RunStore:
+def new_run(tmp_path: Path, name: str = "run") -> RunStore:
     return RunStore(tmp_path / name, {"sweep": "test"})
 
 
@@ -60,7 +60,7 @@ def ray_instance():
 
 def test_in_process_saves_in_task_order_and_second_run_does_nothing(tmp_path):
     tasks = cheap_tasks(tmp_path)[::-1]
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     first = run_sweep(_fns.square, tasks, s, progress=False)
     pd.testing.assert_frame_equal(first, expected()[::-1].reset_index(drop=True))
     assert sorted(calls(tmp_path)) == sorted(t["key"] for t in tasks)
@@ -71,7 +71,7 @@ def test_in_process_saves_in_task_order_and_second_run_does_nothing(tmp_path):
 
 
 def test_new_tasks_extend_a_finished_sweep(tmp_path):
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     run_sweep(_fns.square, cheap_tasks(tmp_path, 3), s, progress=False)
     frame = run_sweep(_fns.square, cheap_tasks(tmp_path, 6), s, progress=False)
     pd.testing.assert_frame_equal(frame, expected(6))
@@ -79,7 +79,7 @@ def test_new_tasks_extend_a_finished_sweep(tmp_path):
 
 
 def test_interrupted_sweep_resumes_with_the_rest(tmp_path):
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     with pytest.raises(_fns.Interrupt):
         run_sweep(_fns.interrupt_on, cheap_tasks(tmp_path, stop=4), s, progress=False)
     assert list(s.read("results")["key"]) == ["x0", "x1", "x2", "x3"]
@@ -89,7 +89,7 @@ def test_interrupted_sweep_resumes_with_the_rest(tmp_path):
 
 
 def test_exception_in_fn_names_the_key_after_saving_the_others(tmp_path):
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     with pytest.raises(SweepError, match=r"1 of 6 task\(s\) failed:\n  task 'x2': ValueError: bad input x=2") as info:
         run_sweep(_fns.fail_on, cheap_tasks(tmp_path, bad=2), s, progress=False)
     assert info.value.keys == ["x2"]
@@ -101,14 +101,14 @@ def test_exception_in_fn_names_the_key_after_saving_the_others(tmp_path):
 
 def test_process_pool_matches_and_survives_a_killed_worker(tmp_path):
     tasks = cheap_tasks(tmp_path, die=3, marker=str(tmp_path / "marker"))
-    frame = run_sweep(_fns.die_once, tasks, store(tmp_path), n_workers=2, progress=False)
+    frame = run_sweep(_fns.die_once, tasks, new_run(tmp_path), n_workers=2, progress=False)
     pd.testing.assert_frame_equal(frame, expected())
     assert (tmp_path / "marker").exists()
     assert sorted(set(calls(tmp_path))) == [f"x{x}" for x in range(6)]
 
 
 def test_process_pool_gives_up_after_max_retries(tmp_path):
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     with pytest.raises(SweepError, match=r"task 'x1': its worker process died in each of 2 attempts"):
         run_sweep(_fns.die_always, cheap_tasks(tmp_path, 2, die=1), s, n_workers=2, max_retries=1, progress=False)
     assert list(s.read("results")["key"]) == ["x0"]
@@ -117,7 +117,7 @@ def test_process_pool_gives_up_after_max_retries(tmp_path):
 def test_keys_are_kept_as_strings_and_hashed_when_absent(tmp_path):
     tasks = [{"key": "007", "x": 7, "log": str(tmp_path / "calls.log")},
              {"key": 8, "x": 8, "log": str(tmp_path / "calls.log")}]
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     assert list(run_sweep(_fns.square, tasks, s, progress=False)["key"]) == ["007", "8"]
     assert list(run_sweep(_fns.square, tasks, s, progress=False)["key"]) == ["007", "8"]
     assert calls(tmp_path) == ["007", "8"]
@@ -136,11 +136,11 @@ def test_keys_are_kept_as_strings_and_hashed_when_absent(tmp_path):
 ])
 def test_bad_arguments_are_clear_value_errors(tmp_path, tasks, kwargs, match):
     with pytest.raises(ValueError, match=match):
-        run_sweep(_fns.square, tasks, store(tmp_path), progress=False, **kwargs)
+        run_sweep(_fns.square, tasks, new_run(tmp_path), progress=False, **kwargs)
 
 
 def test_contract_violations_and_foreign_tables(tmp_path):
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     with pytest.raises(SweepError, match="task 'x0': fn returned list, not a dict"):
         run_sweep(_fns.not_a_dict, cheap_tasks(tmp_path, 1), s, progress=False)
     with pytest.raises(ValueError, match="cannot be sent to worker processes"):
@@ -153,7 +153,7 @@ def test_contract_violations_and_foreign_tables(tmp_path):
 def test_missing_ray_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'landscape\[ray\]'"):
-        run_sweep(_fns.square, cheap_tasks(tmp_path, 1), store(tmp_path), backend="ray", progress=False)
+        run_sweep(_fns.square, cheap_tasks(tmp_path, 1), new_run(tmp_path), backend="ray", progress=False)
     assert calls(tmp_path) == []
 
 
@@ -162,9 +162,9 @@ def test_missing_ray_says_how_to_install(tmp_path, monkeypatch):
 
 def test_backends_give_identical_proxies(tmp_path, ray_instance):
     tasks = architecture_tasks(ARCHS, seeds=[0, 1], **TINY)
-    local = run_sweep(evaluate_architecture, tasks, store(tmp_path, "local"), progress=False)
-    pool = run_sweep(evaluate_architecture, tasks, store(tmp_path, "pool"), n_workers=2, progress=False)
-    on_ray = run_sweep(evaluate_architecture, tasks, store(tmp_path, "ray"), backend="ray", progress=False)
+    local = run_sweep(evaluate_architecture, tasks, new_run(tmp_path, "local"), progress=False)
+    pool = run_sweep(evaluate_architecture, tasks, new_run(tmp_path, "pool"), n_workers=2, progress=False)
+    on_ray = run_sweep(evaluate_architecture, tasks, new_run(tmp_path, "ray"), backend="ray", progress=False)
     pd.testing.assert_frame_equal(local, pool)
     pd.testing.assert_frame_equal(local, on_ray)
     assert list(local["arch"]) == [a for a in ARCHS for _ in (0, 1)] and list(local["seed"]) == [0, 1, 0, 1]
@@ -172,13 +172,13 @@ def test_backends_give_identical_proxies(tmp_path, ray_instance):
 
 
 def test_ray_runs_a_callable_that_is_not_a_function(tmp_path, ray_instance):
-    frame = run_sweep(functools.partial(_fns.scaled, factor=10), cheap_tasks(tmp_path, 3), store(tmp_path),
+    frame = run_sweep(functools.partial(_fns.scaled, factor=10), cheap_tasks(tmp_path, 3), new_run(tmp_path),
                       backend="ray", n_workers=1, progress=False)
     assert list(frame["scaled"]) == [0, 10, 20]
 
 
 def test_ray_retries_a_killed_worker_and_loses_nothing(tmp_path, ray_instance):
-    s = store(tmp_path)
+    s = new_run(tmp_path)
     tasks = cheap_tasks(tmp_path, die=2, marker=str(tmp_path / "marker"))
     frame = run_sweep(_fns.die_once, tasks, s, backend="ray", max_retries=2, progress=False)
     pd.testing.assert_frame_equal(frame, expected())
@@ -192,9 +192,9 @@ def test_ray_failures_name_the_key_after_saving_the_rest(tmp_path, ray_instance)
     raised, died = tmp_path / "raised", tmp_path / "died"
     raised.mkdir(), died.mkdir()
     with pytest.raises(SweepError, match=r"task 'x1': ValueError: bad input x=1"):
-        run_sweep(_fns.fail_on, cheap_tasks(raised, 4, bad=1), store(raised), backend="ray", progress=False)
-    assert sorted(store(raised).read("results")["key"]) == sorted(calls(raised)) == ["x0", "x2", "x3"]
+        run_sweep(_fns.fail_on, cheap_tasks(raised, 4, bad=1), new_run(raised), backend="ray", progress=False)
+    assert sorted(new_run(raised).read("results")["key"]) == sorted(calls(raised)) == ["x0", "x2", "x3"]
     with pytest.raises(SweepError, match=r"task 'x3': its Ray worker failed in each of 1 attempts"):
-        run_sweep(_fns.die_always, cheap_tasks(died, 4, die=3), store(died), backend="ray", max_retries=0,
+        run_sweep(_fns.die_always, cheap_tasks(died, 4, die=3), new_run(died), backend="ray", max_retries=0,
                   progress=False)
-    assert sorted(store(died).read("results")["key"]) == sorted(calls(died)) == ["x0", "x1", "x2"]
+    assert sorted(new_run(died).read("results")["key"]) == sorted(calls(died)) == ["x0", "x1", "x2"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscape.bench.analyses import store_landscape_summary
 from landscape.geometry import (best_neighbour, correlation_length, fitness_distance_correlation, landscape_summary,
                                 local_optima, neutral_network_table, neutral_networks, quotient,
                                 random_walk_autocorrelation)
@@ -113,10 +112,3 @@ def test_validation(call, match):
 def test_best_cifar10_arch_is_a_strict_local_optimum(cifar10, nb201_edges):
     assert int(np.argmax(cifar10)) in set(local_optima(cifar10, nb201_edges))
     assert len(local_optima(cifar10, nb201_edges)) < 100
-
-
-def test_store_summary(store):
-    s = store_landscape_summary(store, datasets=("cifar10",)).set_index("space")
-    assert s.loc["full", "nodes"] == 15625 and s.loc["full", "edges"] == 187_500
-    assert s.loc["isomorphism quotient", "nodes"] == 6466
-    assert (s.fdc < 0).all() and (s.rho1 > 0.3).all()

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from landscape.bench.analyses import store_rank_agreement
 from landscape.geometry import (bootstrap_counts, kendall_tau, paired_bootstrap_test, precision_at_k, rank_agreement,
                                 spearman_rho, weighted_tau_bootstrap)
 from landscape.geometry.rank_plan import RankPlan
@@ -141,19 +140,6 @@ def test_twelve_epoch_validation_predicts_the_final_ranking(store):
     tau = kendall_tau(valid12, test200)
     assert 0.5 < tau < 0.9
     assert tau == pytest.approx(scipy.stats.kendalltau(valid12, test200).statistic, abs=1e-12)
-
-
-def test_store_rank_agreement(store):
-    out = store_rank_agreement(store, n_boot=5, random_state=0)
-    per = out.groupby("comparison").size() // 5  # five measures per comparison with k = (10, 100)
-    assert per.to_dict() == {"12-epoch test vs 200-epoch test": 3, "12-epoch valid vs 200-epoch test": 3,
-                             "seed vs seed mean": 9, "zero-cost proxy vs 200-epoch test": 36}
-    tau = out[out.measure == "kendall_tau_b"].set_index(["comparison", "dataset", "proxy"]).estimate
-    assert (tau.loc["seed vs seed mean"] > 0.9).all()
-    assert tau.loc[("12-epoch valid vs 200-epoch test", "cifar10", "valid@12")] == pytest.approx(0.594, abs=1e-3)
-    # the README's 0.700 is the 12-epoch *test* column; on CIFAR-10 the two short-schedule columns disagree
-    assert tau.loc[("12-epoch test vs 200-epoch test", "cifar10", "test@12")] == pytest.approx(0.700, abs=1e-3)
-    assert set(out[out.comparison.str.startswith("zero")].n) <= {723, 724, 725}
 
 
 def test_threads_give_the_same_numbers():

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from landscape.nn.data import ImageData, batches
+from landscape.nn.images import ImageData, batches
 from landscape.nn.train import TrainConfig, evaluate_network, train_network
 
 

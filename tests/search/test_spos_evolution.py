@@ -215,7 +215,7 @@ def test_search_end_to_end_and_resume(shared_data, trained_dir, store, tmp_path,
     assert result.score == result.history["fitness"].max()
     evaluations = pd.read_csv(out / "proxies" / "evaluations.csv")
     assert set(evaluations["arch"]) == set(result.history["arch"])
-    assert (result.store.path / "result.json").exists()
+    assert (result.run.path / "result.json").exists()
 
     # another fitness reuses the cached evaluations of the same architectures
     calls.clear()

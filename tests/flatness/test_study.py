@@ -9,7 +9,7 @@ import torch
 
 import landscape.flatness.study as study
 from landscape.flatness.study import Preset, evaluate_proxies, proxy_scores, supernet_proxies
-from landscape.nn.data import batches, digits
+from landscape.nn.images import batches, digits
 from landscape.nn.nb201 import NB201Cell, NB201Network
 from landscape.nn.supernet import NB201Supernet
 from landscape.nn.train import TrainConfig, train_network

@@ -1,4 +1,4 @@
-"""Tests of ``landscape.nn.data``: every on-disk format written small into tmp_path, splits, subsets,
+"""Tests of ``landscape.nn.images``: every on-disk format written small into tmp_path, splits, subsets,
 normalisation, augmentation and the error paths; one test on the real CIFAR-10 JPEG zip."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import torch
 from PIL import Image
 
 from landscape.errors import SourceError
-from landscape.nn.data import (CIFAR10_CLASSES, DATASETS, NORMALIZATION, DatasetMissingError, ImageData, batches,
+from landscape.nn.images import (CIFAR10_CLASSES, DATASETS, NORMALIZATION, DatasetMissingError, ImageData, batches,
                                cifar10_jpeg, digits, load_cifar, load_dataset, load_imagenet16_120)
 
 RNG = np.random.default_rng(0)
