@@ -8,12 +8,11 @@ import pandas as pd
 from common import timed
 
 from landscape.bench.paths import find_sources
-from landscape.bench.store import Store
 from landscape.bench import nb201_graph
+from landscape.bench.store import DATASETS, Store
 from landscape.graph import neighbour_table
 from landscape.spaces.nb201 import N_ARCHS, N_EDGES, N_OPS, parse_arch
 
-DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 
 
 def bench_store_load(store: Store) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import LandscapeError
 from ..runs import RunStore
 from .sweep import BACKENDS, SweepError, run_sweep
-from .tasks import DATASETS, TASK_DEFAULTS, architecture_tasks, evaluate_architecture
+from .tasks import TASK_DATASETS, TASK_DEFAULTS, architecture_tasks, evaluate_architecture
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (local) or CPUs / tasks in flight (ray)")
     p.add_argument("--ray-address", default=None, help="a Ray cluster, e.g. ray://head:10001 (default: local)")
     p.add_argument("--max-retries", type=int, default=2)
-    p.add_argument("--dataset", choices=sorted(DATASETS), default=TASK_DEFAULTS["dataset"])
+    p.add_argument("--dataset", choices=sorted(TASK_DATASETS), default=TASK_DEFAULTS["dataset"])
     for name in ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "n_draws"):
         p.add_argument(f"--{name.replace('_', '-')}", type=int, default=TASK_DEFAULTS[name])
     p.add_argument("--no-progress", action="store_true")

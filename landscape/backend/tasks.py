@@ -20,13 +20,13 @@ from ..runs import config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_choice, check_int, check_seed
 
-__all__ = ["TASK_DEFAULTS", "DATASETS", "evaluate_architecture", "architecture_tasks"]
+__all__ = ["TASK_DEFAULTS", "TASK_DATASETS", "evaluate_architecture", "architecture_tasks"]
 
 #: Settings of :func:`evaluate_architecture` besides ``arch`` and ``seed`` (smoke scale: seconds per task on one core).
 TASK_DEFAULTS: dict[str, Any] = {"dataset": "digits", "c": 8, "n": 1, "train_per_class": 20, "valid_per_class": 10,
                                  "epochs": 2, "batch_size": 50, "n_draws": 1, "device": "auto"}
 #: Data of a task: ``(loader, channels)``; both are class-balanced seeded subsets.
-DATASETS = {"digits": (digits, 1), "cifar10-jpeg": (cifar10_jpeg, 3)}
+TASK_DATASETS = {"digits": (digits, 1), "cifar10-jpeg": (cifar10_jpeg, 3)}
 _POSITIVE = ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "n_draws")
 
 
@@ -40,7 +40,7 @@ def _settings(task: Mapping[str, Any]) -> dict[str, Any]:
     s = {**TASK_DEFAULTS, **{k: v for k, v in task.items() if k in TASK_DEFAULTS}}
     for name in _POSITIVE:
         check_int(s[name], f"task field {name!r}", 1)
-    check_choice(s["dataset"], "task field 'dataset'", tuple(DATASETS))
+    check_choice(s["dataset"], "task field 'dataset'", tuple(TASK_DATASETS))
     s["seed"] = check_seed(task.get("seed", 0), "task field 'seed'")
     if s["device"] == "auto":
         s["device"] = "cuda" if torch.cuda.is_available() else "cpu"
@@ -58,7 +58,7 @@ def evaluate_architecture(task: Mapping[str, Any]) -> dict[str, Any]:
     """
     s = _settings(task)
     arch = format_arch(arch_codes(task["arch"]))
-    load, channels = DATASETS[s["dataset"]]
+    load, channels = TASK_DATASETS[s["dataset"]]
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

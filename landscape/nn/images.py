@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core import numeric as _np_numeric
 
 __all__ = [
-    "ImageData", "DatasetMissingError", "DATASETS", "NORMALIZATION", "CIFAR10_CLASSES",
+    "ImageData", "DatasetMissingError", "IMAGE_DATASETS", "NORMALIZATION", "CIFAR10_CLASSES",
     "batches", "load_dataset", "cifar10_jpeg", "load_cifar", "load_imagenet16_120", "digits",
 ]
 
@@ -65,7 +65,7 @@ NORMALIZATION: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
 _CROP_PAD = {"cifar10": 4, "cifar100": 4, "ImageNet16-120": 2, "digits": 1}
 
 #: Dataset name → allowed splits.
-DATASETS: dict[str, tuple[str, ...]] = {
+IMAGE_DATASETS: dict[str, tuple[str, ...]] = {
     "cifar10-jpeg": ("train", "valid", "test"),
     "cifar10": ("train", "test"),
     "cifar10-valid": ("train", "valid", "test"),
@@ -160,7 +160,7 @@ def load_dataset(
     n_per_class: int | None = None,
     random_state: int = 0,
 ) -> ImageData:
-    """Load ``split`` of dataset ``name`` (see :data:`DATASETS`), optionally ``n_per_class`` seeded images per class.
+    """Load ``split`` of dataset ``name`` (see :data:`IMAGE_DATASETS`), optionally ``n_per_class`` seeded images per class.
 
     ``root``: the JPEG zip (or its folder) for ``cifar10-jpeg``; the folder holding the CIFAR /
     ImageNet16 files otherwise (default: the data directory, then the shared sources folder);
@@ -177,8 +177,8 @@ def load_dataset(
 
 
 def _check_split(name: str, split: str) -> None:
-    check_choice(name, "dataset", tuple(DATASETS))
-    check_choice(split, f"split of {name}", tuple(DATASETS[name]))
+    check_choice(name, "dataset", tuple(IMAGE_DATASETS))
+    check_choice(split, f"split of {name}", tuple(IMAGE_DATASETS[name]))
 
 
 # ----------------------------------------------------------------------------- subsets
@@ -522,7 +522,7 @@ def digits(split: str, *, n_per_class: int | None = None, random_state: int = 0,
     _check_split("digits", split)
     d = load_digits()
     y = d.target.astype(np.int64)
-    pool = _stratified_parts(y, 10, (0.5, 0.25, 0.25), split_seed)[DATASETS["digits"].index(split)]
+    pool = _stratified_parts(y, 10, (0.5, 0.25, 0.25), split_seed)[IMAGE_DATASETS["digits"].index(split)]
     idx = _pick(y, pool, 10, n_per_class, random_state, f"digits {split}")
     x = (d.images[idx] / 16.0).astype(np.float32)[:, None]
     note = (f"digits {split}: {pool.size} of 1797 scikit-learn digits (class-stratified 50/25/25 split, "

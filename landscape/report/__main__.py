@@ -21,7 +21,8 @@ from tqdm.auto import tqdm  # noqa: E402
 
 from ..bench.paths import load_store  # noqa: E402
 from ..errors import LandscapeError  # noqa: E402
-from .compute import RUN_PRESETS, compute_missing  # noqa: E402
+from ..presets import PRESETS  # noqa: E402
+from .compute import compute_missing  # noqa: E402
 from .sections import EMPTY_HINTS, SECTIONS  # noqa: E402
 from .sections.base import RESULTS, Artifact  # noqa: E402
 
@@ -126,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help=f"sections to build: {', '.join(SECTIONS)}")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: $LANDSCAPE_DATA or ./data)")
-    parser.add_argument("--run", choices=RUN_PRESETS, metavar="PRESET",
+    parser.add_argument("--run", choices=PRESETS, metavar="PRESET",
                         help="first compute missing cached results (flatness study, GeNAS search and tables, A²M vs "
-                             f"DARTS) at this preset: {', '.join(RUN_PRESETS)}; resumable. Default: never train")
+                             f"DARTS) at this preset: {', '.join(PRESETS)}; resumable. Default: never train")
     parser.add_argument("--device", default="cpu", help="torch device for --run (default: cpu)")
     args = parser.parse_args(argv)
     try:

@@ -9,25 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-RUN_PRESETS = ("smoke", "cpu", "paper")
-#: The flatness study's preset for each search preset (the study has no smoke scale).
-FLATNESS_PRESET = {"smoke": "cpu", "cpu": "cpu", "paper": "gpu"}
+from ..presets import PRESETS
+from ..validation import check_choice
+
 A2M_SEEDS = (0, 1, 2)
 
 
 def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress: bool = True) -> None:
     """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution), A²M vs DARTS and, below the
     paper preset, the matched-scale stand-alone training and the "Does it reproduce?" tables at ``preset``."""
-    if preset not in RUN_PRESETS:
-        raise ValueError(f"--run preset must be one of {', '.join(RUN_PRESETS)}, got {preset!r}")
+    check_choice(preset, "--run preset", PRESETS)
     from ..flatness.study import evaluate_proxies, spread_architectures
     from ..search import compare_a2m_darts, proxy_tables, run_search
     from ..search.reproduce import reproduction
     from ..search.standalone import run_standalone, study_cells
 
     results.mkdir(parents=True, exist_ok=True)
-    flat = FLATNESS_PRESET[preset]
-    evaluate_proxies(spread_architectures(8, 0), flat, out=results / "flatness_proxies.csv", device=device,
+    evaluate_proxies(spread_architectures(8, 0), preset, out=results / "flatness_proxies.csv", device=device,
                      progress=progress)
     genas = results / "search" / f"genas-nb201-{preset}-seed0"
     proxy_tables(preset, genas, device=device, progress=progress)

@@ -10,12 +10,12 @@ from .a2m import a2m_gradient, darts_gradient
 from .darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
 from .evolution import (FITNESSES, PROXIES, EvolutionResult, ProxyCache, SearchResult, crossover, evolutionary_search,
                         ground_truth, mutate, proxy_frame, run_search)
-from .presets import PRESETS, SearchPreset, get_preset
+from .presets import SEARCH_PRESETS, SearchPreset, get_preset
 from .spos import TrainedSupernet, train_supernet
 from .tables import ProxyTables, pairwise_table, proxy_tables, rank_table, sample_archs, wide
 
 __all__ = [
-    "SearchPreset", "PRESETS", "get_preset",
+    "SearchPreset", "SEARCH_PRESETS", "get_preset",
     "TrainedSupernet", "train_supernet",
     "FITNESSES", "PROXIES", "EvolutionResult", "SearchResult", "ProxyCache", "mutate", "crossover",
     "evolutionary_search", "proxy_frame", "ground_truth", "run_search",

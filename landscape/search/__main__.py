@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from ..errors import CheckpointError, ConfigMismatchError
-from .presets import PRESETS
+from .presets import SEARCH_PRESETS
 
 _SPACES = ("nb201", "darts")
 
@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in helps.items():
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--space", choices=_SPACES, default="nb201", help="search space (default nb201)")
-        p.add_argument("--preset", choices=list(PRESETS), required=True,
+        p.add_argument("--preset", choices=list(SEARCH_PRESETS), required=True,
                        help="scale: smoke (seconds), cpu (about half an hour on 2 cores), paper (the papers' settings)")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         p.add_argument("--out", type=Path, help="results folder (default: where the report reads them, "
@@ -116,7 +116,7 @@ def _run(args: argparse.Namespace) -> None:
         result = run_darts(args.space, args.preset, method=args.command, out=out, random_state=args.seed,
                            device=args.device, progress=True)
         print(json.dumps(result, indent=2, sort_keys=True, default=str))
-    print(f"preset {args.preset}: {PRESETS[args.preset].note}" if args.command in ("spos", "evolve", "tables",
+    print(f"preset {args.preset}: {SEARCH_PRESETS[args.preset].note}" if args.command in ("spos", "evolve", "tables",
                                                                                    "standalone")
           else f"results in {out}")
 

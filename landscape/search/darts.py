@@ -39,13 +39,14 @@ from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
 from ..validation import check_choice, check_int, check_random_state, check_seed
 from .a2m import a2m_gradient, darts_gradient
-from .evolution import GT_DATASETS, ground_truth
+from ..bench.store import DATASETS
+from ..spaces import SPACES
+from .evolution import ground_truth
 
-__all__ = ["DartsPreset", "DARTS_PRESETS", "SPACES", "METHODS", "SELECTIONS", "early_stop", "run_darts",
+__all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "early_stop", "run_darts",
            "compare_a2m_darts"]
 
 #: Search spaces :func:`run_darts` searches.
-SPACES: tuple[str, ...] = ("nb201", "darts")
 #: Architecture-gradient methods: first-order DARTS and A²M.
 METHODS: tuple[str, ...] = ("darts", "a2m")
 #: How the returned genotype is chosen (see :class:`DartsPreset`).
@@ -289,7 +290,7 @@ def run_darts(
     if space == "nb201":
         truth = ground_truth([result["arch"]]).iloc[0]
         result["arch_index"] = int(truth["index"])
-        result["accuracy"] = {d: float(truth[d]) for d in GT_DATASETS}
+        result["accuracy"] = {d: float(truth[d]) for d in DATASETS}
     run.write_json("result", result)
     return result
 

@@ -29,7 +29,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..bench import load_store
-from ..bench.store import Store
+from ..bench.store import DATASETS, Store
 from ..flatness.losses import recalibrate_bn
 from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
@@ -41,7 +41,7 @@ from .presets import SearchPreset, get_preset
 from .spos import TrainedSupernet, check_device, load_data, train_supernet
 
 __all__ = [
-    "FITNESSES", "PROXIES", "EXACT_PROXIES", "GT_DATASETS", "EvolutionResult", "SearchResult", "ProxyCache",
+    "FITNESSES", "PROXIES", "EXACT_PROXIES", "EvolutionResult", "SearchResult", "ProxyCache",
     "sigma_label", "mutate", "crossover", "evolutionary_search", "proxy_frame", "ground_truth", "run_search",
 ]
 
@@ -53,7 +53,6 @@ PROXIES: tuple[str, ...] = ("angle", "accuracy", "flatness", "angle_accuracy", "
 #: The paper's readings of angle and flatness (all parameters; fresh noise per σ), beside the published ones.
 EXACT_PROXIES: tuple[str, ...] = ("angle_exact", "flatness_exact")
 #: NB201 datasets of the ground truth (200-epoch test accuracy, %).
-GT_DATASETS: tuple[str, ...] = ("cifar10", "cifar100", "ImageNet16-120")
 _ORIGINS = ("random", "mutation", "crossover")
 
 
@@ -304,12 +303,12 @@ class ProxyCache:
 
 
 def ground_truth(archs: Sequence[str | Sequence[int]], store: Store | None = None) -> pd.DataFrame:
-    """NB201 200-epoch test accuracy (%) of ``archs``: columns ``arch, index`` and one per :data:`GT_DATASETS`."""
+    """NB201 200-epoch test accuracy (%) of ``archs``: columns ``arch, index`` and one per :data:`DATASETS`."""
     store = load_store() if store is None else store
     names = _names(archs)
     index = store.index.indices_of(names)
     frame = pd.DataFrame({"arch": names, "index": index})
-    for d in GT_DATASETS:
+    for d in DATASETS:
         frame[d] = store.array(d, split="test", epochs=200)[index]
     return frame
 
@@ -376,7 +375,7 @@ def run_search(
     run.write("history", history)
     best = format_arch(result.best)
     truth = ground_truth([best], store).iloc[0]
-    gt = {d: float(truth[d]) for d in GT_DATASETS}
+    gt = {d: float(truth[d]) for d in DATASETS}
     run.write_json("result", {"arch": best, "index": int(truth["index"]), "fitness": fitness,
                               "score": result.best_fitness, "ground_truth_test_accuracy_200": gt,
                               "n_evaluated": result.n_evaluated, "preset": p.name, "note": p.note})

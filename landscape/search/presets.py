@@ -18,7 +18,7 @@ from ..flatness.proxies import GENAS_GAMMA, GENAS_SIGMAS
 from ..nn.train import TrainConfig
 from ..validation import check_choice, check_int
 
-__all__ = ["SearchPreset", "PRESETS", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
+__all__ = ["SearchPreset", "SEARCH_PRESETS", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
 
 #: σ triples of GeNAS Table 8 (the third is the default of Sec. B.1).
 TABLE8_SIGMAS: tuple[tuple[float, float, float], ...] = (
@@ -153,7 +153,7 @@ _COMMON = dict(lr=0.025, lr_min=0.001, momentum=0.9, weight_decay=5e-4, augment=
                alphas=TABLE9_ALPHAS,
                gammas=TABLE_GAMMAS)
 
-PRESETS: dict[str, SearchPreset] = {
+SEARCH_PRESETS: dict[str, SearchPreset] = {
     "smoke": SearchPreset(
         "smoke", c=4, n=1, train_per_class=10, valid_per_class=5, epochs=2, batch_size=50, eval_batch_size=50,
         recalibrate_batches=1, population=6, generations=3, top_k=3, mutants=3, crossovers=3, table_archs=8,
@@ -189,6 +189,4 @@ def get_preset(name: str | SearchPreset) -> SearchPreset:
     """The preset called ``name`` (a :class:`SearchPreset` is returned as it is)."""
     if isinstance(name, SearchPreset):
         return name
-    if not isinstance(name, str) or name not in PRESETS:
-        raise ValueError(f"preset must be one of {', '.join(PRESETS)} (or a SearchPreset), got {name!r}")
-    return PRESETS[name]
+    return SEARCH_PRESETS[check_choice(name, "preset", tuple(SEARCH_PRESETS))]

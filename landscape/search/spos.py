@@ -29,10 +29,10 @@ from ..runs import RunStore, rng_state, set_rng_state
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
-__all__ = ["SPACES", "TrainedSupernet", "check_space", "check_seed", "load_data", "train_supernet"]
+__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_seed", "load_data", "train_supernet"]
 
 #: Search spaces of the SPOS/evolution driver.
-SPACES = ("nb201",)
+SPOS_SPACES = ("nb201",)
 
 
 def check_space(space: str) -> str:
@@ -40,7 +40,7 @@ def check_space(space: str) -> str:
     if space == "darts":
         raise ValueError("space='darts' is not supported by the SPOS/evolution (GeNAS) driver, which searches "
                          "NB201 only; the DARTS space is searched by the `darts` and `a2m` subcommands")
-    check_choice(space, "space", SPACES)
+    check_choice(space, "space", SPOS_SPACES)
     return space
 
 
@@ -111,7 +111,7 @@ def train_supernet(
 
     Parameters
     ----------
-    preset : a name of :data:`~landscape.search.presets.PRESETS` or a :class:`SearchPreset`.
+    preset : a name of :data:`~landscape.search.presets.SEARCH_PRESETS` or a :class:`SearchPreset`.
     out : the search's results folder.
     space : ``"nb201"`` (the DARTS space is not supported by this driver).
     random_state : seed of the data subset, the initial weights, the sampled paths and the batches.

@@ -29,14 +29,14 @@ import pandas as pd
 import torch
 
 from ..bench import load_store
-from ..bench.store import Store
+from ..bench.store import DATASETS, Store
 from ..flatness.proxies import combined_proxy, flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
 from ..geometry.ranking import bootstrap_counts, kendall_tau_interval
 from ..runs import RunStore
 from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
-from .evolution import EXACT_PROXIES, GT_DATASETS, PROXIES, ProxyCache, sigma_label, ground_truth
+from .evolution import EXACT_PROXIES, PROXIES, ProxyCache, ground_truth, sigma_label
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
 
@@ -147,11 +147,11 @@ def proxy_tables(
     proxies = cache.proxies(archs)
     losses = cache.sigma_losses(archs, p.sigma_sets)
     truth = ground_truth(archs, store)
-    gt = {d: truth[d].to_numpy() for d in GT_DATASETS}
+    gt = {d: truth[d].to_numpy() for d in DATASETS}
     boot = {"n_boot": p.n_boot, "random_state": int(random_state)}
 
     table5 = rank_table({k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES}, gt, **boot)
-    table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[GT_DATASETS.index(d)]
+    table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[DATASETS.index(d)]
                            for k, d in zip(table5["proxy"], table5["dataset"])]
     table5["gamma"] = p.gamma
 
@@ -168,7 +168,7 @@ def proxy_tables(
         label = sigma_label(sigmas)
         flat_sigma[label] = flatness_from_losses(cube.loc[label].loc[archs].dropna(axis=1).to_numpy(), sigmas)
     sigma = rank_table(flat_sigma, gt, key="sigmas", **boot)
-    sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[GT_DATASETS.index(d)]
+    sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[DATASETS.index(d)]
                           for s, d in zip(sigma["sigmas"], sigma["dataset"])]
 
     default = cube.loc[sigma_label(p.sigmas)].loc[archs].dropna(axis=1).to_numpy()
@@ -178,14 +178,14 @@ def proxy_tables(
 
     index = truth["index"].to_numpy()
     nbhd = {d: -neighbourhood_flatness(store.array(d, split="test", epochs=200), store.index, index)
-            for d in GT_DATASETS}
+            for d in DATASETS}
     columns = {"weight_flatness": proxies["flatness"].to_numpy(), "angle": proxies["angle"].to_numpy(),
                "angle_flatness": proxies["angle_flatness"].to_numpy(), "accuracy": proxies["accuracy"].to_numpy(),
                **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()},
                **{f"test_accuracy_{d}": v for d, v in gt.items()}}
     joint = pairwise_table(columns, **boot).assign(gamma=p.gamma)  # angle_flatness's γ
 
-    scores = truth.rename(columns={d: f"test_accuracy_{d}" for d in GT_DATASETS})
+    scores = truth.rename(columns={d: f"test_accuracy_{d}" for d in DATASETS})
     scores = scores.assign(**{k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES},
                            **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()}, gamma=p.gamma)
     for name, frame in (("scores", scores), ("table5", table5), ("sigma_ablation", sigma),

@@ -8,7 +8,7 @@ import types
 import numpy as np
 import pytest
 
-from landscape.bench.importers.official import DATASETS, HPS, open_official_api, read_official
+from landscape.bench.importers.official import OFFICIAL_DATASETS, HPS, open_official_api, read_official
 from landscape.bench.store import Store, write_store
 from landscape.errors import SourceError
 from landscape.spaces.nb201 import N_ARCHS, all_codes, format_arch
@@ -36,7 +36,7 @@ def fake_info(i: int, dataset: str, hp: str) -> dict:
 def expected() -> dict[tuple, tuple[np.ndarray, np.ndarray | None]]:
     """(dataset, split, metric, epochs) -> (values, index) that the importer must produce."""
     out = {}
-    for dataset in DATASETS:
+    for dataset in OFFICIAL_DATASETS:
         for hp in HPS:
             infos = [fake_info(i, dataset, hp) for i in range(N_ARCHS)]
             for key in infos[0]:
@@ -95,7 +95,7 @@ def official_result():
     """``read_official`` on the stand-in (125,000 queries: read once per module)."""
     api = FakeAPI("stand-in")
     result = read_official(api)
-    assert api.calls == len(DATASETS) * len(HPS) * N_ARCHS
+    assert api.calls == len(OFFICIAL_DATASETS) * len(HPS) * N_ARCHS
     return result
 
 

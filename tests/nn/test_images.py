@@ -16,7 +16,7 @@ import torch
 from PIL import Image
 
 from landscape.errors import SourceError
-from landscape.nn.images import (CIFAR10_CLASSES, DATASETS, NORMALIZATION, DatasetMissingError, ImageData, batches,
+from landscape.nn.images import (CIFAR10_CLASSES, IMAGE_DATASETS, NORMALIZATION, DatasetMissingError, ImageData, batches,
                                cifar10_jpeg, digits, load_cifar, load_dataset, load_imagenet16_120)
 
 RNG = np.random.default_rng(0)
@@ -280,7 +280,7 @@ def test_real_jpeg_zip() -> None:
 
 
 def test_digits_splits_subsets_and_scale() -> None:
-    parts = {s: digits(s) for s in DATASETS["digits"]}
+    parts = {s: digits(s) for s in IMAGE_DATASETS["digits"]}
     assert sum(len(p) for p in parts.values()) == 1797
     assert parts["train"].x.shape[1:] == (1, 8, 8) and parts["train"].x.dtype == torch.float32
     assert 0 <= parts["train"].x.min() and parts["train"].x.max() <= 1 and parts["train"].crop_pad == 1

@@ -9,12 +9,12 @@ import pytest
 import landscape.search.evolution as evolution
 from landscape.flatness.proxies import flatness_from_losses
 from landscape.geometry.neighbourhood import neighbourhood_flatness
+from landscape.bench import DATASETS
 from landscape.search import PROXIES, pairwise_table, proxy_tables, rank_table, sample_archs, wide
 from landscape.search.tables import PAPER_TABLE5
 
 from .conftest import TINY
 
-DATASETS = ["cifar10", "cifar100", "ImageNet16-120"]
 
 
 def test_sample_archs(store):
@@ -41,7 +41,7 @@ def test_proxy_tables(trained_dir, store, monkeypatch):
     t5 = tables.table5
     assert len(t5) == 24 and t5["n"].eq(n).all() and t5["n_boot"].eq(TINY.n_boot).all()
     assert list(wide(t5).index) == list(PROXIES) + ["angle_exact", "flatness_exact"]
-    assert list(wide(t5).columns) == DATASETS and t5["gamma"].eq(16.0).all()
+    assert list(wide(t5).columns) == list(DATASETS) and t5["gamma"].eq(16.0).all()
     assert t5.loc[t5.proxy == "angle_exact", "paper_tau"].isna().all()
     assert wide(t5, value="paper_tau").loc["angle_flatness", "cifar100"] == PAPER_TABLE5["angle_flatness"][1]
     ok = t5.dropna(subset=["tau", "ci_low"])

@@ -13,8 +13,11 @@ import torch
 
 import landscape.search.evolution as evolution
 from landscape.errors import CheckpointError, ConfigMismatchError
-from landscape.search import (PRESETS, crossover, evolutionary_search, get_preset, ground_truth, mutate, run_search,
-                              train_supernet)
+from landscape.flatness.study import STUDY_PRESETS
+from landscape.presets import PRESETS
+from landscape.search.darts import DARTS_PRESETS
+from landscape.search import (SEARCH_PRESETS, crossover, evolutionary_search, get_preset, ground_truth, mutate,
+                              run_search, train_supernet)
 from landscape.search.__main__ import main
 from landscape.spaces.nb201 import parse_arch
 
@@ -34,7 +37,8 @@ def stop_after(k: int):
 
 # -- presets ---------------------------------------------------------------------------------
 def test_presets():
-    assert set(PRESETS) == {"smoke", "cpu", "paper"}
+    assert PRESETS == ("smoke", "cpu", "paper")
+    assert tuple(SEARCH_PRESETS) == tuple(DARTS_PRESETS) == tuple(STUDY_PRESETS) == PRESETS  # one vocabulary
     paper = get_preset("paper")
     assert (paper.c, paper.n, paper.epochs, paper.lr, paper.population, paper.generations, paper.top_k,
             paper.mutants, paper.mutation_prob, paper.crossovers) == (16, 5, 250, 0.025, 100, 20, 10, 25, 0.1, 25)
@@ -42,7 +46,7 @@ def test_presets():
     for p in (paper, get_preset("cpu")):  # the published code's settings (NOTES.md)
         assert (p.gamma, p.grad_clip, p.recalibrate_batches, p.bn_mode) == (16.0, 5.0, 14, "faithful")
     assert "40 epochs" in get_preset("cpu").note
-    with pytest.raises(ValueError, match="smoke, cpu, paper"):
+    with pytest.raises(ValueError, match="preset must be one of 'smoke', 'cpu', 'paper', got 'huge'"):
         get_preset("huge")
     with pytest.raises(ValueError, match="top_k"):
         dataclasses.replace(TINY, top_k=10)

@@ -21,7 +21,7 @@ from ...spaces.nb201 import N_ARCHS
 from ..store import Record, SeriesKey
 from .checks import finite_column, require_file
 
-DATASETS = {"cifar10": ("cifar10-valid", "valid"), "cifar100": ("cifar100", "valtest"),
+_FILE_KEYS = {"cifar10": ("cifar10-valid", "valid"), "cifar100": ("cifar100", "valtest"),
             "imagenet": ("ImageNet16-120", "valtest")}  # fmt: skip
 
 
@@ -52,10 +52,10 @@ def read_metric_vals(path: str | Path) -> list[Record]:
             data = _restricted_numpy_load(f)
     except (pickle.UnpicklingError, EOFError, ValueError) as exc:
         raise SourceError(f"{p}: unreadable pickle ({exc})") from None
-    if not isinstance(data, dict) or set(DATASETS) - set(data):
-        raise SourceError(f"{p}: expected a dict with keys {sorted(DATASETS)}")
+    if not isinstance(data, dict) or set(_FILE_KEYS) - set(data):
+        raise SourceError(f"{p}: expected a dict with keys {sorted(_FILE_KEYS)}")
     records = []
-    for key, (dataset, split) in DATASETS.items():
+    for key, (dataset, split) in _FILE_KEYS.items():
         d = data[key]
         try:
             loss, runtime, size = (finite_column(d[k], f"{key}/{k}", p, None) for k in ("loss", "runtime", "size_in_mb"))

@@ -20,7 +20,7 @@ from ...errors import SourceError
 from ...spaces.nb201 import N_ARCHS, parse_arch
 from ..store import Record, SeriesKey
 
-DATASETS = ("cifar10-valid", "cifar10", "cifar100", "ImageNet16-120")
+OFFICIAL_DATASETS = ("cifar10-valid", "cifar10", "cifar100", "ImageNet16-120")
 HPS = ("12", "200")
 
 
@@ -50,7 +50,7 @@ def read_official(api) -> tuple[np.ndarray, list[Record]]:
         raise SourceError(f"the benchmark lists {len(api)} architectures, expected {N_ARCHS} (the topology space)")
     codes = np.array([parse_arch(api.arch(i)) for i in range(N_ARCHS)], dtype=np.int8)
     columns: dict[tuple[str, str, str, int], np.ndarray] = {}
-    for dataset in DATASETS:
+    for dataset in OFFICIAL_DATASETS:
         for hp in HPS:
             for i in tqdm(range(N_ARCHS), desc=f"{dataset} hp={hp}", unit="arch", leave=False):
                 info = api.get_more_info(i, dataset, iepoch=None, hp=hp, is_random=False)

@@ -43,7 +43,7 @@ def flatness_section(store: Store, results: Path = STUDY) -> list[Artifact]:
     return [
         Artifact("flatness_vs_accuracy", "GeNAS proxies vs ground truth",
                  f"Every proxy of NB201 cells trained stand-alone at reduced scale (preset: {notes}; see "
-                 "landscape.flatness.study.PRESETS) against their CIFAR-10 200-epoch test accuracy. At this scale the "
+                 "landscape.flatness.study.STUDY_PRESETS) against their CIFAR-10 200-epoch test accuracy. At this scale the "
                  "depth term dominates GeNAS flatness, so flatness tracks the inverse validation loss.", scatter,
                  plots.plot_proxy_scatter, grid=(2, 4)),
         Artifact("flatness_tau", "Kendall τ of the GeNAS proxies (stand-alone, reduced scale)",

@@ -1,0 +1,17 @@
+"""The one preset vocabulary of the package.
+
+Every driver offers the same three scales, each with its own settings:
+:data:`landscape.search.presets.SEARCH_PRESETS` (SPOS + evolution), :data:`landscape.search.darts.DARTS_PRESETS`
+(DARTS / A²M), :data:`landscape.flatness.study.STUDY_PRESETS` (stand-alone proxy study) and
+``python -m landscape.report --run``.
+
+* ``smoke`` — seconds to minutes, for tests and a first try; its numbers mean nothing;
+* ``cpu`` — what a 2-core machine finishes in hours; every published number in ``reports/`` uses it;
+* ``paper`` — the papers' settings, for a GPU.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PRESETS"]
+
+PRESETS: tuple[str, ...] = ("smoke", "cpu", "paper")
