@@ -14,6 +14,7 @@ import torch
 
 from ..flatness.study import proxy_scores
 from ..nn import create_network
+from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg, digits
 from ..nn.train import TrainConfig, train_network
 from ..runs import config_hash
@@ -65,9 +66,9 @@ def evaluate_architecture(task: Mapping[str, Any]) -> dict[str, Any]:
         train = load("train", n_per_class=s["train_per_class"], random_state=s["seed"])
         valid = list(batches(load("valid", n_per_class=s["valid_per_class"], random_state=s["seed"]), 500,
                              device=s["device"]))
-        torch.manual_seed(s["seed"])
-        net = create_network("nb201", arch, c=s["c"], n=s["n"], num_classes=train.classes,
-                             in_channels=channels).to(s["device"])
+        with torch_seed(s["seed"]):
+            net = create_network("nb201", arch, c=s["c"], n=s["n"], num_classes=train.classes, in_channels=channels)
+        net = net.to(s["device"])
         initial = {k: v.detach().clone() for k, v in net.named_parameters()}
         history = train_network(net, train, TrainConfig(epochs=s["epochs"], batch_size=s["batch_size"]),
                                 device=s["device"], random_state=s["seed"], progress=False)

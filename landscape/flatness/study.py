@@ -28,9 +28,10 @@ from tqdm.auto import tqdm
 
 from ..bench import load_store
 from ..nn import create_network
+from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import TrainConfig, train_network
-from ..validation import check_choice
+from ..validation import check_choice, check_random_state
 from ..spaces.nb201 import arch_codes, format_arch
 from .losses import recalibrate_bn
 from .proxies import GENAS_GAMMA, GENAS_SIGMAS, angle, combined_proxy, flatness
@@ -156,8 +157,9 @@ def evaluate_proxies(
     rows = [done]
     for arch in tqdm([a for a in strings if a not in finished], desc=f"proxies ({p.name})", unit="arch",
                      disable=not progress):
-        torch.manual_seed(random_state)
-        net = create_network("nb201", arch, c=p.c, n=p.n).to(device)
+        with torch_seed(random_state):
+            net = create_network("nb201", arch, c=p.c, n=p.n)
+        net = net.to(device)
         initial = {k: v.detach().clone() for k, v in net.named_parameters()}
         history = train_network(net, train, config, device=device, random_state=random_state, progress=False)
         scores = proxy_scores(net, initial, valid, n_draws=p.n_draws, random_state=random_state)
@@ -225,7 +227,7 @@ def spread_architectures(n: int, random_state: int = 0) -> list[str]:
     acc = store.array("cifar10", split="test", epochs=200)
     order = np.argsort(-acc)
     order = order[acc[order] > 15]  # below 15% the network is disconnected (accuracy ~10%)
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     picks = [rng.choice(part) for part in np.array_split(order, n)]
     return [str(s) for s in store.index.arch_string(np.array(picks))]
 

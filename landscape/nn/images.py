@@ -38,7 +38,7 @@ from PIL import Image, UnidentifiedImageError
 from ..bench.paths import data_dir, find_sources
 from ..errors import DatasetMissingError, SourceError
 from ..safe_pickle import PlainUnpickler
-from ..validation import check_choice
+from ..validation import check_choice, check_random_state
 
 try:  # numpy >= 2
     from numpy._core import multiarray as _np_multiarray
@@ -186,7 +186,7 @@ def _check_split(name: str, split: str) -> None:
 
 def _stratified_parts(y: np.ndarray, classes: int, fractions: tuple[float, ...], seed: int) -> list[np.ndarray]:
     """Split indices of ``y`` per class into consecutive parts of the given fractions of a seeded shuffle."""
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     parts: list[list[np.ndarray]] = [[] for _ in fractions]
     for c in range(classes):
         members = np.flatnonzero(y == c)
@@ -211,7 +211,7 @@ def _pick(y: np.ndarray, pool: np.ndarray, classes: int, n_per_class: int | None
             f"n_per_class={n_per_class} not available: {what} has {counts.min()} images of class "
             f"{int(counts.argmin())} (its smallest); allowed: 1..{counts.min()} or None for all"
         )
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     chosen = []
     for c in range(classes):
         members = pool[y[pool] == c]

@@ -35,6 +35,7 @@ from tqdm.auto import tqdm
 
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
+from ..nn.rng import torch_seed
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
 from ..validation import check_choice, check_int, check_random_state, check_seed
@@ -167,8 +168,9 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
             raise ValueError(f"batch_size={p.batch_size} exceeds the {len(data)} images of the {data.split} split; "
                              f"lower batch_size or raise n_{data.split}_per_class")
 
-    torch.manual_seed(init_seed)
-    net = _build(space, p).to(device)
+    with torch_seed(init_seed):
+        net = _build(space, p)
+    net = net.to(device)
     arch_params, weight_params = net.arch_parameters(), net.weight_parameters()
     w_opt = torch.optim.SGD(weight_params, lr=p.w_lr, momentum=p.w_momentum, weight_decay=p.w_weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, T_max=p.epochs, eta_min=p.w_lr_min)

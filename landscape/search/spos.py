@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 
 from ..nn.images import ImageData, batches, cifar10_jpeg
 from ..nn.supernet import NB201Supernet, sample_architectures
+from ..nn.rng import torch_seed
 from ..runs import RunStore, rng_state, set_rng_state
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
@@ -129,8 +130,9 @@ def train_supernet(
     dev = check_device(device)
     run = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
                                           **p.stage_config("spos")})
-    torch.manual_seed(random_state)
-    net = NB201Supernet(c=p.c, n=p.n, num_classes=10).to(dev)
+    with torch_seed(random_state):
+        net = NB201Supernet(c=p.c, n=p.n, num_classes=10)
+    net = net.to(dev)
     state = run.load_checkpoint()
     if state is None:
         initial = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
