@@ -12,9 +12,11 @@ import pandas as pd
 
 from ..geometry import landscape_summary, quotient, rank_agreement
 from ..validation import check_random_state
+from ..spaces.nb201 import arch_strings
+from .paths import load_store
 from .store import DATASETS, Store
 
-__all__ = ["store_rank_agreement", "store_landscape_summary"]
+__all__ = ["ground_truth", "store_rank_agreement", "store_landscape_summary"]
 
 
 def _store_comparisons(store: Store):
@@ -81,3 +83,17 @@ def store_landscape_summary(store: Store, datasets: Sequence[str] = DATASETS, *,
         for space, (v, e) in (("full", (acc, store.index)), ("isomorphism quotient", (qv, qe))):
             rows.append({"dataset": d, "space": space, **landscape_summary(v, e, random_state=random_state)})
     return pd.DataFrame(rows)
+
+
+def ground_truth(archs: Sequence[str | Sequence[int]], store: Store | None = None) -> pd.DataFrame:
+    """NB201 200-epoch test accuracy (%) of ``archs``: columns ``arch, index`` and one per :data:`DATASETS`."""
+    store = load_store() if store is None else store
+    names = arch_strings(archs)
+    index = store.index.indices_of(names)
+    frame = pd.DataFrame({"arch": names, "index": index})
+    for d in DATASETS:
+        frame[d] = store.array(d, split="test", epochs=200)[index]
+    return frame
+
+
+# -- the driver ----------------------------------------------------------------------------------

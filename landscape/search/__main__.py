@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
                        help="torch device (default cuda when available, else cpu)")
         if name == "evolve":
-            from .evolution import FITNESSES
+            from .proxy_cache import FITNESSES
 
             p.add_argument("--fitness", choices=FITNESSES, default="angle_flatness",
                            help="GeNAS search metric (default angle_flatness, Eq. 5)")
@@ -84,7 +84,7 @@ def _run(args: argparse.Namespace) -> None:
         print(f"supernet: {len(trained.history)} epochs, final train loss {last['train_loss']:.4f}, "
               f"train accuracy {last['train_accuracy']:.4f}; checkpoint {trained.run.checkpoint_path}")
     elif args.command == "evolve":
-        from .evolution import run_search
+        from .genas import run_search
 
         result = run_search(args.preset, out, fitness=args.fitness, **common)
         print(f"best architecture by {result.fitness}: {result.arch} (fitness {result.score:.6g}, "

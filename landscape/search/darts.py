@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,9 +40,9 @@ from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
 from ..validation import check_choice, check_int, check_random_state, check_seed
 from .a2m import a2m_gradient, darts_gradient
+from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS
 from ..spaces import SPACES
-from .evolution import ground_truth
 
 __all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "early_stop", "run_darts",
            "compare_a2m_darts"]
@@ -156,6 +156,41 @@ def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
     return len(valid_losses) - 1 - best > patience
 
 
+def _arch_direction(net: nn.Module, method: str, p: DartsPreset, x: torch.Tensor, y: torch.Tensor
+                    ) -> list[torch.Tensor]:
+    """The architecture step's direction on one validation batch: DARTS' first-order gradient of the loss in α,
+    or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`)."""
+    def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
+        return F.cross_entropy(net(x, alphas), y)
+
+    if method == "a2m":
+        return a2m_gradient(loss_fn, net.arch_parameters(), rho=p.rho, eps=p.eps)
+    return darts_gradient(loss_fn, net.arch_parameters())
+
+
+def _epoch(net: nn.Module, pairs: Iterable, method: str, p: DartsPreset, w_opt: torch.optim.Optimizer,
+           a_opt: torch.optim.Optimizer) -> tuple[float, float]:
+    """One search epoch over ``(train batch, valid batch)`` pairs: per pair an architecture step on the
+    validation batch, then a weight step (gradient clipped at ``p.grad_clip``) on the training batch.
+    Returns the training loss and accuracy (%) over the epoch."""
+    arch_params, weight_params = net.arch_parameters(), net.weight_parameters()
+    train_loss, train_correct, seen = 0.0, 0, 0
+    for (xt, yt), (xv, yv) in pairs:
+        for param, direction in zip(arch_params, _arch_direction(net, method, p, xv, yv)):
+            param.grad = direction
+        a_opt.step()
+        w_opt.zero_grad(set_to_none=True)
+        logits = net(xt)
+        loss = F.cross_entropy(logits, yt)
+        loss.backward(inputs=weight_params)
+        nn.utils.clip_grad_norm_(weight_params, p.grad_clip)
+        w_opt.step()
+        train_loss += float(loss.detach()) * len(yt)
+        train_correct += int((logits.detach().argmax(1) == yt).sum())
+        seen += len(yt)
+    return train_loss / seen, 100.0 * train_correct / seen
+
+
 def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
             device: str | torch.device, progress: bool, callback: Callable[[dict], None] | None) -> list[dict]:
     """Train the supernet and α from scratch or on from ``state`` (a checkpoint); returns all epoch rows."""
@@ -171,10 +206,9 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
     with torch_seed(init_seed):
         net = _build(space, p)
     net = net.to(device)
-    arch_params, weight_params = net.arch_parameters(), net.weight_parameters()
-    w_opt = torch.optim.SGD(weight_params, lr=p.w_lr, momentum=p.w_momentum, weight_decay=p.w_weight_decay)
+    w_opt = torch.optim.SGD(net.weight_parameters(), lr=p.w_lr, momentum=p.w_momentum, weight_decay=p.w_weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, T_max=p.epochs, eta_min=p.w_lr_min)
-    a_opt = torch.optim.Adam(arch_params, lr=p.a_lr, betas=tuple(p.a_betas), weight_decay=p.a_weight_decay)
+    a_opt = torch.optim.Adam(net.arch_parameters(), lr=p.a_lr, betas=tuple(p.a_betas), weight_decay=p.a_weight_decay)
 
     history: list[dict] = []
     start = 0
@@ -185,14 +219,6 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         sched.load_state_dict(state["sched"])
         set_rng_state(state["rng"])
         history, start = list(state["history"]), state["epoch"]
-
-    def arch_direction(x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
-        def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
-            return F.cross_entropy(net(x, alphas), y)
-
-        if method == "a2m":
-            return a2m_gradient(loss_fn, arch_params, rho=p.rho, eps=p.eps)
-        return darts_gradient(loss_fn, arch_params)
 
     bar = tqdm(total=p.epochs, initial=start, desc=f"{method} search on {space}", unit="epoch",
                disable=not progress, leave=False)
@@ -206,25 +232,12 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                     batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
                             augment=p.augment, drop_last=True))
         lr = w_opt.param_groups[0]["lr"]
-        train_loss, train_correct, seen = 0.0, 0, 0
-        for (xt, yt), (xv, yv) in pairs:
-            for param, direction in zip(arch_params, arch_direction(xv, yv)):
-                param.grad = direction
-            a_opt.step()
-            w_opt.zero_grad(set_to_none=True)
-            logits = net(xt)
-            loss = F.cross_entropy(logits, yt)
-            loss.backward(inputs=weight_params)
-            nn.utils.clip_grad_norm_(weight_params, p.grad_clip)
-            w_opt.step()
-            train_loss += float(loss.detach()) * len(yt)
-            train_correct += int((logits.detach().argmax(1) == yt).sum())
-            seen += len(yt)
+        train_loss, train_acc = _epoch(net, pairs, method, p, w_opt, a_opt)
         sched.step()
         faithful = p.selection == "faithful"
         valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
                                                  augment=faithful and p.augment, random_state=base + 2)
-        row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss / seen, "train_acc": 100.0 * train_correct / seen,
+        row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc,
                "valid_loss": valid_loss, "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": _arch(space, net),
                "seconds": time.perf_counter() - began}
         history.append(row)

@@ -1,6 +1,6 @@
 """Does it reproduce?  GeNAS's and A²M's claims at a reduced scale, against two ground truths.
 
-The supernet's proxies (:class:`~landscape.search.evolution.ProxyCache`) are ranked against the
+The supernet's proxies (:class:`~landscape.search.proxy_cache.ProxyCache`) are ranked against the
 *matched-scale* ground truth (the seed-mean test accuracy of the same cells trained alone with
 the supernet's recipe, :mod:`landscape.search.standalone`) and against NB201's 200-epoch
 CIFAR-10 test accuracy on the same cells.  Every τ has a 95% percentile-bootstrap CI (cells
@@ -28,7 +28,7 @@ from ..flatness.proxies import flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
 from ..geometry.ranking import bootstrap_counts, bootstrap_interval, kendall_tau, kendall_tau_interval
 from ..runs import RunStore
-from .evolution import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
+from .proxy_cache import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
 from .standalone import MODES, loss_column, matched_cells

@@ -36,6 +36,7 @@ import pandas as pd
 import torch
 
 from ..bench import load_store
+from ..bench.analyses import ground_truth
 from ..bench.store import Store
 from ..flatness.perturb import MODES
 from ..flatness.proxies import angle, flatness
@@ -46,7 +47,6 @@ from ..nn.rng import torch_seed
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_random_state, check_seed
-from .evolution import ground_truth
 from .presets import SearchPreset, get_preset
 from .spos import load_data
 from .tables import sample_archs

@@ -1,7 +1,7 @@
 """GeNAS rank tables from a SPOS supernet: Table 5 (proxies), Table 8 (σ), Table 9 (α), a γ sweep, a joint table.
 
 A seeded uniform sample of distinct NB201 cells is scored by every proxy on its supernet
-sub-network (resumable: :class:`~landscape.search.evolution.ProxyCache`), together with the
+sub-network (resumable: :class:`~landscape.search.proxy_cache.ProxyCache`), together with the
 mean validation loss at each σ of every Table 8 triple.  Flatness for any α (Eq. 4) follows
 from those stored losses (:func:`~landscape.flatness.proxies.flatness_from_losses`), so the
 α sweep re-runs no network.  Each table gives Kendall τ-b against the NB201 200-epoch test
@@ -29,6 +29,7 @@ import pandas as pd
 import torch
 
 from ..bench import load_store
+from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS, Store
 from ..flatness.proxies import combined_proxy, flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
@@ -36,7 +37,7 @@ from ..geometry.ranking import bootstrap_counts, kendall_tau_interval
 from ..runs import RunStore
 from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
-from .evolution import EXACT_PROXIES, PROXIES, ProxyCache, ground_truth, sigma_label
+from .proxy_cache import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
 

@@ -28,6 +28,7 @@ import numpy as np
 
 __all__ = [
     "arch_codes",
+    "arch_strings",
     "OPS",
     "EDGES",
     "N_OPS",
@@ -137,6 +138,14 @@ def as_codes(codes: Sequence[int] | np.ndarray) -> np.ndarray:
 def arch_codes(arch: str | Sequence[int] | np.ndarray) -> tuple[int, ...]:
     """Op codes from an architecture string or a 6-tuple of codes (validated)."""
     return parse_arch(arch) if isinstance(arch, str) else tuple(int(c) for c in as_codes(arch))
+
+
+def arch_strings(archs: Sequence[str | Sequence[int]]) -> list[str]:
+    """Official strings of NB201 architectures given as strings or op codes (validated; at least one)."""
+    names = [format_arch(arch_codes(a)) for a in archs]
+    if not names:
+        raise ValueError("archs is empty: give at least one architecture")
+    return names
 
 
 def codes_to_key(codes: Sequence[int] | np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import landscape.search.evolution as evolution
+import landscape.search.proxy_cache as proxy_cache
 from landscape.flatness.proxies import flatness_from_losses
 from landscape.geometry.neighbourhood import neighbourhood_flatness
 from landscape.bench import DATASETS
@@ -85,8 +85,8 @@ def test_proxy_tables(trained_dir, store, monkeypatch):
 
     # a second call runs no network again and gives the same tables
     calls = []
-    monkeypatch.setattr(evolution, "flatness", lambda *a, **k: calls.append(1))
-    monkeypatch.setattr(evolution, "supernet_proxies", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(proxy_cache, "flatness", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(proxy_cache, "supernet_proxies", lambda *a, **k: calls.append(1))
     again = proxy_tables(TINY, trained_dir, store=store, progress=False)
     assert not calls
     pd.testing.assert_frame_equal(again.table5, t5)

@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 import torch
 
-import landscape.search.evolution as evolution
+import landscape.search.proxy_cache as proxy_cache
+from landscape.bench.analyses import ground_truth
 from landscape.errors import CheckpointError, ConfigMismatchError
 from landscape.flatness.study import STUDY_PRESETS
 from landscape.presets import PRESETS
 from landscape.search.darts import DARTS_PRESETS
-from landscape.search import (SEARCH_PRESETS, crossover, evolutionary_search, get_preset, ground_truth, mutate,
-                              run_search, train_supernet)
+from landscape.search import (SEARCH_PRESETS, crossover, evolutionary_search, get_preset, mutate, run_search,
+                              train_supernet)
 from landscape.search.__main__ import main
 from landscape.spaces.nb201 import parse_arch
 
@@ -202,13 +203,13 @@ def test_search_end_to_end_and_resume(shared_data, trained_dir, store, tmp_path,
     out = tmp_path / "search"
     shutil.copytree(trained_dir / "spos", out / "spos")  # the trained supernet, with no proxies evaluated yet
     calls = []
-    real = evolution.supernet_proxies
+    real = proxy_cache.supernet_proxies
 
     def counting(*args, **kwargs):
         calls.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(evolution, "supernet_proxies", counting)
+    monkeypatch.setattr(proxy_cache, "supernet_proxies", counting)
     result = run_search(TINY, out, fitness="angle_flatness", store=store, progress=False)
     n = TINY.population * TINY.generations
     assert result.n_evaluated == n == len(calls) and len({tuple(c) for c in calls}) == n
@@ -225,7 +226,7 @@ def test_search_end_to_end_and_resume(shared_data, trained_dir, store, tmp_path,
     calls.clear()
     by_angle = run_search(TINY, out, fitness="angle", store=store, progress=False)
     assert len(calls) < n
-    scores = evolution.proxy_frame(pd.read_csv(out / "proxies" / "evaluations.csv").set_index("arch"),
+    scores = proxy_cache.proxy_frame(pd.read_csv(out / "proxies" / "evaluations.csv").set_index("arch"),
                                    TINY.sigmas[0])
     assert by_angle.score == scores.loc[by_angle.arch, "angle"] == scores.loc[by_angle.history["arch"], "angle"].max()
 

@@ -1,0 +1,135 @@
+"""GeNAS proxies of SPOS sub-networks, evaluated once per architecture and kept in ``<out>/proxies``.
+
+:class:`ProxyCache` scores sub-networks of the trained supernet (BN re-estimated first) by validation
+``accuracy``, ``angle`` (Eq. 8), ``flatness`` (Eq. 3-4) and the combinations (Eq. 5, :func:`proxy_frame`);
+every evaluated architecture is appended as soon as it is done, so the searches and the rank tables share
+the work and an interrupted run loses nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from tqdm.auto import tqdm
+
+from ..flatness.losses import recalibrate_bn
+from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
+from ..flatness.study import supernet_proxies
+from ..nn.images import batches
+from ..runs import RunStore
+from ..spaces.nb201 import arch_strings
+from .spos import TrainedSupernet, check_device, load_data
+
+__all__ = ["FITNESSES", "PROXIES", "EXACT_PROXIES", "ProxyCache", "proxy_frame", "sigma_label"]
+
+#: Fitness name → its column in :func:`proxy_frame` (larger = predicted better for every one).
+FITNESSES: tuple[str, ...] = ("accuracy", "angle", "flatness", "angle_accuracy", "angle_flatness",
+                              "accuracy_flatness")
+#: The proxies of GeNAS Table 5, in its row order.
+PROXIES: tuple[str, ...] = ("angle", "accuracy", "flatness", "angle_accuracy", "angle_flatness", "accuracy_flatness")
+#: The paper's readings of angle and flatness (all parameters; fresh noise per σ), beside the published ones.
+EXACT_PROXIES: tuple[str, ...] = ("angle_exact", "flatness_exact")
+
+
+def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = GENAS_GAMMA) -> pd.DataFrame:
+    """The GeNAS proxies (columns :data:`PROXIES`) from :func:`supernet_proxies`' columns.
+
+    ``accuracy`` = validation accuracy, ``angle`` (Eq. 8, path-wise as the published code),
+    ``flatness`` (Eq. 4, the published code's residual noise), ``angle_flatness`` =
+    ``angle/π + γ·F/σ₁`` and ``accuracy_flatness`` = ``accuracy + γ·F/σ₁`` (Eq. 5),
+    ``angle_accuracy`` = ``angle/π + accuracy``; then the paper's readings ``angle_exact`` (all
+    parameters) and ``flatness_exact`` (fresh noise per σ).
+    """
+    acc, theta, flat = scores["valid_accuracy"], scores["angle"], scores["flatness_faithful"]
+    return pd.DataFrame({
+        "angle": theta, "accuracy": acc, "flatness": flat, "angle_accuracy": theta / np.pi + acc,
+        "angle_flatness": combined_proxy(theta / np.pi, flat, sigma1, gamma),
+        "accuracy_flatness": combined_proxy(acc, flat, sigma1, gamma),
+        "angle_exact": scores["angle_exact"], "flatness_exact": scores["flatness_exact"],
+    }, index=scores.index)
+
+
+def sigma_label(sigmas: Sequence[float]) -> str:
+    """A σ triple as the label the tables use, e.g. ``'0.002,0.008,0.012'``."""
+    return ",".join(f"{s:g}" for s in sigmas)
+
+
+class ProxyCache:
+    """Proxies of sub-networks of one trained supernet, kept per architecture in ``<out>/proxies``.
+
+    ``scores`` evaluates (with :func:`~landscape.flatness.study.supernet_proxies`) only the
+    architectures not in the table ``evaluations`` and appends each as soon as it is done;
+    ``sigma_losses`` does the same for the mean loss at every σ of several σ triples (table
+    ``sigma_losses``), from which flatness for any α follows without re-running networks.
+    """
+
+    def __init__(self, trained: TrainedSupernet, *, device: str | torch.device = "cpu",
+                 data_path: str | os.PathLike | None = None, progress: bool = True):
+        self.trained, self.preset = trained, trained.preset
+        self.device, self.data_path, self.progress = check_device(device), data_path, progress
+        self.run = RunStore(trained.run.path.parent / "proxies",
+                              {"stage": "proxies", "supernet": trained.run.hash, "seed": trained.random_state,
+                               "angle": "faithful", "noise": "residual", **self.preset.stage_config("eval")})
+        self._data: tuple[list, list] | None = None
+
+    def _batches(self) -> tuple[list, list]:
+        """Validation batches and the BN-recalibration batches (loaded on first use)."""
+        if self._data is None:
+            p, seed = self.preset, self.trained.random_state
+            valid = list(batches(load_data(p, seed, self.data_path, "valid"), p.eval_batch_size, device=self.device))
+            train = batches(load_data(p, seed, self.data_path, "train"), p.batch_size, shuffle=True,
+                            random_state=seed, device=self.device)
+            self._data = valid, [b for _, b in zip(range(p.recalibrate_batches), train)]
+        return self._data
+
+    def _missing(self, table: str, archs: list[str]) -> list[str]:
+        done = self.run.read(table)
+        have = set(done["arch"]) if not done.empty else set()
+        return list(dict.fromkeys(a for a in archs if a not in have))
+
+    def scores(self, archs: Sequence[str | Sequence[int]]) -> pd.DataFrame:
+        """One row per architecture (index: arch string, in the order given): :func:`supernet_proxies`' columns."""
+        names = arch_strings(archs)
+        todo = self._missing("evaluations", names)
+        p, t = self.preset, self.trained
+        for arch in tqdm(todo, desc="proxies", unit="arch", leave=False, disable=not self.progress):
+            valid, recal = self._batches()
+            long = supernet_proxies(t.supernet, t.initial_state, [arch], valid, recal, sigmas=p.sigmas,
+                                    n_draws=p.n_draws, gamma=p.gamma, bn_mode=p.bn_mode,
+                                    random_state=t.random_state)
+            self.run.append("evaluations", [{"arch": arch, **dict(zip(long["proxy"], long["value"]))}])
+        table = self.run.read("evaluations").drop_duplicates("arch").set_index("arch")
+        return table.loc[names]
+
+    def proxies(self, archs: Sequence[str | Sequence[int]]) -> pd.DataFrame:
+        """The GeNAS proxies (:func:`proxy_frame`, the preset's σ₁ and γ) of ``archs``."""
+        return proxy_frame(self.scores(archs), self.preset.sigmas[0], self.preset.gamma)
+
+    def sigma_losses(self, archs: Sequence[str], sigma_sets: Sequence[Sequence[float]]) -> pd.DataFrame:
+        """Long frame ``arch, sigmas, level, sigma, loss``: mean validation loss at each σ of each triple.
+
+        Faithful (cumulative) noise with the preset's draws and seed, as the ``flatness`` proxy.
+        """
+        archs, labels = arch_strings(archs), [sigma_label(s) for s in sigma_sets]
+        done = self.run.read("sigma_losses")
+        have = set() if done.empty else set(zip(done["arch"], done["sigmas"]))
+        todo = [a for a in dict.fromkeys(archs) if any((a, lab) not in have for lab in labels)]
+        p, t = self.preset, self.trained
+        for arch in tqdm(todo, desc="σ sweep", unit="arch", leave=False, disable=not self.progress):
+            valid, recal = self._batches()
+            net = recalibrate_bn(t.supernet.subnet(arch), recal, mode=p.bn_mode)
+            rows = []
+            for sigmas, label in zip(sigma_sets, labels):
+                if (arch, label) in have:
+                    continue
+                result = flatness(net, valid, sigmas=sigmas, n_draws=p.n_draws, mode="faithful",
+                                  random_state=t.random_state)
+                rows += [{"arch": arch, "sigmas": label, "level": i + 1, "sigma": s, "loss": loss}
+                         for i, (s, loss) in enumerate(zip(result.sigmas, result.losses))]
+            self.run.append("sigma_losses", rows)
+        table = self.run.read("sigma_losses").drop_duplicates(["arch", "sigmas", "level"])
+        return table[table["arch"].isin(set(archs)) & table["sigmas"].isin(labels)].reset_index(drop=True)
