@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,3 +108,37 @@ def make_tiny_store(data_dir: Path, seed: int = 0) -> TinyStore:
 def tiny_store(tmp_path: Path) -> TinyStore:
     """A synthetic store: the space in a fixed shuffled order, a full, a per-seed and a partial series."""
     return make_tiny_store(tmp_path / "data")
+
+
+#: Ray start-up on a busy machine: seconds the raylet may take to register, and attempts before giving up.
+RAY_START_WAIT_S, RAY_START_ATTEMPTS = 120, 3
+
+
+@pytest.fixture(scope="session")
+def ray_instance():
+    """One local Ray instance (2 CPUs) for every Ray test of the session.
+
+    A loaded machine can make Ray's start-up time out ("The current node timed out during startup"), so the
+    raylet gets a generous registration wait and ``ray.init`` two more tries after a failed start.
+    """
+    from landscape.backend.ray import import_ray
+
+    try:
+        ray = import_ray()
+    except ModuleNotFoundError as exc:
+        pytest.skip(f"ray is not installed ({exc})")
+    tests = Path(__file__).resolve().parent  # Ray's workers import the test helpers (backend._fns) from here
+    with pytest.MonkeyPatch.context() as mp:  # Ray's processes inherit the environment of ray.init
+        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(tests), os.environ.get("PYTHONPATH")])))
+        mp.setenv("RAY_raylet_start_wait_time_s", str(RAY_START_WAIT_S))
+        for attempt in range(1, RAY_START_ATTEMPTS + 1):
+            try:
+                ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+                break
+            except Exception as exc:  # noqa: BLE001 - Ray raises plain Exception/TimeoutError on a slow start
+                ray.shutdown()
+                if attempt == RAY_START_ATTEMPTS:
+                    raise RuntimeError(f"Ray did not start in {RAY_START_ATTEMPTS} attempts: {exc}") from exc
+                time.sleep(5 * attempt)
+    yield ray
+    ray.shutdown()

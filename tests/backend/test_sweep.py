@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pandas as pd
 import pytest
 
 from landscape.backend import SweepError, architecture_tasks, evaluate_architecture, run_sweep, task_key
-from landscape.backend.ray import import_ray
 from landscape.errors import CheckpointError
 from landscape.runs import RunStore
 
@@ -38,21 +36,6 @@ def expected(n: int = 6) -> pd.DataFrame:
 
 def new_run(tmp_path: Path, name: str = "run") -> RunStore:
     return RunStore(tmp_path / name, {"sweep": "test"})
-
-
-@pytest.fixture(scope="module")
-def ray_instance():
-    """One local Ray instance with 2 CPUs for all the Ray tests of this module."""
-    try:
-        ray = import_ray()
-    except ModuleNotFoundError as exc:
-        pytest.skip(f"ray is not installed ({exc})")
-    top = Path(_fns.__file__).resolve().parents[_fns.__name__.count(".")]  # where the workers find _fns
-    with pytest.MonkeyPatch.context() as mp:  # Ray's workers inherit the environment of ray.init
-        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(top), os.environ.get("PYTHONPATH")])))
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield ray
-    ray.shutdown()
 
 
 # ------------------------------------------------------------------------------------------ local
