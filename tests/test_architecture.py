@@ -131,3 +131,36 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
     found = _private_imports(bad, "tests")
     assert len(found) == 2 and "private to landscape.geometry" in found[0] and "imports _tau" in found[1]
     assert not _private_imports(PACKAGE / "geometry" / "neighbourhood.py", "landscape.geometry.neighbourhood")
+
+
+#: The layers of the package, lowest first: a package imports only from packages in earlier layers.
+LAYERS = (
+    ("validation", "errors", "safe_pickle", "presets"),
+    ("spaces", "runs"),
+    ("graph",),
+    ("geometry",),
+    ("bench",),
+    ("nn", "data", "oracles"),
+    ("flatness",),
+    ("backend",),
+    ("search",),
+    ("report",),
+)
+
+
+def test_packages_import_only_from_lower_layers():
+    layer = {f"landscape.{p}": i for i, names in enumerate(LAYERS) for p in names}
+    assert set(layer) == {".".join(m.split(".")[:2]) for m in MODULES if m != "landscape"}, "LAYERS misses a package"
+    bad = sorted({f"{a} -> {b}" for a, b in _graph().edges
+                  if (pa := ".".join(a.split(".")[:2])) != (pb := ".".join(b.split(".")[:2]))
+                  and pa in layer and pb in layer and layer[pb] >= layer[pa]})
+    assert not bad, "imports against the layering: " + "; ".join(bad)
+
+
+def test_readme_layout_lists_every_module():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = {line.split()[0] for line in block.splitlines() if line.strip().startswith("landscape/")}
+    modules = {str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    assert not modules - listed, f"modules missing from the README's layout: {sorted(modules - listed)}"
+    assert not listed - modules, f"the README's layout lists modules that do not exist: {sorted(listed - modules)}"
