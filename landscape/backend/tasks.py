@@ -2,7 +2,9 @@
 
 >>> arch = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|"
 >>> tasks = architecture_tasks([arch], seeds=[0, 1])
->>> run_sweep(evaluate_architecture, tasks, RunStore("runs/proxies", {"sweep": "proxies"}))
+>>> len(tasks)
+2
+>>> frame = run_sweep(evaluate_architecture, tasks, RunStore("runs/proxies", {"sweep": "proxies"}))  # doctest: +SKIP
 """
 
 from __future__ import annotations

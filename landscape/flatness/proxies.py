@@ -7,9 +7,13 @@ Measure", ``../shared/papers/genas-paper.txt``).
 
 Examples
 --------
->>> net = create_network("nb201", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+>>> from landscape.nn import create_network
+>>> net = create_network("nb201", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
+...                      "nor_conv_3x3~2|", c=4, n=1)
+>>> x, y = torch.randn(8, 3, 32, 32), torch.randint(0, 10, (8,))
 >>> result = flatness(net, [(x, y)], sigmas=(2e-3, 1e-2, 2e-2), random_state=0)
->>> result.flatness, result.losses          # F_val (Eq. 4) and the mean loss per σ
+>>> result.sigmas, len(result.losses)    # result.flatness: F_val (Eq. 4); result.losses: mean loss per σ
+((0.002, 0.01, 0.02), 3)
 """
 
 from __future__ import annotations

@@ -18,11 +18,16 @@ Conventions (``kind="accuracy"``; ``kind="loss"`` mirrors them with a loss, lowe
 
 Examples
 --------
->>> pair_barriers(acc, store.index, a, b)                  # best / mean / worst monotone path per pair
+>>> pairs = pair_barriers(acc, store.index, 6111, 13714)   # the two tied CIFAR-10 optima, distance 2
+>>> pairs[["n_paths", "best", "worst"]].round(2).values.tolist()
+[[2.0, 0.01, 0.16]]
 >>> top = np.argsort(acc)[-157:]                            # top 1 %
->>> minimax_barriers(acc, store.index, top)                 # 12,246 pairs
->>> barrier_tree(acc, store.index)                          # disconnectivity graph of the local optima
->>> basins(acc, store.index)                                # basin sizes under steepest ascent
+>>> len(minimax_barriers(acc, store.index, top))            # every pair
+12246
+>>> barrier_tree(acc, store.index).shape                    # disconnectivity graph of the 17 local optima + merges
+(35, 5)
+>>> basins(acc, store.index).head(2)[["optimum", "size"]].values.tolist()   # steepest-ascent basins
+[[6111, 7951], [13714, 3620]]
 """
 
 from __future__ import annotations

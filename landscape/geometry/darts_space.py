@@ -26,8 +26,11 @@ oracle once.
 Examples
 --------
 >>> from landscape.oracles import NB301Surrogate
->>> frames = darts_space_summary(NB301Surrogate(), n_genotypes=200, random_state=0)
->>> frames["by_radius"]; frames["flatness_correlation"]; frames["barrier_summary"]
+>>> frames = darts_space_summary(NB301Surrogate(), n_genotypes=20, random_state=0)   # the report uses 200
+>>> list(frames)
+['genotypes', 'neighbourhoods', 'by_radius', 'flatness_correlation', 'flatness_tiers', 'barriers', 'barrier_summary']
+>>> frames["by_radius"]["radius"].tolist()
+[1, 2, 3]
 """
 
 from __future__ import annotations

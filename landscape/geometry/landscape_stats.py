@@ -8,9 +8,14 @@ isomorphism quotient (:func:`quotient`).
 
 Examples
 --------
->>> local_optima(acc, store.index)                    # strict local optima
+>>> local_optima(acc, store.index)[:5]                # strict local optima of CIFAR-10 (17 in all)
+array([1105, 2888, 5356, 6111, 6584])
 >>> qv, qe, labels = quotient(acc, store.index, store.isomorphism_classes)
->>> landscape_summary(qv, qe, random_state=0)
+>>> len(qv), len(qe)                                  # isomorphism classes and their neighbour pairs
+(6466, 90189)
+>>> summary = landscape_summary(qv, qe, random_state=0)
+>>> summary["strict_optima"], round(summary["fdc"], 2)
+(7, -0.28)
 """
 
 from __future__ import annotations

@@ -12,8 +12,11 @@ first averages proxy and truth within isomorphism classes (``classes``: one labe
 
 Examples
 --------
->>> rank_agreement(store.array("cifar10", split="valid", epochs=12),
-...                store.array("cifar10", split="test", epochs=200), random_state=0)
+>>> table = rank_agreement(store.array("cifar10", split="valid", epochs=12),
+...                        store.array("cifar10", split="test", epochs=200), n_boot=200, random_state=0,
+...                        n_boot_weighted=0)
+>>> table.set_index("measure")["estimate"].round(3).tolist()
+[0.594, 0.772, 0.837, 0.4, 0.6]
 """
 
 from __future__ import annotations

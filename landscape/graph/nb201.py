@@ -9,8 +9,10 @@ Examples
 --------
 >>> from landscape.bench import load_store
 >>> store = load_store()
->>> nbrs = neighbour_table(store.index)          # (15625, 24) int32
->>> edges = edge_list(nbrs)                       # (187500, 2)
+>>> nbrs = neighbour_table(store.index)
+>>> edges = edge_list(nbrs)
+>>> nbrs.shape, edges.shape
+((15625, 24), (187500, 2))
 """
 
 from __future__ import annotations

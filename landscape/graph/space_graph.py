@@ -11,9 +11,9 @@ and turn it into a :class:`SpaceGraph` with :func:`as_graph`.  Derived arrays (c
 adjacency) are computed once per graph: the graph of an ``ArchIndex`` is cached for the index's lifetime, so
 ``local_optima(acc, store.index)`` builds the 187,500 NB201 edges only on the first call.
 
->>> g = as_graph(store.index)                     # doctest: +SKIP
->>> g.n_nodes, g.edges.shape                      # doctest: +SKIP
-(15625, (187500, 2))
+>>> g = as_graph(store.index)
+>>> g.n_nodes, g.edges.shape, g is as_graph(store.index)
+(15625, (187500, 2), True)
 """
 
 from __future__ import annotations

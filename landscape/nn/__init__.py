@@ -1,7 +1,11 @@
 """Torch networks for the NB201 and DARTS spaces, supernets, data loaders and training.
 
->>> net = create_network("nb201", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")
->>> net = create_network("darts", DARTS_V2, c=36, layers=20)
+>>> from landscape.spaces.darts import DARTS_V2
+>>> net = create_network("nb201", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
+...                      "nor_conv_3x3~2|")
+>>> net(torch.zeros(2, 3, 32, 32)).shape
+torch.Size([2, 10])
+>>> net = create_network("darts", DARTS_V2, c=16, layers=8)
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Search drivers for end-to-end checks: SPOS + evolution (GeNAS) and first-order DARTS + A²M.
 
->>> trained = train_supernet("smoke", "runs/genas")                      # SPOS, checkpointed per epoch
->>> result = run_search("smoke", "runs/genas", fitness="angle_flatness")  # evolution + ground truth
->>> tables = proxy_tables("smoke", "runs/genas")                         # GeNAS Tables 5, 8, 9 + joint
->>> run_darts("nb201", "smoke", method="a2m", out="runs/a2m")            # A²M (or method="darts")
+Training runs (minutes even at the smoke preset), so not run as doctests:
+
+>>> trained = train_supernet("smoke", "runs/genas")                      # doctest: +SKIP
+>>> result = run_search("smoke", "runs/genas", fitness="angle_flatness")  # doctest: +SKIP
+>>> tables = proxy_tables("smoke", "runs/genas")                         # doctest: +SKIP
+>>> result = run_darts("nb201", "smoke", method="a2m", out="runs/a2m")   # doctest: +SKIP
 """
 
 from .a2m import a2m_gradient, darts_gradient

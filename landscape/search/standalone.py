@@ -18,7 +18,9 @@ thread per worker): every finished run is saved at once, an interrupted sweep re
 missing runs only.  Weights (initial and trained) are kept beside the table as ``.pt`` files.
 
 >>> cells = matched_cells("cpu")                                   # Table 5's 50 cells + 50 stratified
->>> runs = run_standalone("cpu", "reports/results/standalone/nb201-cpu", cells["arch"], seeds=(0, 1))
+>>> len(cells)
+100
+>>> runs = run_standalone("cpu", "reports/results/standalone/nb201-cpu", cells["arch"])  # doctest: +SKIP
 """
 
 from __future__ import annotations
