@@ -20,6 +20,7 @@ def test_notebooks_are_found_and_stripped():
                    for c in nb.cells if c.cell_type == "code"), f"{path.name} has outputs: strip them"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_executes(path, store):
     nb = nbformat.read(path, as_version=4)

@@ -143,6 +143,7 @@ def test_missing_ray_says_how_to_install(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------------------ ray
 
 
+@pytest.mark.slow
 def test_backends_give_identical_proxies(tmp_path, ray_instance):
     tasks = architecture_tasks(ARCHS, seeds=[0, 1], **TINY)
     local = run_sweep(evaluate_architecture, tasks, new_run(tmp_path, "local"), progress=False)

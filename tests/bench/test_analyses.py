@@ -7,6 +7,7 @@ import pytest
 from landscape.bench.analyses import store_landscape_summary, store_rank_agreement
 
 
+@pytest.mark.slow
 def test_store_rank_agreement(store):
     out = store_rank_agreement(store, n_boot=5, random_state=0)
     per = out.groupby("comparison").size() // 5  # five measures per comparison with k = (10, 100)

@@ -38,6 +38,7 @@ def rows(table: Path) -> int:
     return len(pd.read_csv(table)) if table.exists() else 0
 
 
+@pytest.mark.slow
 def test_kill_9_mid_sweep_then_rerun_gives_identical_numbers(tmp_path):
     out, n = tmp_path / "sweep", len(ARCHS) * len(SEEDS)
     table = out / "results.csv"

@@ -60,6 +60,7 @@ def test_report_numbers_match_known_facts(reports):
     assert (tree["parent"] == -1).sum() == 1 and tree["height"].max() == pytest.approx(94.37, abs=0.01)
 
 
+@pytest.mark.slow
 def test_unknown_section_is_a_clear_error(store, tmp_path):
     with pytest.raises(ValueError, match="unknown report section"):
         build_report(tmp_path, only=["nope"], data_dir=store.path.parent)

@@ -149,6 +149,7 @@ def smoke_runs(shared_data, tmp_path_factory) -> tuple[dict[str, dict], object]:
             for m in ("a2m", "darts")}, root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["a2m", "darts"])
 def test_smoke_search_finds_an_nb201_cell_and_its_ground_truth(smoke_runs, method: str) -> None:
     results, root = smoke_runs
@@ -183,6 +184,7 @@ def test_methods_differ_and_compare_reuses_finished_runs(smoke_runs) -> None:
         assert row["cifar10"] == results[row["method"]]["accuracy"]["cifar10"]
 
 
+@pytest.mark.slow
 def test_interrupted_run_resumes_to_the_same_result(smoke_runs, tmp_path) -> None:
     results, root = smoke_runs
 

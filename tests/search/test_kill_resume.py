@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 import torch
 from conftest import ROOT, subprocess_env
 
@@ -34,6 +35,7 @@ train_supernet(tiny, sys.argv[1], random_state=0, progress=False, on_epoch=hang)
 """
 
 
+@pytest.mark.slow
 def test_kill9_mid_training_then_rerun_gives_identical_weights(shared_data, tmp_path):
     out = tmp_path / "killed"
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stdout=subprocess.PIPE, text=True,

@@ -199,6 +199,7 @@ def test_spos_errors(shared_data, trained_dir, tmp_path):
 
 
 # -- the search end to end --------------------------------------------------------------------
+@pytest.mark.slow
 def test_search_end_to_end_and_resume(shared_data, trained_dir, store, tmp_path, monkeypatch):
     out = tmp_path / "search"
     shutil.copytree(trained_dir / "spos", out / "spos")  # the trained supernet, with no proxies evaluated yet

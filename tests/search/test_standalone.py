@@ -42,6 +42,7 @@ def test_study_cells_add_the_searched_cells(store, tmp_path):
     assert sa.study_cells("cpu", None, store=store) == cells[:100]
 
 
+@pytest.mark.slow
 def test_one_run_is_deterministic_and_complete(shared_data, tmp_path):
     arch = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|"
     task = sa.standalone_tasks("smoke", [arch], seeds=[1], weights_dir=tmp_path)[0]
@@ -60,6 +61,7 @@ def test_one_run_is_deterministic_and_complete(shared_data, tmp_path):
         sa.train_standalone(bad)
 
 
+@pytest.mark.slow
 def test_sweep_resumes_without_retraining(shared_data, tmp_path, monkeypatch):
     archs = ["|nor_conv_1x1~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|",
              "|avg_pool_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|"]
