@@ -30,7 +30,7 @@ from ..runs import RunStore, rng_state, set_rng_state
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
-__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_seed", "load_data", "train_supernet"]
+__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_device", "load_data", "train_supernet"]
 
 #: Search spaces of the SPOS/evolution driver.
 SPOS_SPACES = ("nb201",)

@@ -166,9 +166,6 @@ def all_codes() -> np.ndarray:
     return key_to_codes(np.arange(N_ARCHS))
 
 
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser: a bijective, strongly non-linear map on uint64."""
     with np.errstate(over="ignore"):
