@@ -88,8 +88,8 @@ def _path_matrix(v: np.ndarray, space: SpaceGraph, a: np.ndarray, b: np.ndarray,
     return 0.5 * (v[a] + v[b])[:, None] - v[space.lookup(keys)].min(axis=2), orders
 
 
-def _pairs(values, space, a, b, kind: str):
-    keyed = _product(space)
+def _pairs(values, graph, a, b, kind: str):
+    keyed = _product(graph)
     n = len(keyed.codes)
     v = oriented(check_values(values, n=n), kind)
     a = check_nodes(a, n, "a", keyed.index)
@@ -109,13 +109,14 @@ def _blocks(dist: np.ndarray):
             yield int(d), rows[lo:lo + _PAIRS_PER_BLOCK]
 
 
-def path_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
+def path_barriers(values, graph, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
     """Barrier of every monotone path between each pair ``(a[i], b[i])``.
 
     Parameters
     ----------
     values : accuracy (or loss, with ``kind="loss"``) per node.
-    space : NB201 ``ArchIndex`` or the ``(n, E)`` code table of a toy product space.
+    graph : an NB201 ``ArchIndex``, a product-space :class:`~landscape.graph.SpaceGraph`
+        (:meth:`~landscape.graph.SpaceGraph.from_codes`) or the ``(n, E)`` code table of a toy product space.
     a, b : node ids or NB201 strings, same length (or one of length 1).
 
     Returns
@@ -124,7 +125,7 @@ def path_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFram
     ``path`` numbers the ``d!`` orders as ``itertools.permutations`` does, ``order`` lists
     the edges in the order they change (e.g. ``"3,0,5"``); one row with barrier 0 when ``d <= 1``.
     """
-    v, keyed, a, b, dist = _pairs(values, space, a, b, kind)
+    v, keyed, a, b, dist = _pairs(values, graph, a, b, kind)
     parts = []
     for d, rows in _blocks(dist):
         bar, orders = _path_matrix(v, keyed, a[rows], b[rows], d)
@@ -140,7 +141,7 @@ def path_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFram
     return pd.concat(parts).sort_values(["pair", "path"], ignore_index=True)
 
 
-def pair_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
+def pair_barriers(values, graph, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
     """Per pair, the distribution of barriers over its monotone paths (see :func:`path_barriers`).
 
     Returns
@@ -148,7 +149,7 @@ def pair_barriers(values, space, a, b, *, kind: str = "accuracy") -> pd.DataFram
     DataFrame ``pair, a, b, distance, n_paths, best, mean, median, worst`` (``best`` = the
     lowest barrier over the ``d!`` paths), one row per pair in input order.
     """
-    v, keyed, a, b, dist = _pairs(values, space, a, b, kind)
+    v, keyed, a, b, dist = _pairs(values, graph, a, b, kind)
     summary = np.zeros((len(a), 5))
     for d, rows in _blocks(dist):
         bar = _path_matrix(v, keyed, a[rows], b[rows], d)[0]
@@ -373,19 +374,21 @@ def distance3_pairs(codes: np.ndarray, members: np.ndarray, n: int, rng: np.rand
     return pairs[np.sort(rng.choice(len(pairs), size=min(n, len(pairs)), replace=False))]
 
 
-def abc_path_barriers(acc: Mapping[str, np.ndarray], index: ArchIndex, n_pairs: int = 500, *,
+def abc_path_barriers(acc: Mapping[str, np.ndarray], graph, n_pairs: int = 500, *,
                       intervals: Mapping[str, Mapping[str, tuple[float, float]]] = ABC_INTERVALS,
                       random_state=None) -> pd.DataFrame:
     """Best / mean / worst monotone-path barrier of up to ``n_pairs`` seeded pairs at Hamming distance 3 inside
-    each of A²M's A/B/C model sets (cells whose accuracy lies in the model's interval), per dataset."""
+    each of A²M's A/B/C model sets (cells whose accuracy lies in the model's interval), per dataset; ``graph`` as
+    for :func:`pair_barriers`."""
     rng = check_random_state(random_state)
+    g = _product(graph)
     parts = []
     for d, values in acc.items():
         for model, (low, high) in intervals[d].items():
             members = np.flatnonzero((values >= low) & (values <= high))
-            pairs = distance3_pairs(index.codes, members, n_pairs, rng)
+            pairs = distance3_pairs(g.codes, members, n_pairs, rng)
             if len(pairs):
-                frame = pair_barriers(values, index, pairs[:, 0], pairs[:, 1])
+                frame = pair_barriers(values, g, pairs[:, 0], pairs[:, 1])
                 parts.append(frame.drop(columns="pair").assign(dataset=d, model=model))
     out = pd.concat(parts, ignore_index=True)
     return out[["dataset", "model", "a", "b", "distance", "n_paths", "best", "mean", "median", "worst"]]
