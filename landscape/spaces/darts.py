@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..validation import check_random_state
+from ..validation import check_choice, check_int, check_random_state
 
 __all__ = [
     "genotype_batch",
@@ -62,6 +62,12 @@ __all__ = [
     "canonical_genotype",
     "codes_to_key",
     "random_genotype",
+    "SUPERNET_EDGES",
+    "N_SUPERNET_EDGES",
+    "genotype_to_candidate",
+    "candidate_to_genotype",
+    "check_candidate",
+    "random_candidates",
 ]
 
 #: The 7 candidate operations of a genotype, in the order of DARTS' ``PRIMITIVES`` (without ``none``).
@@ -379,6 +385,91 @@ def random_genotype(random_state: int | np.random.Generator | None = None) -> Ge
             c[cell, e:e + 2, 1] = np.sort(rng.choice(EDGE_NODE[e], size=2, replace=False))
             c[cell, e:e + 2, 0] = rng.integers(N_OPS, size=2)
     return _from_codes(c)
+
+
+#: The 14 edges of a supernet cell, ``(node, input state)`` in DARTS' ``model_search.py`` order: node 2 ← 0, 1;
+#: node 3 ← 0, 1, 2; node 4 ← 0..3; node 5 ← 0..4.
+SUPERNET_EDGES: tuple[tuple[int, int], ...] = tuple((2 + i, j) for i in range(N_NODES) for j in range(2 + i))
+N_SUPERNET_EDGES = len(SUPERNET_EDGES)
+_NODE_OFFSET = {node: SUPERNET_EDGES.index((node, 0)) for node in range(2, 2 + N_NODES)}
+
+
+def genotype_to_candidate(genotype: Genotype | str | Any) -> np.ndarray:
+    """A genotype as the SPOS supernet's candidate: shape ``(2, 14)`` (normal, reduce), one
+    :data:`SUPERNET_OPS` index per :data:`SUPERNET_EDGES` entry, 0 (``none``) on the unused edges.
+
+    This is the published GeNAS/RLNAS encoding (``cand_evaluator.py``: "operation idx per 14 edges").
+    """
+    c = genotype_to_codes(genotype)
+    if c.ndim != 3:
+        raise ValueError(f"genotype_to_candidate takes one genotype, got codes of shape {c.shape}")
+    cand = np.zeros((2, N_SUPERNET_EDGES), dtype=np.int8)
+    for cell in range(2):
+        for e in range(N_EDGES):
+            cand[cell, _NODE_OFFSET[int(EDGE_NODE[e])] + int(c[cell, e, 1])] = int(c[cell, e, 0]) + 1
+    return cand
+
+
+def check_candidate(candidate: Sequence | np.ndarray) -> np.ndarray:
+    """A supernet candidate as an int8 array ``(2, 14)``, or a ValueError naming the node that does not have
+    exactly two active (non-``none``) inputs or the entry that is not a :data:`SUPERNET_OPS` index."""
+    cand = np.asarray(candidate)
+    if cand.shape != (2, N_SUPERNET_EDGES) or cand.dtype.kind not in "iu":
+        raise ValueError(f"a supernet candidate is an integer array of shape (2, {N_SUPERNET_EDGES}) (normal, reduce; "
+                         f"one op index per edge, 0 = none), got {cand.dtype} of shape {cand.shape}")
+    if cand.min() < 0 or cand.max() >= len(SUPERNET_OPS):
+        raise ValueError(f"candidate op indices must lie in 0..{len(SUPERNET_OPS) - 1} (SUPERNET_OPS), "
+                         f"got {cand.min()}..{cand.max()}")
+    for cell in range(2):
+        for node, offset in _NODE_OFFSET.items():
+            active = int((cand[cell, offset:offset + node] > 0).sum())
+            if active != 2:
+                raise ValueError(f"{_CELLS[cell]} cell, node {node}: {active} active inputs in candidate "
+                                 f"{cand[cell].tolist()}; every node takes exactly 2")
+    return cand.astype(np.int8)
+
+
+def candidate_to_genotype(candidate: Sequence | np.ndarray) -> Genotype:
+    """The genotype of a supernet candidate (GeNAS ``parse_searched_cell``: the active edges of each node in
+    input order), in canonical form."""
+    cand = check_candidate(candidate)
+    cells = [[(SUPERNET_OPS[int(cand[cell, offset + j])], j) for node, offset in _NODE_OFFSET.items()
+              for j in range(node) if cand[cell, offset + j] > 0] for cell in range(2)]
+    return Genotype(tuple(cells[0]), CONCAT, tuple(cells[1]), CONCAT)
+
+
+def _repair(cand: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """GeNAS/RLNAS ``utils.check_cand`` on one cell (in place): node ``j`` (0-based) keeps ``j`` of its ``j + 2``
+    edges at ``none`` — random edges are set to ``none``, or random ``none`` edges redrawn to a real op."""
+    for i, (node, offset) in enumerate(_NODE_OFFSET.items()):
+        edges = cand[offset:offset + node]
+        zeros = np.flatnonzero(edges == 0)
+        if len(zeros) < i:
+            edges[rng.choice(np.flatnonzero(edges > 0), i - len(zeros), replace=False)] = 0
+        elif len(zeros) > i:
+            for k in rng.choice(zeros, len(zeros) - i, replace=False):
+                edges[k] = rng.integers(1, len(SUPERNET_OPS))
+    return cand
+
+
+def random_candidates(n: int, random_state: int | np.random.Generator | None = None, *,
+                      mode: str = "faithful") -> np.ndarray:
+    """``n`` random supernet candidates, shape ``(n, 2, 14)``.
+
+    ``faithful`` (the published SPOS training and evolution): every edge's op drawn uniformly from the 8
+    :data:`SUPERNET_OPS`, ``none`` included, then repaired so that each node has two inputs
+    (``utils.check_cand``) — not uniform over genotypes.  ``exact``: genotypes drawn uniformly
+    (:func:`random_genotype`), as the text's "uniform sampling" reads.
+    """
+    n = check_int(n, "n", 1)
+    mode = check_choice(mode, "mode", ("faithful", "exact"))
+    rng = check_random_state(random_state)
+    if mode == "exact":
+        return np.stack([genotype_to_candidate(random_genotype(rng)) for _ in range(n)])
+    cands = rng.integers(0, len(SUPERNET_OPS), size=(n, 2, N_SUPERNET_EDGES)).astype(np.int8)
+    for cand in cands.reshape(-1, N_SUPERNET_EDGES):
+        _repair(cand, rng)
+    return cands
 
 
 #: DARTS (second order), CIFAR-10: ``DARTS_V2`` in ``genotypes.py`` of github.com/quark0/darts (3.3M params).

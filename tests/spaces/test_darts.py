@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landscape.graph.darts import N_MOVES, hamming_distance, neighbour_codes, neighbours, sample_neighbours, sphere_size
-from landscape.spaces.darts import (CONCAT, DARTS_V1, DARTS_V2, N_GENOTYPES, OPS, PC_DARTS, SUPERNET_OPS, Genotype,
-                                    as_cell, as_codes, as_genotype, canonical_codes, canonical_genotype,
-                                    codes_to_genotype, codes_to_key, format_genotype, genotype_to_codes, parse_genotype,
-                                    random_genotype)
+from landscape.spaces.darts import (CONCAT, DARTS_V1, DARTS_V2, N_GENOTYPES, N_SUPERNET_EDGES, OPS, PC_DARTS,
+                                    SUPERNET_OPS, Genotype, as_cell, as_codes, as_genotype, candidate_to_genotype,
+                                    canonical_codes, canonical_genotype, check_candidate, codes_to_genotype,
+                                    codes_to_key, format_genotype, genotype_to_candidate, genotype_to_codes,
+                                    parse_genotype, random_candidates, random_genotype)
 
 PUBLISHED = [DARTS_V1, DARTS_V2, PC_DARTS]
 
@@ -370,3 +371,50 @@ def test_random_genotype():
     assert len({random_genotype(s) for s in range(20)}) == 20
     with pytest.raises(ValueError, match="random_state must be"):
         random_genotype(2.0)
+
+
+# -- the SPOS supernet's candidate encoding (GeNAS / RLNAS) ------------------------------------------------------
+def test_darts_v2_candidate_written_out_by_hand():
+    # node 2 <- 0, 1 | node 3 <- 0, 1, 2 | node 4 <- 0..3 | node 5 <- 0..4; op index into SUPERNET_OPS, 0 = none
+    sep3, skip, dil3, maxp = (SUPERNET_OPS.index(o) for o in ("sep_conv_3x3", "skip_connect", "dil_conv_3x3",
+                                                               "max_pool_3x3"))
+    normal = [sep3, sep3, sep3, sep3, 0, skip, sep3, 0, 0, skip, 0, dil3, 0, 0]
+    reduce = [maxp, maxp, 0, maxp, skip, maxp, 0, skip, 0, 0, maxp, skip, 0, 0]
+    assert genotype_to_candidate(DARTS_V2).tolist() == [normal, reduce]
+
+
+@pytest.mark.parametrize("genotype", PUBLISHED)
+def test_candidate_round_trip(genotype):
+    cand = genotype_to_candidate(genotype)
+    assert cand.shape == (2, N_SUPERNET_EDGES) and (cand > 0).sum() == 16
+    assert candidate_to_genotype(cand) == canonical_genotype(genotype)
+
+
+def test_faithful_candidates_repair_every_node_to_two_inputs():
+    cands = random_candidates(2000, 0)
+    assert cands.shape == (2000, 2, 14)
+    for cand in cands[:200]:
+        check_candidate(cand)  # raises unless every node has exactly two inputs
+    active = (cands > 0).reshape(-1, 14)
+    assert (active.sum(axis=1) == 8).all()
+    ops = np.bincount(cands[cands > 0], minlength=len(SUPERNET_OPS))[1:]
+    assert ops.min() / ops.max() > 0.9  # the active ops are drawn uniformly from the 7 real ones
+    assert np.array_equal(random_candidates(5, 3), random_candidates(5, 3))
+
+
+def test_exact_candidates_are_uniform_genotypes():
+    cands = random_candidates(300, 1, mode="exact")
+    genotypes = [candidate_to_genotype(c) for c in cands]
+    assert all(g == canonical_genotype(g) for g in genotypes)
+    node5_inputs = np.array([[j for op, j in g.normal[6:]] for g in genotypes])
+    assert set(np.unique(node5_inputs)) == {0, 1, 2, 3, 4}
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((2, 13), dtype=int), r"shape \(2, 14\)"),
+    (np.full((2, 14), 8), r"op indices must lie in 0..7"),
+    (np.zeros((2, 14), dtype=int), "normal cell, node 2: 0 active inputs"),
+])
+def test_bad_candidates(bad, message):
+    with pytest.raises(ValueError, match=message):
+        check_candidate(bad)
