@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from ..errors import CheckpointError, ConfigMismatchError
-from .presets import SEARCH_PRESETS
+from .presets import SEARCH_PRESETS, get_preset
 
 _SPACES = ("nb201", "darts")
 
@@ -101,10 +101,10 @@ def _run(args: argparse.Namespace) -> None:
         print("\nalpha ablation (Table 9)\n" + wide(tables.alpha, "alpha").round(4).to_string())
         print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
     elif args.command == "standalone":
-        from .spos import check_space
+        from .spos import check_nb201
         from .standalone import run_standalone, study_cells
 
-        check_space(args.space)
+        check_nb201(args.space, "the stand-alone training")
         a2m = Path("reports") / "results" / "search" / f"a2m-{args.space}-{args.preset}"
         runs = run_standalone(args.preset, out, study_cells(args.preset, a2m, random_state=args.seed),
                               n_workers=args.workers)
@@ -116,7 +116,7 @@ def _run(args: argparse.Namespace) -> None:
         result = run_darts(args.space, args.preset, method=args.command, out=out, random_state=args.seed,
                            device=args.device, progress=True)
         print(json.dumps(result, indent=2, sort_keys=True, default=str))
-    print(f"preset {args.preset}: {SEARCH_PRESETS[args.preset].note}" if args.command in ("spos", "evolve", "tables",
+    print(f"preset {args.preset}: {get_preset(args.preset, args.space).note}" if args.command in ("spos", "evolve", "tables",
                                                                                    "standalone")
           else f"results in {out}")
 

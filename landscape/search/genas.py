@@ -23,7 +23,7 @@ from ..validation import check_choice
 from .evolution import evolutionary_search
 from .presets import SearchPreset, get_preset
 from .proxy_cache import FITNESSES, ProxyCache
-from .spos import train_supernet
+from .spos import check_nb201, train_supernet
 
 __all__ = ["SearchResult", "run_search"]
 
@@ -65,6 +65,7 @@ def run_search(
     ground-truth store (default :func:`~landscape.bench.load_store`).
     """
     fitness = check_choice(fitness, "fitness", FITNESSES)
+    check_nb201(space, "the GeNAS evolution")
     p = get_preset(preset)
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
                              data_path=data_path)

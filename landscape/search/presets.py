@@ -8,7 +8,7 @@ longer evolution reuses a trained supernet.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from ..flatness.proxies import GENAS_GAMMA, GENAS_SIGMAS
 from ..nn.train import TrainConfig
 from ..validation import check_choice, check_int
 
-__all__ = ["SearchPreset", "SEARCH_PRESETS", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
+__all__ = ["SearchPreset", "SEARCH_PRESETS", "DARTS_SPACE_PRESETS", "PRESETS_BY_SPACE", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
 
 #: σ triples of GeNAS Table 8 (the third is the default of Sec. B.1).
 TABLE8_SIGMAS: tuple[tuple[float, float, float], ...] = (
@@ -57,6 +57,8 @@ class SearchPreset:
     per-choice probability ``mutation_prob``, ``crossovers``.
     Tables: ``table_archs`` sampled architectures, the σ triples of the Table 8 sweep, the α of
     the Table 9 sweep, the γ of the Eq. 5 sweep and ``n_boot`` bootstrap resamples for the CIs.
+    Space: ``layers`` is set for the DARTS space (cells of the supernet; published 8, with ``c`` = 16);
+    then ``n`` (NB201's cells per stage) is not used.  None for NB201.
     """
 
     name: str
@@ -90,6 +92,7 @@ class SearchPreset:
     gammas: tuple[float, ...]
     n_boot: int
     note: str
+    layers: int | None = None
 
     def __post_init__(self) -> None:
         positive = ("c", "n", "epochs", "batch_size", "eval_batch_size", "recalibrate_batches", "n_draws",
@@ -98,6 +101,8 @@ class SearchPreset:
             check_int(getattr(self, name), name, 1)
         for name in ("mutants", "crossovers"):
             check_int(getattr(self, name), name, 0)
+        if self.layers is not None:
+            check_int(self.layers, "layers", 3)
         for name in ("train_per_class", "valid_per_class"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, (int, np.integer)) or not 1 <= value <= 2500):
@@ -145,7 +150,10 @@ class SearchPreset:
         if unknown:
             raise ValueError(f"unknown stage {unknown[0]!r}; allowed: {', '.join(STAGE_FIELDS)}")
         values = asdict(self)
-        return {"preset": self.name, **{f: values[f] for s in stages for f in STAGE_FIELDS[s]}}
+        config = {"preset": self.name, **{f: values[f] for s in stages for f in STAGE_FIELDS[s]}}
+        if self.layers is not None and "spos" in stages:  # DARTS space only: NB201 configs (and hashes) unchanged
+            config["layers"] = self.layers
+        return config
 
 
 _COMMON = dict(lr=0.025, lr_min=0.001, momentum=0.9, weight_decay=5e-4, augment=True, grad_clip=5.0,
@@ -185,8 +193,29 @@ SEARCH_PRESETS: dict[str, SearchPreset] = {
 }
 
 
-def get_preset(name: str | SearchPreset) -> SearchPreset:
-    """The preset called ``name`` (a :class:`SearchPreset` is returned as it is)."""
+#: The same three scales on the DARTS space (GeNAS Sec. 4: SPOS supernet C = 16, 8 cells, SGD 0.025 -> 0.001,
+#: momentum 0.9, weight decay 3e-4, clip 5, 250 epochs, batch 64; evolution population 50).
+DARTS_SPACE_PRESETS: dict[str, SearchPreset] = {
+    "smoke": replace(SEARCH_PRESETS["smoke"], layers=3, weight_decay=3e-4,
+                     note="test scale, seconds, meaningless numbers: DARTS-space supernet C=4, 3 cells, 100 images, "
+                          "2 epochs"),
+    "cpu": replace(SEARCH_PRESETS["cpu"], layers=5, weight_decay=3e-4,
+                   note="2-core CPU scale: DARTS-space supernet C=8, 5 cells (paper C=16, 8 cells) trained 40 epochs "
+                        "(paper 250) on 3,000 JPEG-train images; about a minute per epoch on one busy core "
+                        "(measured 2026-11-29); proxies and evolution as the NB201 cpu preset"),
+    "paper": replace(SEARCH_PRESETS["paper"], layers=8, weight_decay=3e-4, population=50,
+                     note="GeNAS DARTS-space settings (published train_supernet/train.py, evolution_search/"
+                          "config.py): C=16, 8 cells, SGD 0.025 -> 0.001 cosine per epoch, momentum 0.9, weight decay "
+                          "3e-4, clip 5, 250 epochs, batch 64 on the 25k JPEG-train half; population 50, 20 "
+                          "generations, top-10, 25 mutants (p=0.1), 25 crossovers"),
+}
+#: Presets of each space the SPOS/evolution driver searches.
+PRESETS_BY_SPACE: dict[str, dict[str, SearchPreset]] = {"nb201": SEARCH_PRESETS, "darts": DARTS_SPACE_PRESETS}
+
+
+def get_preset(name: str | SearchPreset, space: str = "nb201") -> SearchPreset:
+    """The preset called ``name`` on ``space`` (a :class:`SearchPreset` is returned as it is)."""
     if isinstance(name, SearchPreset):
         return name
-    return SEARCH_PRESETS[check_choice(name, "preset", tuple(SEARCH_PRESETS))]
+    presets = PRESETS_BY_SPACE[check_choice(space, "space", tuple(PRESETS_BY_SPACE))]
+    return presets[check_choice(name, "preset", tuple(presets))]

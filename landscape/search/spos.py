@@ -1,7 +1,8 @@
-"""SPOS supernet training on NB201 (Guo et al. 2020; the supernet of RLNAS and GeNAS), resumable.
+"""SPOS supernet training (Guo et al. 2020; the supernet of RLNAS and GeNAS) on NB201 or DARTS, resumable.
 
-Every training step samples one path uniformly (:func:`~landscape.nn.supernet.sample_architectures`)
-and updates only its weights; SGD with momentum, gradient norm clipped at ``grad_clip`` (5), cosine
+Every training step samples one path (NB201: uniformly, :func:`~landscape.nn.supernet.sample_architectures`;
+DARTS: the published per-edge draw repaired to two inputs per node,
+:func:`~landscape.spaces.darts.random_candidates`) and updates only its weights; SGD with momentum, gradient norm clipped at ``grad_clip`` (5), cosine
 annealing from ``lr`` to ``lr_min`` stepped once per epoch, as GeNAS's ``train_supernet/train.py``.
 The run lives in ``<out>/spos`` (a :class:`~landscape.runs.RunStore` pinned to the
 preset's supernet fields and the seed): the initial weights (the reference of the angle, GeNAS
@@ -24,24 +25,30 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..nn.images import ImageData, batches, cifar10_jpeg
+from ..nn.darts_spos import DARTSSPOSSupernet
 from ..nn.supernet import NB201Supernet, sample_architectures
 from ..nn.rng import torch_seed
 from ..runs import RunStore, rng_state, set_rng_state
+from ..spaces.darts import random_candidates
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
-__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_device", "load_data", "train_supernet"]
+__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "check_device", "load_data", "train_supernet"]
 
-#: Search spaces of the SPOS/evolution driver.
-SPOS_SPACES = ("nb201",)
+#: Search spaces of the SPOS supernet training.
+SPOS_SPACES = ("nb201", "darts")
 
 
 def check_space(space: str) -> str:
-    """``space`` if the SPOS/evolution driver supports it, else a ValueError saying what is."""
-    if space == "darts":
-        raise ValueError("space='darts' is not supported by the SPOS/evolution (GeNAS) driver, which searches "
-                         "NB201 only; the DARTS space is searched by the `darts` and `a2m` subcommands")
-    check_choice(space, "space", SPOS_SPACES)
+    """``space`` if the SPOS supernet training supports it, else a ValueError saying what is."""
+    return check_choice(space, "space", SPOS_SPACES)
+
+
+def check_nb201(space: str, what: str) -> str:
+    """``space`` if it is NB201; the GeNAS proxies, tables, evolution and stand-alone runs read NB201 cells."""
+    if check_space(space) != "nb201":
+        raise ValueError(f"{what} runs on the NB201 space only so far; on the DARTS space the SPOS supernet trains "
+                         f"(python -m landscape.search spos --space darts) and DARTS/A²M search (darts, a2m)")
     return space
 
 
@@ -56,7 +63,7 @@ def check_device(device: str | torch.device) -> torch.device:
 class TrainedSupernet:
     """A trained supernet, its initial weights (for the angle, Eq. 8) and its per-epoch history."""
 
-    supernet: NB201Supernet
+    supernet: NB201Supernet | DARTSSPOSSupernet
     initial_state: dict[str, torch.Tensor]
     history: pd.DataFrame
     run: RunStore
@@ -75,16 +82,29 @@ def _epoch_seed(random_state: int, epoch: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([random_state, epoch])
 
 
-def _train_epoch(net: NB201Supernet, train: ImageData, opt: torch.optim.Optimizer, p: SearchPreset,
-                 random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
-    """One SPOS epoch: a uniformly sampled path per step (seeded by ``(random_state, epoch)``)."""
+def _paths(space: str, steps: int, seed: np.random.SeedSequence) -> list:
+    """One sampled path per training step: NB201 op-code tuples, or DARTS supernet candidates ``(2, 14)``."""
+    if space == "darts":
+        return list(random_candidates(steps, np.random.default_rng(seed)))
+    return [tuple(int(c) for c in codes) for codes in sample_architectures(steps, seed)]
+
+
+def _build(space: str, p: SearchPreset) -> NB201Supernet | DARTSSPOSSupernet:
+    if space == "darts":
+        return DARTSSPOSSupernet(c=p.c, layers=p.layers, num_classes=10)
+    return NB201Supernet(c=p.c, n=p.n, num_classes=10)
+
+
+def _train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
+                 p: SearchPreset, random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
+    """One SPOS epoch: a sampled path per step (seeded by ``(random_state, epoch)``)."""
     t0 = time.perf_counter()
-    paths = sample_architectures(steps, _epoch_seed(random_state, epoch))
+    paths = _paths(space, steps, _epoch_seed(random_state, epoch))
     net.train()
     total = correct = seen = 0.0
-    for codes, (x, y) in zip(paths, batches(train, p.batch_size, shuffle=True, device=device, augment=p.augment,
-                                            random_state=random_state * 100_003 + epoch)):
-        logits = net(x, tuple(int(c) for c in codes))
+    for path, (x, y) in zip(paths, batches(train, p.batch_size, shuffle=True, device=device, augment=p.augment,
+                                           random_state=random_state * 100_003 + epoch)):
+        logits = net(x, path)
         loss = nn.functional.cross_entropy(logits, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -112,9 +132,10 @@ def train_supernet(
 
     Parameters
     ----------
-    preset : a name of :data:`~landscape.search.presets.SEARCH_PRESETS` or a :class:`SearchPreset`.
+    preset : a preset name of ``space`` (:data:`~landscape.search.presets.PRESETS_BY_SPACE`) or a
+        :class:`SearchPreset` (on the DARTS space it must set ``layers``).
     out : the search's results folder.
-    space : ``"nb201"`` (the DARTS space is not supported by this driver).
+    space : ``"nb201"`` or ``"darts"`` (the published DARTS-space supernet, :mod:`landscape.nn.darts_spos`).
     random_state : seed of the data subset, the initial weights, the sampled paths and the batches.
     on_epoch : called with the number of finished epochs after each checkpoint (e.g. for a
         progress hook; an exception raised there stops the run, which the next call resumes).
@@ -124,14 +145,17 @@ def train_supernet(
     CheckpointError : the checkpoint is corrupt; ConfigMismatchError : ``<out>/spos`` holds
     another configuration (never silently restarted).
     """
-    p = get_preset(preset)
-    check_space(space)
+    space = check_space(space)
+    p = get_preset(preset, space)
+    if space == "darts" and p.layers is None:
+        raise ValueError(f"preset {p.name!r} has no layers: on the DARTS space use DARTS_SPACE_PRESETS or set "
+                         f"SearchPreset.layers")
     random_state = check_seed(random_state)
     dev = check_device(device)
     run = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
                                           **p.stage_config("spos")})
     with torch_seed(random_state):
-        net = NB201Supernet(c=p.c, n=p.n, num_classes=10)
+        net = _build(space, p)
     net = net.to(dev)
     state = run.load_checkpoint()
     if state is None:
@@ -150,10 +174,10 @@ def train_supernet(
             opt.load_state_dict(state["optimizer"])
             sched.load_state_dict(state["scheduler"])
             set_rng_state(state["rng"])
-        bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({p.name})", unit="epoch", initial=start,
+        bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({space}, {p.name})", unit="epoch", initial=start,
                    total=p.epochs, disable=not progress)
         for epoch in bar:
-            history.append(_train_epoch(net, train, opt, p, random_state, epoch, steps_per_epoch, dev))
+            history.append(_train_epoch(net, space, train, opt, p, random_state, epoch, steps_per_epoch, dev))
             sched.step()
             run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
                                    "scheduler": sched.state_dict(), "initial": initial, "history": history,

@@ -39,7 +39,7 @@ from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
 from .proxy_cache import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
-from .spos import train_supernet
+from .spos import check_nb201, train_supernet
 
 __all__ = ["PAPER_TABLE5", "PAPER_TABLE8", "PAPER_TABLE9", "ProxyTables", "sample_archs", "rank_table",
            "pairwise_table", "wide", "proxy_tables"]
@@ -137,6 +137,7 @@ def proxy_tables(
     the two flatness combinations of Eq. 5 for each γ of ``preset.gammas``) and ``joint``
     (``column_a, column_b, tau, …``).
     """
+    check_nb201(space, "the GeNAS proxy tables")
     p = get_preset(preset)
     store = load_store() if store is None else store
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,

@@ -12,11 +12,13 @@ import pytest
 import torch
 
 import landscape.search.proxy_cache as proxy_cache
+from landscape.nn.darts_spos import DARTSSPOSSupernet
 from landscape.bench.analyses import ground_truth
 from landscape.errors import CheckpointError, ConfigMismatchError
 from landscape.flatness.study import STUDY_PRESETS
 from landscape.presets import PRESETS
 from landscape.search.darts import DARTS_PRESETS
+from landscape.search.presets import DARTS_SPACE_PRESETS
 from landscape.search import (SEARCH_PRESETS, crossover, evolutionary_search, get_preset, mutate, run_search,
                               train_supernet)
 from landscape.search.__main__ import main
@@ -40,6 +42,7 @@ def stop_after(k: int):
 def test_presets():
     assert PRESETS == ("smoke", "cpu", "paper")
     assert tuple(SEARCH_PRESETS) == tuple(DARTS_PRESETS) == tuple(STUDY_PRESETS) == PRESETS  # one vocabulary
+    assert tuple(DARTS_SPACE_PRESETS) == PRESETS
     paper = get_preset("paper")
     assert (paper.c, paper.n, paper.epochs, paper.lr, paper.population, paper.generations, paper.top_k,
             paper.mutants, paper.mutation_prob, paper.crossovers) == (16, 5, 250, 0.025, 100, 20, 10, 25, 0.1, 25)
@@ -180,10 +183,26 @@ def test_spos_cosine_per_epoch_and_gradient_clip(shared_data, tmp_path, monkeypa
     assert clips == [5.0] * (3 * steps)
 
 
+def test_darts_space_supernet_trains_and_resumes_to_the_same_weights(shared_data, tmp_path):
+    p = dataclasses.replace(TINY, layers=3, epochs=2)
+
+    def stop(epoch: int) -> None:
+        raise KeyboardInterrupt
+
+    full = train_supernet(p, tmp_path / "full", space="darts", progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        train_supernet(p, tmp_path / "cut", space="darts", progress=False, on_epoch=stop)
+    resumed = train_supernet(p, tmp_path / "cut", space="darts", progress=False)
+    assert isinstance(full.supernet, DARTSSPOSSupernet) and list(full.history["epoch"]) == [1, 2]
+    for name, value in full.supernet.state_dict().items():
+        assert torch.equal(value, resumed.supernet.state_dict()[name]), name
+    assert get_preset("paper", "darts").layers == 8 and get_preset("paper", "darts").c == 16
+
+
 def test_spos_errors(shared_data, trained_dir, tmp_path):
-    with pytest.raises(ValueError, match="darts.*not supported"):
+    with pytest.raises(ValueError, match="preset 'tiny' has no layers: on the DARTS space use DARTS_SPACE_PRESETS"):
         train_supernet(TINY, tmp_path, space="darts")
-    with pytest.raises(ValueError, match="space must be one of 'nb201'"):
+    with pytest.raises(ValueError, match="space must be one of 'nb201', 'darts'"):
         train_supernet(TINY, tmp_path, space="nb301")
     with pytest.raises(ValueError, match="random_state must be a non-negative integer"):
         train_supernet(TINY, tmp_path, random_state=-1)
@@ -268,7 +287,7 @@ def test_cli_smoke_and_errors(shared_data, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "corrupt" in err and "\n" not in err
     assert main(["evolve", "--space", "darts", "--preset", "smoke", "--out", str(tmp_path / "d")]) == 2
-    assert "not supported" in capsys.readouterr().err
+    assert "the GeNAS evolution runs on the NB201 space only so far" in capsys.readouterr().err
     for argv in (["spos", "--preset", "huge"], ["spos", "--preset", "smoke", "--space", "nb301"], ["spos"]):
         with pytest.raises(SystemExit) as exc:
             main(argv)
