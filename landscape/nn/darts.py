@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -19,7 +19,8 @@ from ..spaces.darts import CONCAT, N_EDGES, SUPERNET_OPS, Genotype, as_cell, as_
 from ..validation import check_int
 from .ops import DARTS_OPS, FactorizedReduce, ReLUConvBN, make_op
 
-__all__ = ["drop_path", "DARTSCell", "AuxiliaryHeadCIFAR", "DARTSNetwork", "MixedOp", "SearchCell", "DARTSSupernet"]
+__all__ = ["drop_path", "DARTSCell", "AuxiliaryHeadCIFAR", "DARTSNetwork", "supernet_edge_ops", "cell_preprocess",
+           "search_skeleton", "MixedOp", "SearchCell", "DARTSSupernet"]
 
 
 def drop_path(x: torch.Tensor, drop_prob: float, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -154,15 +155,30 @@ class DARTSNetwork(nn.Module):
         return [n for n, _ in self.named_parameters() if n.startswith("cells.")]
 
 
+def supernet_edge_ops(c: int, stride: int, affine: bool) -> nn.ModuleList:
+    """All 8 :data:`SUPERNET_OPS` of one supernet edge, pooling followed by a BN (DARTS ``model_search.py``;
+    ``affine=False`` there, ``True`` in the GeNAS/RLNAS SPOS supernet)."""
+    ops = nn.ModuleList()
+    for name in SUPERNET_OPS:
+        op = make_op(DARTS_OPS, name, c, c, stride, affine=affine)
+        ops.append(nn.Sequential(op, nn.BatchNorm2d(c, affine=affine)) if "pool" in name else op)
+    return ops
+
+
+def cell_preprocess(c_prev_prev: int, c_prev: int, c: int, reduction_prev: bool, affine: bool
+                    ) -> tuple[nn.Module, nn.Module]:
+    """A search cell's two input projections to ``c`` channels (a factorized reduction after a reduction cell)."""
+    pre0 = (FactorizedReduce(c_prev_prev, c, affine=affine) if reduction_prev
+            else ReLUConvBN(c_prev_prev, c, 1, 1, 0, affine=affine))
+    return pre0, ReLUConvBN(c_prev, c, 1, 1, 0, affine=affine)
+
+
 class MixedOp(nn.Module):
     """A supernet edge: Σ_o w_o · o(x) over :data:`SUPERNET_OPS`, BN without affine, pooling followed by BN."""
 
     def __init__(self, c: int, stride: int):
         super().__init__()
-        self.ops = nn.ModuleList()
-        for name in SUPERNET_OPS:
-            op = make_op(DARTS_OPS, name, c, c, stride, affine=False)
-            self.ops.append(nn.Sequential(op, nn.BatchNorm2d(c, affine=False)) if "pool" in name else op)
+        self.ops = supernet_edge_ops(c, stride, affine=False)
 
     def forward(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
         return sum(w * op(x) for w, op in zip(weights, self.ops))
@@ -175,9 +191,7 @@ class SearchCell(nn.Module):
                  reduction_prev: bool):
         super().__init__()
         self.steps, self.multiplier, self.reduction = steps, multiplier, reduction
-        self.preprocess0 = (FactorizedReduce(c_prev_prev, c, affine=False) if reduction_prev
-                            else ReLUConvBN(c_prev_prev, c, 1, 1, 0, affine=False))
-        self.preprocess1 = ReLUConvBN(c_prev, c, 1, 1, 0, affine=False)
+        self.preprocess0, self.preprocess1 = cell_preprocess(c_prev_prev, c_prev, c, reduction_prev, affine=False)
         self.ops = nn.ModuleList(MixedOp(c, 2 if reduction and j < 2 else 1)
                                  for i in range(steps) for j in range(2 + i))
 
@@ -189,6 +203,25 @@ class SearchCell(nn.Module):
             states.append(sum(self.ops[offset + j](h, weights[offset + j]) for j, h in enumerate(states)))
             offset += len(states) - 1
         return torch.cat(states[-self.multiplier:], dim=1)
+
+
+def search_skeleton(c: int, layers: int, in_channels: int, multiplier: int, make_cell: Callable[..., nn.Module],
+                    stem_multiplier: int = 3) -> tuple[nn.Sequential, nn.ModuleList, int]:
+    """DARTS' search-network skeleton (``model_search.py``): a stem to ``stem_multiplier``·C channels + BN, then
+    ``layers`` cells ``make_cell(c_prev_prev, c_prev, c, reduction, reduction_prev)``, reductions (channels
+    doubled) at ``layers // 3`` and ``2 * layers // 3``.  Returns the stem, the cells and the last cell's channels
+    (``multiplier`` nodes concatenated)."""
+    c_curr = stem_multiplier * c
+    stem = nn.Sequential(nn.Conv2d(in_channels, c_curr, 3, padding=1, bias=False), nn.BatchNorm2d(c_curr))
+    c_prev_prev, c_prev, c_curr = c_curr, c_curr, c
+    cells, reduction_prev = [], False
+    for i in range(layers):
+        reduction = i in (layers // 3, 2 * layers // 3)
+        c_curr *= 2 if reduction else 1
+        cells.append(make_cell(c_prev_prev, c_prev, c_curr, reduction, reduction_prev))
+        reduction_prev = reduction
+        c_prev_prev, c_prev = c_prev, multiplier * c_curr
+    return stem, nn.ModuleList(cells), c_prev
 
 
 class DARTSSupernet(nn.Module):
@@ -211,17 +244,9 @@ class DARTSSupernet(nn.Module):
             raise ValueError(f"multiplier (nodes concatenated) must be at most steps={steps}, got {multiplier}")
         self.steps, self.multiplier = steps, multiplier
         self.alpha_edges = tuple((2 + i, j) for i in range(steps) for j in range(2 + i))
-        c_curr = 3 * c
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, c_curr, 3, padding=1, bias=False), nn.BatchNorm2d(c_curr))
-        c_prev_prev, c_prev, c_curr = c_curr, c_curr, c
-        cells, reduction_prev = [], False
-        for i in range(layers):
-            reduction = i in (layers // 3, 2 * layers // 3)
-            c_curr *= 2 if reduction else 1
-            cells.append(SearchCell(steps, multiplier, c_prev_prev, c_prev, c_curr, reduction, reduction_prev))
-            reduction_prev = reduction
-            c_prev_prev, c_prev = c_prev, multiplier * c_curr
-        self.cells = nn.ModuleList(cells)
+        self.stem, self.cells, c_prev = search_skeleton(
+            c, layers, in_channels, multiplier,
+            lambda cpp, cp, cc, red, red_prev: SearchCell(steps, multiplier, cpp, cp, cc, red, red_prev))
         self.global_pooling = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(c_prev, num_classes)
         shape = (len(self.alpha_edges), len(SUPERNET_OPS))

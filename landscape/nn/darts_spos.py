@@ -23,9 +23,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..spaces.darts import N_NODES, SUPERNET_EDGES, SUPERNET_OPS, check_candidate
+from ..spaces.darts import N_NODES, SUPERNET_EDGES, check_candidate
 from ..validation import check_int
-from .ops import DARTS_OPS, FactorizedReduce, ReLUConvBN, make_op
+from .darts import cell_preprocess, search_skeleton, supernet_edge_ops
 
 __all__ = ["ChoiceEdge", "SPOSCell", "DARTSSPOSSupernet"]
 
@@ -35,10 +35,7 @@ class ChoiceEdge(nn.Module):
 
     def __init__(self, c: int, stride: int):
         super().__init__()
-        self.ops = nn.ModuleList()
-        for name in SUPERNET_OPS:
-            op = make_op(DARTS_OPS, name, c, c, stride, affine=True)
-            self.ops.append(nn.Sequential(op, nn.BatchNorm2d(c, affine=True)) if "pool" in name else op)
+        self.ops = supernet_edge_ops(c, stride, affine=True)
 
     def forward(self, x: torch.Tensor, op: int) -> torch.Tensor:
         return self.ops[op](x)
@@ -51,9 +48,7 @@ class SPOSCell(nn.Module):
                  multiplier: int = N_NODES):
         super().__init__()
         self.reduction, self.multiplier = reduction, multiplier
-        self.preprocess0 = (FactorizedReduce(c_prev_prev, c, affine=True) if reduction_prev
-                            else ReLUConvBN(c_prev_prev, c, 1, 1, 0, affine=True))
-        self.preprocess1 = ReLUConvBN(c_prev, c, 1, 1, 0, affine=True)
+        self.preprocess0, self.preprocess1 = cell_preprocess(c_prev_prev, c_prev, c, reduction_prev, affine=True)
         self.edges = nn.ModuleList(ChoiceEdge(c, 2 if reduction and j < 2 else 1) for _, j in SUPERNET_EDGES)
 
     def forward(self, s0: torch.Tensor, s1: torch.Tensor, ops: Sequence[int]) -> torch.Tensor:
@@ -77,17 +72,7 @@ class DARTSSPOSSupernet(nn.Module):
         for name, value in dict(C=c, layers=layers, num_classes=num_classes, in_channels=in_channels,
                                 stem_multiplier=stem_multiplier).items():
             check_int(value, name, 1)
-        c_curr = stem_multiplier * c
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, c_curr, 3, padding=1, bias=False), nn.BatchNorm2d(c_curr))
-        c_prev_prev, c_prev, c_curr = c_curr, c_curr, c
-        cells, reduction_prev = [], False
-        for i in range(layers):
-            reduction = i in (layers // 3, 2 * layers // 3)
-            c_curr *= 2 if reduction else 1
-            cells.append(SPOSCell(c_prev_prev, c_prev, c_curr, reduction, reduction_prev))
-            reduction_prev = reduction
-            c_prev_prev, c_prev = c_prev, N_NODES * c_curr
-        self.cells = nn.ModuleList(cells)
+        self.stem, self.cells, c_prev = search_skeleton(c, layers, in_channels, N_NODES, SPOSCell, stem_multiplier)
         self.global_pooling = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(c_prev, num_classes)
 
