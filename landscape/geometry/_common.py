@@ -5,9 +5,8 @@ Generic checks live in :mod:`landscape.validation`; these raise ``ValueError`` i
 
 from __future__ import annotations
 
-import numpy as np
-
 import networkx as nx
+import numpy as np
 
 from ..graph import SpaceGraph, as_graph
 from ..spaces.nb201 import ArchIndex
@@ -64,19 +63,9 @@ def check_nodes(nodes, n: int, name: str = "archs", index: ArchIndex | None = No
     return arr
 
 
-
-
 def check_radius(radius, max_radius: int | None = None) -> int:
     """A radius 1..max_radius (NB201: 1..6)."""
     return check_int(radius, "radius", 1, max_radius)
-
-
-
-
-
-
-
-
 
 
 def best_neighbours(v: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -46,7 +46,7 @@ from scipy.spatial.distance import squareform
 from ..graph import SpaceGraph, adjacency, as_graph
 from ..spaces.nb201 import ArchIndex
 from ..validation import check_fraction, check_random_state, check_values
-from ._common import best_neighbours, check_nodes, oriented
+from ._common import best_neighbours, check_nodes, graph_and_values, oriented
 from .neighbourhood import ABC_INTERVALS
 
 __all__ = [
@@ -181,8 +181,8 @@ def max_spanning_tree(values, graph) -> np.ndarray:
     tree maximises the smallest value met.  Built with ``scipy.sparse.csgraph.minimum_spanning_tree``
     on rank costs (equal to negated weights, but positive and exact).
     """
-    v = check_values(values)
-    return _tree(v, as_graph(graph, len(v)).edges)
+    g, v = graph_and_values(graph, values)
+    return _tree(v, g.edges)
 
 
 def _path_min(v: np.ndarray, pred: np.ndarray, root: int) -> np.ndarray:
@@ -275,15 +275,15 @@ def minimax_barriers(values, graph, nodes, *, kind: str = "accuracy") -> pd.Data
     -------
     DataFrame ``a, b, adjacent, bottleneck, barrier``, one row per pair ``i < j`` of ``nodes``.
     """
-    v = oriented(check_values(values), kind)
-    e = as_graph(graph, len(v)).edges
+    g, v = graph_and_values(graph, values)
+    v, e = oriented(v, kind), g.edges
     nodes = check_nodes(nodes, len(v), "nodes")
     if len(np.unique(nodes)) != len(nodes) or len(nodes) < 2:
         raise ValueError(f"nodes must hold at least 2 distinct nodes, got {len(np.unique(nodes))} distinct")
     m = _minimax_matrix(v, e, nodes)
     i, j = np.triu_indices(len(nodes), k=1)
     a, b = nodes[i], nodes[j]
-    adjacent = np.asarray(adjacency(e, len(v))[a, b]).ravel() > 0
+    adjacent = np.asarray(g.adjacency[a, b]).ravel() > 0
     bottleneck = np.where(adjacent, np.nan, m[i, j])
     barrier = np.where(adjacent, 0.0, 0.5 * (v[a] + v[b]) - bottleneck)
     sign = 1 if kind == "accuracy" else -1
@@ -317,8 +317,8 @@ def barrier_tree(values, graph, nodes=None, *, kind: str = "accuracy") -> pd.Dat
     or ``+inf`` for a loss, where no path joins the two groups), ``arch`` (the leaf's node id, -1 for merges) and
     ``size`` (leaves below).
     """
-    v = oriented(check_values(values), kind)
-    e = as_graph(graph, len(v)).edges
+    g, v = graph_and_values(graph, values)
+    v, e = oriented(v, kind), g.edges
     if nodes is None:
         leaves = np.flatnonzero(v >= best_neighbours(v, e)[1])
     else:
@@ -349,8 +349,9 @@ def steepest_ascent(values, graph, *, kind: str = "accuracy") -> np.ndarray:
     Each node moves to its best neighbour (ties: smallest id) while that neighbour is strictly
     better; the end points are found for all nodes at once by pointer jumping.
     """
-    v = oriented(check_values(values), kind)
-    node, best = best_neighbours(v, as_graph(graph, len(v)).edges)
+    g, v = graph_and_values(graph, values)
+    v = oriented(v, kind)
+    node, best = best_neighbours(v, g.edges)
     ptr = np.where(best > v, node, np.arange(len(v)))
     while (ptr[ptr] != ptr).any():
         ptr = ptr[ptr]

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components, shortest_path
 
-from ..graph import adjacency, quotient_edges
+from ..graph import SpaceGraph, adjacency, quotient_edges
 from ..validation import check_int, check_random_state
 from ._common import best_neighbours, graph_and_values
 
@@ -41,9 +41,9 @@ __all__ = [
 ]
 
 
-def _checked(values, graph) -> tuple[np.ndarray, np.ndarray]:
+def _checked(values, graph) -> tuple[np.ndarray, SpaceGraph]:
     g, v = graph_and_values(graph, values)
-    return v, g.edges
+    return v, g
 
 
 def best_neighbour(values, graph) -> tuple[np.ndarray, np.ndarray]:
@@ -51,7 +51,8 @@ def best_neighbour(values, graph) -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``(node, value)`` arrays of length ``n``; ``-1`` and ``-inf`` for isolated nodes.
     """
-    return best_neighbours(*_checked(values, graph))
+    v, g = _checked(values, graph)
+    return best_neighbours(v, g.edges)
 
 
 def local_optima(values, graph, *, strict: bool = True) -> np.ndarray:
@@ -60,8 +61,8 @@ def local_optima(values, graph, *, strict: bool = True) -> np.ndarray:
     Non-strict optima include every node of a plateau that no neighbour beats; see
     :func:`neutral_network_table` for plateaus as a whole.
     """
-    v, e = _checked(values, graph)
-    best = best_neighbours(v, e)[1]
+    v, g = _checked(values, graph)
+    best = best_neighbours(v, g.edges)[1]
     return np.flatnonzero(v > best if strict else v >= best)
 
 
@@ -85,7 +86,8 @@ def neutral_networks(values, graph, *, tol: float = 0.0) -> np.ndarray:
     ``tol = 0`` gives plateaus (equal fitness).  With ``tol > 0`` components chain, so a
     network may span more than ``tol``.  A label is the smallest node id of its network.
     """
-    return _neutral(*_checked(values, graph), tol)
+    v, g = _checked(values, graph)
+    return _neutral(v, g.edges, tol)
 
 
 def neutral_network_table(values, graph, *, tol: float = 0.0) -> pd.DataFrame:
@@ -95,7 +97,8 @@ def neutral_network_table(values, graph, *, tol: float = 0.0) -> pd.DataFrame:
     network (with ``tol = 0``: a plateau, or a single node, that is a local optimum).
     Sorted by size, largest first.
     """
-    v, e = _checked(values, graph)
+    v, g = _checked(values, graph)
+    e = g.edges
     labels = _neutral(v, e, tol)
     ids, inverse, size = np.unique(labels, return_inverse=True, return_counts=True)
     cross = labels[e[:, 0]] != labels[e[:, 1]]
@@ -117,9 +120,9 @@ def fitness_distance_correlation(values, graph) -> float:
     Nodes that cannot reach a global optimum are left out.  NaN when fewer than two nodes
     remain or when fitness or distance is constant.
     """
-    v, e = _checked(values, graph)
+    v, g = _checked(values, graph)
     optima = np.flatnonzero(v == v.max())
-    dist = shortest_path(adjacency(e, len(v)), method="D", unweighted=True, indices=optima).min(axis=0)
+    dist = shortest_path(g.adjacency, method="D", unweighted=True, indices=optima).min(axis=0)
     ok = np.isfinite(dist)
     if ok.sum() < 2 or np.ptp(v[ok]) == 0 or np.ptp(dist[ok]) == 0:
         return float("nan")
@@ -140,12 +143,12 @@ def random_walk_autocorrelation(values, graph, *, n_walkers: int = 200, n_steps:
     -------
     DataFrame ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
     """
-    v, e = _checked(values, graph)
+    v, g = _checked(values, graph)
     n_walkers = check_int(n_walkers, "n_walkers", 1)
     n_steps = check_int(n_steps, "n_steps", 1)
     max_lag = check_int(max_lag, "max_lag", 1, n_steps)
     rng = check_random_state(random_state)
-    adj = adjacency(e, len(v))
+    adj = g.adjacency
     degree = np.diff(adj.indptr)
     targets = np.append(adj.indices, 0)  # a sentinel, so isolated nodes index in bounds
     walk = np.empty((n_steps + 1, n_walkers), np.int64)
@@ -180,11 +183,11 @@ def quotient(values, graph, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray
     edges relabelled to ``0..k-1`` (two classes are neighbours when some members are; see
     :func:`landscape.graph.quotient_edges`) and the class label of each row.
     """
-    v, e = _checked(values, graph)
+    v, g = _checked(values, graph)
     c = np.asarray(classes)
     if c.shape != v.shape or c.dtype.kind not in "iu":
         raise ValueError(f"classes must be integer labels of shape {v.shape}, got {c.dtype} of shape {c.shape}")
-    q = quotient_edges(e, c)
+    q = quotient_edges(g.edges, c)
     labels = q["labels"]
     class_values = np.bincount(np.searchsorted(labels, c), weights=v) / q["sizes"]
     return class_values, np.searchsorted(labels, q["pairs"]), labels
@@ -198,15 +201,15 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
     ``largest_plateau``, ``fdc``, ``rho1`` and ``correlation_length`` (random walks seeded by
     ``random_state``).
     """
-    v, e = _checked(values, graph)
-    nets = neutral_network_table(v, e)
-    best = best_neighbours(v, e)[1]
-    rho1 = random_walk_autocorrelation(v, e, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,
+    v, g = _checked(values, graph)  # the graph is passed on, so its edges and adjacency are built once
+    nets = neutral_network_table(v, g)
+    best = best_neighbours(v, g.edges)[1]
+    rho1 = random_walk_autocorrelation(v, g, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,
                                        random_state=random_state)["rho"].iloc[0]
     return {
-        "nodes": len(v), "edges": len(e),
+        "nodes": len(v), "edges": len(g.edges),
         "strict_optima": int((v > best).sum()), "nonstrict_optima": int((v >= best).sum()),
         "plateau_optima": int((nets["local_optimum"] & (nets["size"] > 1)).sum()),
         "plateaus": int((nets["size"] > 1).sum()), "largest_plateau": int(nets["size"].iloc[0]),
-        "fdc": fitness_distance_correlation(v, e), "rho1": float(rho1), "correlation_length": correlation_length(rho1),
+        "fdc": fitness_distance_correlation(v, g), "rho1": float(rho1), "correlation_length": correlation_length(rho1),
     }
