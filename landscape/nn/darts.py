@@ -19,7 +19,7 @@ from ..spaces.darts import CONCAT, N_EDGES, SUPERNET_OPS, Genotype, as_cell, as_
 from ..validation import check_int
 from .ops import DARTS_OPS, FactorizedReduce, ReLUConvBN, make_op
 
-__all__ = ["drop_path", "DARTSCell", "AuxiliaryHeadCIFAR", "DARTSNetwork", "supernet_edge_ops", "cell_preprocess",
+__all__ = ["drop_path", "DARTSCell", "AuxiliaryHeadCIFAR", "DARTSNetwork", "supernet_op", "supernet_edge_ops", "cell_preprocess",
            "search_skeleton", "MixedOp", "SearchCell", "DARTSSupernet"]
 
 
@@ -155,14 +155,16 @@ class DARTSNetwork(nn.Module):
         return [n for n, _ in self.named_parameters() if n.startswith("cells.")]
 
 
-def supernet_edge_ops(c: int, stride: int, affine: bool) -> nn.ModuleList:
-    """All 8 :data:`SUPERNET_OPS` of one supernet edge, pooling followed by a BN (DARTS ``model_search.py``;
+def supernet_op(name: str, c: int, stride: int, affine: bool) -> nn.Module:
+    """One operation of a supernet edge: pooling is followed by a BN (DARTS ``model_search.py``'s ``MixedOp``;
     ``affine=False`` there, ``True`` in the GeNAS/RLNAS SPOS supernet)."""
-    ops = nn.ModuleList()
-    for name in SUPERNET_OPS:
-        op = make_op(DARTS_OPS, name, c, c, stride, affine=affine)
-        ops.append(nn.Sequential(op, nn.BatchNorm2d(c, affine=affine)) if "pool" in name else op)
-    return ops
+    op = make_op(DARTS_OPS, name, c, c, stride, affine=affine)
+    return nn.Sequential(op, nn.BatchNorm2d(c, affine=affine)) if "pool" in name else op
+
+
+def supernet_edge_ops(c: int, stride: int, affine: bool) -> nn.ModuleList:
+    """All 8 :data:`SUPERNET_OPS` of one supernet edge (:func:`supernet_op`)."""
+    return nn.ModuleList(supernet_op(name, c, stride, affine) for name in SUPERNET_OPS)
 
 
 def cell_preprocess(c_prev_prev: int, c_prev: int, c: int, reduction_prev: bool, affine: bool

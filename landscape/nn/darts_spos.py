@@ -17,15 +17,17 @@ torch.Size([2, 10])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..spaces.darts import N_NODES, SUPERNET_EDGES, check_candidate
+from ..spaces.darts import (N_NODES, SUPERNET_EDGES, SUPERNET_OPS, as_candidate, candidate_to_genotype,
+                            check_candidate, format_genotype)
 from ..validation import check_int
-from .darts import cell_preprocess, search_skeleton, supernet_edge_ops
+from .darts import DARTSNetwork, cell_preprocess, search_skeleton, supernet_edge_ops, supernet_op
 
 __all__ = ["ChoiceEdge", "SPOSCell", "DARTSSPOSSupernet"]
 
@@ -66,13 +68,12 @@ class DARTSSPOSSupernet(nn.Module):
     ``Zero`` op's, and no work is spent on them.
     """
 
-    def __init__(self, c: int = 16, layers: int = 8, num_classes: int = 10, in_channels: int = 3,
-                 stem_multiplier: int = 3):
+    def __init__(self, c: int = 16, layers: int = 8, num_classes: int = 10, in_channels: int = 3):
         super().__init__()
-        for name, value in dict(C=c, layers=layers, num_classes=num_classes, in_channels=in_channels,
-                                stem_multiplier=stem_multiplier).items():
+        for name, value in dict(C=c, layers=layers, num_classes=num_classes, in_channels=in_channels).items():
             check_int(value, name, 1)
-        self.stem, self.cells, c_prev = search_skeleton(c, layers, in_channels, N_NODES, SPOSCell, stem_multiplier)
+        self.c, self.layers, self.num_classes, self.in_channels = c, layers, num_classes, in_channels
+        self.stem, self.cells, c_prev = search_skeleton(c, layers, in_channels, N_NODES, SPOSCell)
         self.global_pooling = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(c_prev, num_classes)
 
@@ -85,3 +86,34 @@ class DARTSSPOSSupernet(nn.Module):
         for cell in self.cells:
             s0, s1 = s1, cell(s0, s1, reduce if cell.reduction else normal)
         return self.classifier(self.global_pooling(s1).flatten(1))
+
+    @staticmethod
+    def name(arch: Any) -> str:
+        """The canonical genotype string of ``arch`` (a candidate or a genotype): one name per sub-network."""
+        return format_genotype(candidate_to_genotype(as_candidate(arch)))
+
+    def subnet(self, arch: Any, state: Mapping[str, torch.Tensor] | None = None) -> DARTSNetwork:
+        """The stand-alone :class:`~landscape.nn.darts.DARTSNetwork` of ``arch`` (a candidate ``(2, 14)`` or a
+        genotype) carrying this supernet's weights (or ``state``'s, a supernet ``state_dict`` snapshot such as the
+        initial weights).  Its operations are the supernet's (affine BN, pooling followed by a BN), so its output
+        equals ``self(x, arch)``; :func:`~landscape.flatness.angle.angle` reads its cells path by path."""
+        cand = as_candidate(arch)
+        net = DARTSNetwork(candidate_to_genotype(cand), c=self.c, layers=self.layers, num_classes=self.num_classes,
+                           in_channels=self.in_channels)
+        where: dict[str, str] = {}  # sub-network module prefix -> supernet module prefix
+        for i, cell in enumerate(net.cells):
+            c = cell.preprocess1[1].out_channels
+            for k, (op, src) in enumerate(cell.edges):
+                e = SUPERNET_EDGES.index((2 + k // 2, src))
+                cell.ops[k] = supernet_op(op, c, 2 if cell.reduction and src < 2 else 1, affine=True)
+                where[f"cells.{i}.ops.{k}."] = f"cells.{i}.edges.{e}.ops.{SUPERNET_OPS.index(op)}."
+        source = self.state_dict() if state is None else state
+        mapped = {}
+        for name in net.state_dict():
+            prefix = ".".join(name.split(".")[:4]) + "."
+            key = where[prefix] + name[len(prefix):] if prefix in where else name
+            if key not in source:
+                raise ValueError(f"supernet state has no entry {key!r} for sub-network parameter {name!r}")
+            mapped[name] = source[key]
+        net.load_state_dict(mapped)
+        return net.to(next(self.parameters()).device)

@@ -67,6 +67,8 @@ __all__ = [
     "genotype_to_candidate",
     "candidate_to_genotype",
     "check_candidate",
+    "as_candidate",
+    "repair_candidates",
     "random_candidates",
 ]
 
@@ -438,6 +440,15 @@ def candidate_to_genotype(candidate: Sequence | np.ndarray) -> Genotype:
     return Genotype(tuple(cells[0]), CONCAT, tuple(cells[1]), CONCAT)
 
 
+def as_candidate(arch: Any) -> np.ndarray:
+    """A supernet candidate ``(2, 14)`` from a candidate (array, or its 28 entries flat) or a genotype (a
+    :class:`Genotype` or its string)."""
+    if isinstance(arch, str) or hasattr(arch, "normal"):
+        return genotype_to_candidate(arch)
+    cand = np.asarray(arch)
+    return check_candidate(cand.reshape(2, N_SUPERNET_EDGES) if cand.size == 2 * N_SUPERNET_EDGES else cand)
+
+
 def _repair(cand: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """GeNAS/RLNAS ``utils.check_cand`` on one cell (in place): node ``j`` (0-based) keeps ``j`` of its ``j + 2``
     edges at ``none`` — random edges are set to ``none``, or random ``none`` edges redrawn to a real op."""
@@ -466,7 +477,20 @@ def random_candidates(n: int, random_state: int | np.random.Generator | None = N
     rng = check_random_state(random_state)
     if mode == "exact":
         return np.stack([genotype_to_candidate(random_genotype(rng)) for _ in range(n)])
-    cands = rng.integers(0, len(SUPERNET_OPS), size=(n, 2, N_SUPERNET_EDGES)).astype(np.int8)
+    return repair_candidates(rng.integers(0, len(SUPERNET_OPS), size=(n, 2, N_SUPERNET_EDGES)), rng)
+
+
+def repair_candidates(cands: np.ndarray, random_state: int | np.random.Generator | None = None) -> np.ndarray:
+    """Candidates ``(..., 2, 14)`` made valid as the published code does after every draw, mutation and
+    crossover (GeNAS/RLNAS ``utils.check_cand``, per cell): node ``j`` (0-based) keeps ``j`` of its ``j + 2`` edges
+    at ``none``, random surplus active edges set to ``none``, random surplus ``none`` edges redrawn to a real op.
+    Returns a repaired int8 copy; valid candidates come back unchanged (and draw nothing)."""
+    cands = np.array(cands, dtype=np.int8)
+    if cands.shape[-2:] != (2, N_SUPERNET_EDGES):
+        raise ValueError(f"candidates must have shape (..., 2, {N_SUPERNET_EDGES}), got {cands.shape}")
+    if cands.size and (cands.min() < 0 or cands.max() >= len(SUPERNET_OPS)):
+        raise ValueError(f"candidate op indices must lie in 0..{len(SUPERNET_OPS) - 1} (SUPERNET_OPS)")
+    rng = check_random_state(random_state)
     for cand in cands.reshape(-1, N_SUPERNET_EDGES):
         _repair(cand, rng)
     return cands

@@ -19,10 +19,11 @@ import landscape.flatness.proxies as proxies
 from landscape.flatness import ANGLE_MODES, angle
 from landscape.flatness.angle import angle as angle_module_fn
 from landscape.nn.darts import DARTSNetwork
+from landscape.nn.darts_spos import DARTSSPOSSupernet
 from landscape.nn.nb201 import NB201Cell, NB201Network
 from landscape.nn.ops import FactorizedReduce
 from landscape.nn.supernet import NB201Supernet
-from landscape.spaces.darts import Genotype
+from landscape.spaces.darts import Genotype, SUPERNET_OPS, random_candidates
 
 C = 2  # NB201: cells 0, 2, 4 at C, 2C, 4C; 1 and 3 are the residual reduction blocks (N = 1)
 CELLS = ((0, C), (2, 2 * C), (4, 4 * C))
@@ -222,6 +223,58 @@ def test_darts_cells_path_by_path():
                    genas_darts_vector(trained, lambda bn: [bn.weight, bn.bias]))
     assert abs(other - want) > 1e-6
     assert abs(angle(net, trained, mode="exact") - want) > 1e-6
+
+
+# GeNAS config.paths: every path from state 0 or 1 to every node, as node lists
+GENAS_PATHS = ([0, 2, 3, 4, 5], [0, 2, 3, 5], [0, 2, 4, 5], [0, 2, 5], [0, 3, 4, 5], [0, 3, 5], [0, 4, 5], [0, 5],
+               [1, 2, 3, 4, 5], [1, 2, 3, 5], [1, 2, 4, 5], [1, 2, 5], [1, 3, 4, 5], [1, 3, 5], [1, 4, 5], [1, 5],
+               [0, 2, 3, 4], [0, 2, 4], [0, 3, 4], [0, 4], [1, 2, 3, 4], [1, 2, 4], [1, 3, 4], [1, 4],
+               [0, 2, 3], [0, 3], [1, 2, 3], [1, 3], [0, 2], [1, 2])
+
+
+def genas_supernet_vector(model: DARTSSPOSSupernet, cand: np.ndarray) -> np.ndarray:
+    """GeNAS ``get_arch_vector(model, normal_cand, reduction_cand)`` walked on the supernet itself: edge
+    ``k + offset`` (offset = 2 + 3 + … up to node j) holds op ``cand[k + offset]``; a path through ``none`` is
+    dropped; pooling = 1/9 kernel + its BN's weight and bias; identity skip = eye(C); dilated conv BN weight twice."""
+    arch, extra = [], [model.stem[0].weight, model.stem[1].weight, model.stem[1].bias]
+    for cell in model.cells:
+        ops = cand[1] if cell.reduction else cand[0]
+        p0 = cell.preprocess0
+        extra += ([p0.conv_1.weight, p0.conv_2.weight, p0.bn.weight, p0.bn.bias] if isinstance(p0, FactorizedReduce)
+                  else [p0[1].weight, p0[2].weight, p0[2].bias])
+        extra += [cell.preprocess1[1].weight, cell.preprocess1[2].weight, cell.preprocess1[2].bias]
+        c = cell.preprocess1[1].weight.shape[0]
+        for path in GENAS_PATHS:
+            pieces = []
+            for k, j in zip(path[:-1], path[1:]):
+                e = k + sum(range(2, j))
+                name, m = SUPERNET_OPS[ops[e]], cell.edges[e].ops[ops[e]]
+                if name == "none":
+                    pieces = []
+                    break
+                if "pool" in name:
+                    pieces += [pool(c), m[1].weight, m[1].bias]
+                elif name == "skip_connect":
+                    pieces += ([m.conv_1.weight, m.conv_2.weight, m.bn.weight, m.bn.bias]
+                               if isinstance(m, FactorizedReduce) else [np.eye(c)])
+                elif name.startswith("sep_conv"):
+                    pieces += [m[0][1].weight, m[0][2].weight, m[1][1].weight, m[1][2].weight,
+                               m[0][3].weight, m[0][3].bias, m[1][3].weight, m[1][3].bias]
+                else:
+                    pieces += [m[1].weight, m[2].weight, m[3].weight, m[3].weight]
+            arch += pieces
+    return flat(arch + extra + [model.classifier.weight])
+
+
+def test_darts_spos_subnets_match_the_published_supernet_vector():
+    torch.manual_seed(0)
+    supernet = DARTSSPOSSupernet(c=2, layers=3, num_classes=3, in_channels=1)
+    initial = {k: v.clone() for k, v in supernet.state_dict().items()}
+    trained = train_like(supernet, seed=2)
+    for cand in random_candidates(4, 3):
+        want = arccos(genas_supernet_vector(supernet, cand), genas_supernet_vector(trained, cand))
+        got = angle(trained.subnet(cand, state=initial), trained.subnet(cand))
+        assert got == pytest.approx(want, abs=1e-10)
 
 
 def test_errors():

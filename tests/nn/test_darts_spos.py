@@ -70,3 +70,21 @@ def test_published_structure():
 def test_bad_candidates_are_clear_errors(net, bad, message):
     with pytest.raises(ValueError, match=message):
         net(torch.zeros(1, 3, 8, 8), bad)
+
+
+def test_subnet_is_the_supernet_path_with_its_weights(net):
+    from landscape.nn.darts import DARTSNetwork
+    from landscape.spaces.darts import candidate_to_genotype, format_genotype, random_candidates
+
+    x = torch.randn(3, 3, 16, 16, generator=torch.Generator().manual_seed(2))
+    initial = {k: torch.zeros_like(v) if k.endswith("weight") else v for k, v in net.state_dict().items()}
+    for cand in [*random_candidates(3, 5), genotype_to_candidate(DARTS_V2)]:
+        sub = net.subnet(cand).eval()
+        assert isinstance(sub, DARTSNetwork) and sub.genotype == candidate_to_genotype(cand)
+        torch.testing.assert_close(sub(x), net(x, cand), rtol=0, atol=0)
+        assert net.subnet(format_genotype(sub.genotype)).state_dict().keys() == sub.state_dict().keys()
+        assert net.name(cand) == format_genotype(candidate_to_genotype(cand)) == net.name(sub.genotype)
+        zeroed = net.subnet(cand, state=initial)
+        assert all(float(p.detach().abs().sum()) == 0 for k, p in zeroed.named_parameters() if k.endswith("weight"))
+    with pytest.raises(ValueError, match="no entry"):
+        net.subnet(genotype_to_candidate(DARTS_V2), state={})

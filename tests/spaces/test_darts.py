@@ -16,7 +16,8 @@ from landscape.spaces.darts import (CONCAT, DARTS_V1, DARTS_V2, N_GENOTYPES, N_S
                                     SUPERNET_OPS, Genotype, as_cell, as_codes, as_genotype, candidate_to_genotype,
                                     canonical_codes, canonical_genotype, check_candidate, codes_to_genotype,
                                     codes_to_key, format_genotype, genotype_to_candidate, genotype_to_codes,
-                                    parse_genotype, random_candidates, random_genotype)
+                                    parse_genotype, random_candidates, random_genotype,
+                                    as_candidate, repair_candidates)
 
 PUBLISHED = [DARTS_V1, DARTS_V2, PC_DARTS]
 
@@ -400,6 +401,30 @@ def test_faithful_candidates_repair_every_node_to_two_inputs():
     ops = np.bincount(cands[cands > 0], minlength=len(SUPERNET_OPS))[1:]
     assert ops.min() / ops.max() > 0.9  # the active ops are drawn uniformly from the 7 real ones
     assert np.array_equal(random_candidates(5, 3), random_candidates(5, 3))
+
+
+def test_repair_keeps_valid_candidates_and_the_kept_edges_of_invalid_ones():
+    valid = random_candidates(50, 4)
+    rng = np.random.default_rng(0)
+    state = rng.bit_generator.state
+    assert np.array_equal(repair_candidates(valid, rng), valid) and rng.bit_generator.state == state  # no draws
+    mutated = valid.copy()
+    mutated[:, 0, :] = np.random.default_rng(1).integers(0, 8, (50, 14))  # the normal cell redrawn at random
+    repaired = repair_candidates(mutated, 2)
+    for before, after in zip(mutated, repaired):
+        check_candidate(after)
+        assert np.array_equal(after[1], before[1])  # a valid reduce cell is left alone
+        changed = after[0] != before[0]
+        # check_cand only switches active edges off or draws a real op for an inactive one
+        assert np.all((after[0][changed] == 0) | (before[0][changed] == 0))
+    with pytest.raises(ValueError, match=r"shape \(\.\.\., 2, 14\)"):
+        repair_candidates(np.zeros((3, 14)))
+
+
+def test_as_candidate_takes_genotypes_strings_and_flat_rows():
+    cand = genotype_to_candidate(DARTS_V2)
+    for arch in (DARTS_V2, format_genotype(DARTS_V2), cand, cand.ravel().tolist()):
+        assert np.array_equal(as_candidate(arch), cand)
 
 
 def test_exact_candidates_are_uniform_genotypes():
