@@ -3,7 +3,9 @@
 A random population, then for each later generation the ``top_k`` best architectures evaluated so far are
 the parents of ``mutants`` mutants (each choice redrawn with probability ``mutation_prob``) and
 ``crossovers`` crossovers (each choice from one of two parents); random architectures fill the
-population; an architecture is never evaluated twice.  :func:`evolutionary_search` maximises any function
+population; an architecture is never evaluated twice.  A :class:`Genome` says how a space's rows are
+drawn, which choices mutate and how a row is made valid again (:data:`GENOMES`: NB201 cells; DARTS supernet
+candidates as the published GeNAS code evolves them).  :func:`evolutionary_search` maximises any function
 of op-code rows, so it is tested on known functions; :func:`landscape.search.genas.run_search` drives it
 with GeNAS proxies.
 """
@@ -17,17 +19,68 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..spaces.darts import N_SUPERNET_EDGES, SUPERNET_OPS, random_candidates, repair_candidates
 from ..spaces.nb201 import N_EDGES, N_OPS
 from ..validation import check_int, check_random_state
 
-__all__ = ["EvolutionResult", "mutate", "crossover", "evolutionary_search"]
+__all__ = ["Genome", "GENOMES", "EvolutionResult", "mutate", "crossover", "evolutionary_search"]
 
 _ORIGINS = ("random", "mutation", "crossover")
 
 
+@dataclass(frozen=True)
+class Genome:
+    """The rows an evolution searches: ``n_genes`` choices in ``0..n_choices-1``.
+
+    ``mutable``: only the first ``mutable`` choices mutate (None: all); ``sample(n, rng)`` draws ``n`` random
+    rows (None: every choice uniform); ``repair(rows, rng)`` makes drawn, mutated and crossed rows valid
+    (None: every row is valid).
+    """
+
+    n_genes: int
+    n_choices: int
+    mutable: int | None = None
+    sample: Callable[[int, np.random.Generator], np.ndarray] | None = None
+    repair: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None
+
+    def __post_init__(self):
+        check_int(self.n_genes, "n_genes", 1)
+        check_int(self.n_choices, "n_choices", 2)
+        if self.mutable is not None:
+            check_int(self.mutable, "mutable", 1, self.n_genes)
+
+    def random(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        rows = rng.integers(0, self.n_choices, (n, self.n_genes)) if self.sample is None else self.sample(n, rng)
+        return np.asarray(rows, np.int64)
+
+    def valid(self, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return rows if self.repair is None else np.asarray(self.repair(rows, rng), np.int64)
+
+
+def _darts_sample(n: int, rng: np.random.Generator) -> np.ndarray:
+    return random_candidates(n, rng).reshape(n, -1)
+
+
+def _darts_repair(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return repair_candidates(rows.reshape(-1, 2, N_SUPERNET_EDGES), rng).reshape(len(rows), -1)
+
+
+#: Genomes of the search spaces.  ``"darts"``: a supernet candidate flattened (normal then reduce, 14 op indices
+#: each, 0 = ``none``), as GeNAS ``evolution_search/search.py``: random rows are per-edge draws repaired by
+#: ``check_cand``, mutation redraws only the first 14 choices (its loop runs over ``config.edges``; the reduction
+#: cell changes only by crossover), and every mutated or crossed row is repaired.
+GENOMES: dict[str, Genome] = {
+    "nb201": Genome(N_EDGES, N_OPS),
+    "darts": Genome(2 * N_SUPERNET_EDGES, len(SUPERNET_OPS), mutable=N_SUPERNET_EDGES, sample=_darts_sample,
+                    repair=_darts_repair),
+}
+
+
 # -- the search -----------------------------------------------------------------------------
-def mutate(parents: np.ndarray, prob: float, random_state=None, n_choices: int = N_OPS) -> np.ndarray:
-    """Each choice of each row of ``parents`` redrawn uniformly from ``0..n_choices-1`` with probability ``prob``.
+def mutate(parents: np.ndarray, prob: float, random_state=None, n_choices: int = N_OPS,
+           mutable: int | None = None) -> np.ndarray:
+    """Each of the first ``mutable`` choices (None: all) of each row of ``parents`` redrawn uniformly from
+    ``0..n_choices-1`` with probability ``prob``.
 
     A redraw may return the same choice, as in SPOS (``cand[i] = randint(n)`` when ``random() < p``).
     """
@@ -35,8 +88,10 @@ def mutate(parents: np.ndarray, prob: float, random_state=None, n_choices: int =
     if not 0 <= prob <= 1:
         raise ValueError(f"prob must be in [0, 1], got {prob!r}")
     rng = check_random_state(random_state)
-    redraw = rng.random(parents.shape) < prob
-    return np.where(redraw, rng.integers(0, n_choices, parents.shape), parents)
+    head = parents[:, :mutable]
+    redraw = rng.random(head.shape) < prob
+    return np.concatenate([np.where(redraw, rng.integers(0, n_choices, head.shape), head),
+                           parents[:, head.shape[1]:]], axis=1)
 
 
 def crossover(a: np.ndarray, b: np.ndarray, random_state=None) -> np.ndarray:
@@ -62,14 +117,20 @@ class EvolutionResult:
         return len(self.history)
 
 
-def _new_rows(cands: np.ndarray, places: np.ndarray, seen: set[int], limit: int) -> np.ndarray:
-    """The first ``limit`` distinct rows of ``cands`` whose key is not in ``seen`` (which is updated)."""
-    keys = cands @ places
-    _, first = np.unique(keys, return_index=True)
-    first = np.sort(first)
-    first = first[~np.isin(keys[first], np.fromiter(seen, np.int64, len(seen)))][:limit]
-    seen.update(keys[first].tolist())
-    return cands[first]
+def _keys(rows: np.ndarray) -> list[bytes]:
+    return [row.tobytes() for row in np.ascontiguousarray(rows, np.int64)]
+
+
+def _new_rows(cands: np.ndarray, seen: set[bytes], limit: int) -> np.ndarray:
+    """The first ``limit`` distinct rows of ``cands`` not in ``seen`` (which is updated)."""
+    keep = []
+    for i, key in enumerate(_keys(cands)):
+        if len(keep) == limit:
+            break
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return cands[keep]
 
 
 def evolutionary_search(
@@ -81,25 +142,25 @@ def evolutionary_search(
     mutants: int = 25,
     mutation_prob: float = 0.1,
     crossovers: int = 25,
-    n_genes: int = N_EDGES,
-    n_choices: int = N_OPS,
+    genome: Genome = GENOMES["nb201"],
     random_state=None,
     resume: Mapping | None = None,
     on_generation: Callable[[dict], None] | None = None,
     progress: bool = False,
 ) -> EvolutionResult:
-    """Maximise ``fitness`` over rows of ``n_genes`` choices in ``0..n_choices-1`` (SPOS evolution).
+    """Maximise ``fitness`` over the rows of ``genome`` (SPOS evolution).
 
     Parameters
     ----------
     fitness : maps an ``(k, n_genes)`` int array to ``k`` fitness values (larger = better);
         called once per generation with the architectures never evaluated before.
+    genome : the rows searched (:data:`GENOMES`; default NB201 cells).
     population : architectures per generation (SPOS: 50; GeNAS/RLNAS on NB201: 100).
     generations : generations in total, the random first one included (the published GeNAS
         code: 20).
     top_k : parents: the best ``top_k`` of everything evaluated so far.
     mutants, mutation_prob, crossovers : offspring per generation; each is drawn from at most
-        10 times as many tries (SPOS's limit), duplicates and evaluated rows rejected.
+        10 times as many tries (SPOS's limit), duplicates and evaluated rows (after repair) rejected.
     random_state : seed of every random choice.
     resume : a state passed to ``on_generation`` earlier; the search continues after it and
         gives the same result as an uninterrupted run.
@@ -110,13 +171,14 @@ def evolutionary_search(
     top_k = check_int(top_k, "top_k", 1)
     mutants = check_int(mutants, "mutants", 0)
     crossovers = check_int(crossovers, "crossovers", 0)
-    n_genes, n_choices = check_int(n_genes, "n_genes", 1), check_int(n_choices, "n_choices", 2)
+    if not isinstance(genome, Genome):
+        raise ValueError(f"genome must be a Genome (e.g. GENOMES['nb201']), got {type(genome).__name__}")
+    n_genes, n_choices = genome.n_genes, genome.n_choices
     if top_k > population:
         raise ValueError(f"top_k must be <= population ({population}), got {top_k}")
     if not 0 <= mutation_prob <= 1:
         raise ValueError(f"mutation_prob must be in [0, 1], got {mutation_prob!r}")
     rng = check_random_state(random_state)
-    places = n_choices ** np.arange(n_genes, dtype=np.int64)
     if resume is None:
         codes, scores = np.empty((0, n_genes), np.int64), np.empty(0)
         generation_of, origin = np.empty(0, np.int64), np.empty(0, np.int64)
@@ -126,7 +188,7 @@ def evolutionary_search(
         generation_of, origin = np.asarray(resume["generation_of"], np.int64), np.asarray(resume["origin"], np.int64)
         rng.bit_generator.state = resume["rng"]
         start = int(resume["generation"]) + 1
-    seen = set((codes @ places).tolist())
+    seen = set(_keys(codes))
     bar = tqdm(range(start, generations), desc="evolution", unit="generation", initial=start,
                total=generations, disable=not progress)
     for generation in bar:
@@ -135,14 +197,15 @@ def evolutionary_search(
             parents = codes[np.argsort(-scores, kind="stable")[:top_k]]
             if mutants:
                 tries = parents[rng.integers(0, len(parents), 10 * mutants)]
-                parts.append((_new_rows(mutate(tries, mutation_prob, rng, n_choices), places, seen, mutants), 1))
+                children = genome.valid(mutate(tries, mutation_prob, rng, n_choices, genome.mutable), rng)
+                parts.append((_new_rows(children, seen, mutants), 1))
             if crossovers:
                 pairs = rng.integers(0, len(parents), (2, 10 * crossovers))
-                children = crossover(parents[pairs[0]], parents[pairs[1]], rng)
-                parts.append((_new_rows(children, places, seen, crossovers), 2))
+                children = genome.valid(crossover(parents[pairs[0]], parents[pairs[1]], rng), rng)
+                parts.append((_new_rows(children, seen, crossovers), 2))
         need = population - sum(len(rows) for rows, _ in parts)
         if need > 0:
-            parts.append((_new_rows(rng.integers(0, n_choices, (10 * need, n_genes)), places, seen, need), 0))
+            parts.append((_new_rows(genome.random(10 * need, rng), seen, need), 0))
         new = np.concatenate([rows for rows, _ in parts]).astype(np.int64)
         values = np.asarray(fitness(new), np.float64) if len(new) else np.empty(0)
         if values.shape != (len(new),) or not np.all(np.isfinite(values)):
@@ -156,7 +219,6 @@ def evolutionary_search(
             on_generation({"generation": generation, "codes": codes, "fitness": scores,
                            "generation_of": generation_of, "origin": origin, "rng": rng.bit_generator.state})
     order = np.argsort(-scores, kind="stable")
-    history = pd.DataFrame({"generation": generation_of, "origin": np.asarray(_ORIGINS)[origin],
-                            "key": codes @ places, "fitness": scores})
+    history = pd.DataFrame({"generation": generation_of, "origin": np.asarray(_ORIGINS)[origin], "fitness": scores})
     history.insert(0, "codes", [tuple(int(c) for c in row) for row in codes])
     return EvolutionResult(codes[order[0]], float(scores[order[0]]), history, codes[order[:top_k]])

@@ -19,8 +19,9 @@ from landscape.flatness.study import STUDY_PRESETS
 from landscape.presets import PRESETS
 from landscape.search.darts import DARTS_PRESETS
 from landscape.search.presets import DARTS_SPACE_PRESETS
-from landscape.search import (SEARCH_PRESETS, crossover, evolutionary_search, get_preset, mutate, run_search,
-                              train_supernet)
+from landscape.search import (GENOMES, SEARCH_PRESETS, Genome, crossover, evolutionary_search, get_preset, mutate,
+                              run_search, train_supernet)
+from landscape.spaces.darts import SUPERNET_OPS, check_candidate, random_candidates
 from landscape.search.__main__ import main
 from landscape.spaces.nb201 import parse_arch
 
@@ -91,7 +92,7 @@ def test_evolution_finds_the_optimum_of_a_known_function():
         res = evolutionary_search(hamming_fitness, population=20, generations=11, top_k=5, mutants=8,
                                   mutation_prob=0.2, crossovers=6, random_state=seed)
         assert np.array_equal(res.best, TARGET) and res.best_fitness == 0
-        assert res.history["key"].is_unique  # never evaluated twice
+        assert res.history["codes"].is_unique  # never evaluated twice
         assert res.n_evaluated == 20 * 11
     # random search with the same budget rarely gets there: the operators do the work
     rng = np.random.default_rng(0)
@@ -119,6 +120,31 @@ def test_evolution_generations_and_determinism():
         evolutionary_search(hamming_fitness, mutation_prob=-0.1)
     with pytest.raises(ValueError, match="finite values"):
         evolutionary_search(lambda c: np.full(len(c), np.nan), population=2, top_k=1, generations=1)
+
+
+def sep_conv_count(rows: np.ndarray) -> np.ndarray:
+    """Active sep_conv_3x3 edges of a flattened DARTS candidate (normal and reduce): a known fitness."""
+    return (rows == SUPERNET_OPS.index("sep_conv_3x3")).sum(axis=1).astype(float)
+
+
+def test_darts_genome_as_the_published_evolution():
+    genome = GENOMES["darts"]
+    parents = random_candidates(500, 0).reshape(500, -1)
+    mutants = mutate(parents, 0.5, 1, genome.n_choices, genome.mutable)
+    assert np.array_equal(mutants[:, 14:], parents[:, 14:])  # search.py mutates range(config.edges) only
+    assert np.mean(mutants[:, :14] != parents[:, :14]) == pytest.approx(0.5 * 7 / 8, abs=0.02)
+    res = evolutionary_search(sep_conv_count, population=20, generations=8, top_k=5, mutants=8, crossovers=8,
+                              mutation_prob=0.1, genome=genome, random_state=0)
+    rows = np.array(res.history["codes"].tolist())
+    for row in rows:
+        check_candidate(row.reshape(2, 14))  # every evaluated row repaired to two inputs per node
+    assert res.history["codes"].is_unique and res.n_evaluated == 160
+    first = res.history[res.history.generation == 0]["fitness"]
+    assert res.best_fitness >= first.max() + 4  # the operators climb: 16 active edges at most
+    with pytest.raises(ValueError, match="genome must be a Genome"):
+        evolutionary_search(sep_conv_count, genome="darts")
+    with pytest.raises(ValueError, match="mutable"):
+        Genome(4, 3, mutable=5)
 
 
 def test_evolution_resumes_to_the_same_result():
