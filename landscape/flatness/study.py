@@ -185,7 +185,8 @@ def supernet_proxies(
     bn_mode: str = "faithful",
     random_state: int = 0,
 ) -> pd.DataFrame:
-    """Every proxy for sub-networks of a trained :class:`~landscape.nn.supernet.NB201Supernet`.
+    """Every proxy for sub-networks of a trained SPOS supernet (:class:`~landscape.nn.supernet.NB201Supernet` or
+    :class:`~landscape.nn.darts_spos.DARTSSPOSSupernet`; ``archs`` in a form its ``subnet`` takes).
 
     Each sub-network's BN statistics are first re-estimated on ``recalibrate`` (as GeNAS does
     before scoring a SPOS path: :func:`~landscape.flatness.losses.recalibrate_bn` with
@@ -198,7 +199,7 @@ def supernet_proxies(
         initial = supernet.subnet(arch, state=initial_state)
         scores = proxy_scores(net, initial, valid, sigmas=sigmas, n_draws=n_draws, gamma=gamma,
                               random_state=random_state)
-        rows.append({"arch": format_arch(arch_codes(arch)), "preset": "supernet",
+        rows.append({"arch": supernet.name(arch), "preset": "supernet",
                      "seed": random_state, **scores})
     return _long(pd.DataFrame(rows))
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..spaces.nb201 import EDGES, N_OPS, OPS, arch_codes
+from ..spaces.nb201 import EDGES, N_OPS, OPS, arch_codes, format_arch
 from ..validation import check_int, check_random_state
 from .nb201 import NB201Cell, NB201Network, ResNetBlock
 from .ops import NB201_OPS, make_op
@@ -57,6 +57,11 @@ class NB201Supernet(NB201Network):
         for cell in self.cells:
             x = cell(x) if isinstance(cell, ResNetBlock) else cell(x, codes)
         return self.classifier(self.global_pooling(self.lastact(x)).flatten(1))
+
+    @staticmethod
+    def name(arch) -> str:
+        """The official string of ``arch`` (a string or op codes): one name per sub-network."""
+        return format_arch(arch_codes(arch))
 
     def subnet(self, arch, state: Mapping[str, torch.Tensor] | None = None) -> NB201Network:
         """The stand-alone network of ``arch`` carrying this supernet's weights (or ``state``'s).

@@ -1,8 +1,8 @@
 """Command line of the search drivers.
 
     python -m landscape.search spos   --space nb201 --preset cpu [--seed 0] [--out DIR] [--device cpu]
-    python -m landscape.search evolve --preset cpu [--fitness angle_flatness]
-    python -m landscape.search tables --preset cpu
+    python -m landscape.search evolve --space {nb201,darts} --preset cpu [--fitness angle_flatness]
+    python -m landscape.search tables --space {nb201,darts} --preset cpu
     python -m landscape.search darts  --space {nb201,darts} --preset cpu
     python -m landscape.search a2m    --space {nb201,darts} --preset cpu
     python -m landscape.search standalone --preset cpu [--workers 2]   # matched-scale ground truth
@@ -89,8 +89,19 @@ def _run(args: argparse.Namespace) -> None:
         result = run_search(args.preset, out, fitness=args.fitness, **common)
         print(f"best architecture by {result.fitness}: {result.arch} (fitness {result.score:.6g}, "
               f"{result.n_evaluated} evaluated)")
-        print("NB201 200-epoch test accuracy: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
+        what = "NB201 200-epoch test accuracy" if args.space == "nb201" else "ground truth (a prediction)"
+        print(f"{what}: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
         print(f"results in {result.run.path}")
+    elif args.command == "tables" and args.space == "darts":
+        from .darts_tables import darts_tables
+        from .tables import wide
+
+        tables = darts_tables(args.preset, out, random_state=args.seed, device=args.device, progress=True)
+        print("Kendall tau vs the NB301 surrogate (Table 5 on the DARTS space)\n"
+              + wide(tables.table5).round(4).to_string())
+        print("\nrandom search from the sampled genotypes at the evolution's budget (surrogate accuracy, %)\n"
+              + tables.random_search.round(2).to_string(index=False))
+        print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
     elif args.command == "tables":
         from .tables import proxy_tables, wide
 

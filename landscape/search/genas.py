@@ -1,7 +1,9 @@
 """GeNAS end to end: train (or resume) the SPOS supernet, evolve by a proxy fitness, look the winner up.
 
-The search state is checkpointed after every generation in ``<out>/evolve_<fitness>``; proxies are shared
-with the rank tables through :class:`~landscape.search.proxy_cache.ProxyCache`.
+On NB201 the winner's ground truth is the benchmark's 200-epoch test accuracy; on the DARTS space it is
+the NAS-Bench-301 surrogate's CIFAR-10 validation accuracy (:func:`space_truth`).  The search state is
+checkpointed after every generation in ``<out>/evolve_<fitness>``; proxies are shared with the rank tables
+through :class:`~landscape.search.proxy_cache.ProxyCache`.
 """
 
 from __future__ import annotations
@@ -17,15 +19,34 @@ import torch
 
 from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS, Store
+from ..oracles.nb301 import NB301Surrogate
 from ..runs import RunStore
-from ..spaces.nb201 import format_arch
 from ..validation import check_choice
-from .evolution import evolutionary_search
+from .evolution import GENOMES, evolutionary_search
 from .presets import SearchPreset, get_preset
 from .proxy_cache import FITNESSES, ProxyCache
-from .spos import check_nb201, train_supernet
+from .spos import check_space, train_supernet
 
-__all__ = ["SearchResult", "run_search"]
+__all__ = ["NB301_TRUTH", "SearchResult", "space_truth", "run_search"]
+
+#: The ground-truth column of the DARTS space: NB301 surrogate (YAHPO-Gym v2), CIFAR-10 validation accuracy (%)
+#: at its last epoch (98).
+NB301_TRUTH = "cifar10 (NB301 surrogate)"
+
+
+def space_truth(space: str, archs: list[str], *, store: Store | None = None,
+                surrogate: NB301Surrogate | None = None) -> pd.DataFrame:
+    """Ground truth of named architectures, one row each (index: the name), in %.
+
+    NB201: the 200-epoch test accuracy of :data:`~landscape.bench.store.DATASETS` and the cell's ``index``
+    (``store``, default :func:`~landscape.bench.load_store`); DARTS: the column :data:`NB301_TRUTH`
+    (``surrogate``, default :class:`~landscape.oracles.nb301.NB301Surrogate`), a prediction: its own Kendall τ
+    against NASLib's trained DARTS genotypes is :data:`~landscape.oracles.nb301.NASLIB_TAU` (0.42 [0.38, 0.45]).
+    """
+    if check_space(space) == "nb201":
+        return ground_truth(archs, store).set_index("arch")
+    surrogate = NB301Surrogate() if surrogate is None else surrogate
+    return pd.DataFrame({NB301_TRUTH: surrogate(archs)}, index=pd.Index(archs, name="arch"))
 
 
 @dataclass
@@ -59,14 +80,15 @@ def run_search(
 ) -> SearchResult:
     """GeNAS search: train (or resume, or load) the SPOS supernet, evolve by ``fitness``, look the winner up.
 
-    The search state is checkpointed after each generation in ``<out>/evolve_<fitness>``
+    ``space``: ``"nb201"`` cells, or ``"darts"`` supernet candidates evolved as the published GeNAS code
+    (:data:`~landscape.search.evolution.GENOMES`); the ground truth is :func:`space_truth`'s.  The search state is checkpointed after each generation in ``<out>/evolve_<fitness>``
     (``on_generation`` is called after each checkpoint with the generation number); a resumed
     run never re-evaluates an architecture and ends with the same result.  ``store`` is the
     ground-truth store (default :func:`~landscape.bench.load_store`).
     """
     fitness = check_choice(fitness, "fitness", FITNESSES)
-    check_nb201(space, "the GeNAS evolution")
-    p = get_preset(preset)
+    space = check_space(space)
+    p = get_preset(preset, space)
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
                              data_path=data_path)
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
@@ -75,7 +97,7 @@ def run_search(
                     **p.stage_config("evolution")})
 
     def evaluate(codes: np.ndarray) -> np.ndarray:
-        return cache.proxies([tuple(int(c) for c in row) for row in codes])[fitness].to_numpy()
+        return cache.proxies(list(codes))[fitness].to_numpy()
 
     def checkpoint(state: dict) -> None:
         run.save_checkpoint(state)
@@ -84,14 +106,19 @@ def run_search(
 
     result = evolutionary_search(
         evaluate, population=p.population, generations=p.generations, top_k=p.top_k, mutants=p.mutants,
-        mutation_prob=p.mutation_prob, crossovers=p.crossovers, random_state=np.random.SeedSequence([random_state, 1]),
-        resume=run.load_checkpoint(), on_generation=checkpoint, progress=progress)
-    history = result.history.assign(arch=format_arch(np.array(result.history["codes"].tolist()))).drop(columns="codes")
+        mutation_prob=p.mutation_prob, crossovers=p.crossovers, genome=GENOMES[space],
+        random_state=np.random.SeedSequence([random_state, 1]), resume=run.load_checkpoint(), on_generation=checkpoint,
+        progress=progress)
+    history = result.history.assign(arch=cache.names(list(result.history["codes"]))).drop(columns="codes")
     run.write("history", history)
-    best = format_arch(result.best)
-    truth = ground_truth([best], store).iloc[0]
-    gt = {d: float(truth[d]) for d in DATASETS}
-    run.write_json("result", {"arch": best, "index": int(truth["index"]), "fitness": fitness,
-                              "score": result.best_fitness, "ground_truth_test_accuracy_200": gt,
-                              "n_evaluated": result.n_evaluated, "preset": p.name, "note": p.note})
+    best = cache.names([result.best])[0]
+    truth = space_truth(space, [best], store=store).iloc[0]
+    if space == "nb201":
+        gt = {d: float(truth[d]) for d in DATASETS}
+        found = {"arch": best, "index": int(truth["index"]), "ground_truth_test_accuracy_200": gt}
+    else:
+        gt = {NB301_TRUTH: float(truth[NB301_TRUTH])}
+        found = {"arch": best, "ground_truth": gt}
+    run.write_json("result", {**found, "fitness": fitness, "score": result.best_fitness,
+                              "n_evaluated": result.n_evaluated, "space": space, "preset": p.name, "note": p.note})
     return SearchResult(best, fitness, result.best_fitness, gt, history, run)

@@ -199,10 +199,11 @@ DARTS_SPACE_PRESETS: dict[str, SearchPreset] = {
     "smoke": replace(SEARCH_PRESETS["smoke"], layers=3, weight_decay=3e-4,
                      note="test scale, seconds, meaningless numbers: DARTS-space supernet C=4, 3 cells, 100 images, "
                           "2 epochs"),
-    "cpu": replace(SEARCH_PRESETS["cpu"], layers=5, weight_decay=3e-4,
+    "cpu": replace(SEARCH_PRESETS["cpu"], layers=5, weight_decay=3e-4, table_archs=200,
                    note="2-core CPU scale: DARTS-space supernet C=8, 5 cells (paper C=16, 8 cells) trained 40 epochs "
-                        "(paper 250) on 3,000 JPEG-train images; about a minute per epoch on one busy core "
-                        "(measured 2026-11-29); proxies and evolution as the NB201 cpu preset"),
+                        "(paper 250) on 3,000 JPEG-train images, 30-40 s per epoch on a busy 2-core machine "
+                        "(measured 2026-11-29); proxies and evolution as the NB201 cpu preset (population 20, "
+                        "6 generations); Kendall tau over 200 uniformly sampled genotypes against the NB301 surrogate"),
     "paper": replace(SEARCH_PRESETS["paper"], layers=8, weight_decay=3e-4, population=50,
                      note="GeNAS DARTS-space settings (published train_supernet/train.py, evolution_search/"
                           "config.py): C=16, 8 cells, SGD 0.025 -> 0.001 cosine per epoch, momentum 0.9, weight decay "

@@ -21,7 +21,6 @@ from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
 from ..nn.images import batches
 from ..runs import RunStore
-from ..spaces.nb201 import arch_strings
 from .spos import TrainedSupernet, check_device, load_data
 
 __all__ = ["FITNESSES", "PROXIES", "EXACT_PROXIES", "ProxyCache", "proxy_frame", "sigma_label"]
@@ -91,9 +90,18 @@ class ProxyCache:
         have = set(done["arch"]) if not done.empty else set()
         return list(dict.fromkeys(a for a in archs if a not in have))
 
-    def scores(self, archs: Sequence[str | Sequence[int]]) -> pd.DataFrame:
-        """One row per architecture (index: arch string, in the order given): :func:`supernet_proxies`' columns."""
-        names = arch_strings(archs)
+    def names(self, archs: Sequence) -> list[str]:
+        """The supernet's names of ``archs`` (NB201 strings, DARTS genotype strings), validated; at least one."""
+        names = [self.trained.supernet.name(a) for a in archs]
+        if not names:
+            raise ValueError("archs is empty: give at least one architecture")
+        return names
+
+    def scores(self, archs: Sequence) -> pd.DataFrame:
+        """One row per architecture (index: its name, in the order given): :func:`supernet_proxies`' columns.
+
+        ``archs``: NB201 strings or op codes; DARTS candidates (``(2, 14)`` or flat) or genotypes."""
+        names = self.names(archs)
         todo = self._missing("evaluations", names)
         p, t = self.preset, self.trained
         for arch in tqdm(todo, desc="proxies", unit="arch", leave=False, disable=not self.progress):
@@ -105,7 +113,7 @@ class ProxyCache:
         table = self.run.read("evaluations").drop_duplicates("arch").set_index("arch")
         return table.loc[names]
 
-    def proxies(self, archs: Sequence[str | Sequence[int]]) -> pd.DataFrame:
+    def proxies(self, archs: Sequence) -> pd.DataFrame:
         """The GeNAS proxies (:func:`proxy_frame`, the preset's σ₁ and γ) of ``archs``."""
         return proxy_frame(self.scores(archs), self.preset.sigmas[0], self.preset.gamma)
 
@@ -114,7 +122,7 @@ class ProxyCache:
 
         Faithful (cumulative) noise with the preset's draws and seed, as the ``flatness`` proxy.
         """
-        archs, labels = arch_strings(archs), [sigma_label(s) for s in sigma_sets]
+        archs, labels = self.names(archs), [sigma_label(s) for s in sigma_sets]
         done = self.run.read("sigma_losses")
         have = set() if done.empty else set(zip(done["arch"], done["sigmas"]))
         todo = [a for a in dict.fromkeys(archs) if any((a, lab) not in have for lab in labels)]

@@ -42,7 +42,7 @@ from .presets import SearchPreset, get_preset
 from .spos import check_nb201, train_supernet
 
 __all__ = ["PAPER_TABLE5", "PAPER_TABLE8", "PAPER_TABLE9", "ProxyTables", "sample_archs", "rank_table",
-           "pairwise_table", "wide", "proxy_tables"]
+           "pairwise_table", "gamma_table", "wide", "proxy_tables"]
 
 #: GeNAS Table 5: Kendall τ of each proxy on NB201 (CIFAR-10, CIFAR-100, ImageNet16-120).
 PAPER_TABLE5: dict[str, tuple[float, float, float]] = {
@@ -105,6 +105,17 @@ def pairwise_table(columns: Mapping[str, np.ndarray], *, n_boot: int = 1000, ci:
     return pd.DataFrame(rows, columns=["column_a", "column_b", *_TAU])
 
 
+def gamma_table(proxies: pd.DataFrame, truth: Mapping[str, np.ndarray], preset: SearchPreset, *, n_boot: int = 1000,
+                random_state=0) -> pd.DataFrame:
+    """τ of the two flatness combinations of Eq. 5 for every γ of ``preset.gammas`` (``proxies``: the columns of
+    :func:`~landscape.search.proxy_cache.proxy_frame`): long frame ``gamma, dataset, tau, …, proxy``."""
+    flat, sigma1 = proxies["flatness"].to_numpy(), preset.sigmas[0]
+    bases = (("angle_flatness", proxies["angle"].to_numpy() / np.pi), ("accuracy_flatness", proxies["accuracy"].to_numpy()))
+    return pd.concat([rank_table({g: combined_proxy(base, flat, sigma1, g) for g in preset.gammas}, truth, key="gamma",
+                                 n_boot=n_boot, random_state=random_state).assign(proxy=name)
+                      for name, base in bases], ignore_index=True)
+
+
 def wide(frame: pd.DataFrame, index: str = "proxy", value: str = "tau") -> pd.DataFrame:
     """A long rank table pivoted to ``index`` × dataset (rows and columns in their order of appearance)."""
     table = frame.pivot(index=index, columns="dataset", values=value)
@@ -137,7 +148,7 @@ def proxy_tables(
     the two flatness combinations of Eq. 5 for each γ of ``preset.gammas``) and ``joint``
     (``column_a, column_b, tau, …``).
     """
-    check_nb201(space, "the GeNAS proxy tables")
+    check_nb201(space, "proxy_tables (on the DARTS space: landscape.search.darts_tables.darts_tables)")
     p = get_preset(preset)
     store = load_store() if store is None else store
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
@@ -157,12 +168,7 @@ def proxy_tables(
                            for k, d in zip(table5["proxy"], table5["dataset"])]
     table5["gamma"] = p.gamma
 
-    scaled_angle, flat = proxies["angle"].to_numpy() / np.pi, proxies["flatness"].to_numpy()
-    accuracy = proxies["accuracy"].to_numpy()
-    gamma = pd.concat([rank_table({g: combined_proxy(base, flat, p.sigmas[0], g) for g in p.gammas}, gt, key="gamma",
-                                  **boot).assign(proxy=name)
-                       for name, base in (("angle_flatness", scaled_angle), ("accuracy_flatness", accuracy))],
-                      ignore_index=True)
+    gamma = gamma_table(proxies, gt, p, **boot)
 
     cube = losses.pivot_table(index=["sigmas", "arch"], columns="level", values="loss")
     flat_sigma = {}

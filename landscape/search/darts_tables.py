@@ -1,0 +1,171 @@
+"""GeNAS on the DARTS space, judged by the NAS-Bench-301 surrogate: Table 5's τ, a γ sweep, searches compared.
+
+GeNAS reports no rank correlation on the DARTS space (only searched-architecture accuracy, Tables 1-2), and
+no DARTS-space ground truth exists at our scale; the NB301 surrogate (:func:`~landscape.search.genas.space_truth`)
+stands in for it.  It is a prediction: its own Kendall τ against NASLib's trained DARTS genotypes is
+:data:`~landscape.oracles.nb301.NASLIB_TAU` (0.42 [0.38, 0.45]), so a proxy's τ against it mixes the proxy's
+error with the surrogate's, and a τ near 0.4 is as close as any proxy could be shown to come.
+
+:func:`darts_tables` scores ``preset.table_archs`` uniformly sampled genotypes by every proxy on the trained
+DARTS-space supernet (:class:`~landscape.search.proxy_cache.ProxyCache`, resumable) and gives τ-b with
+bootstrap CIs against the surrogate (``table5``), the γ sweep of Eq. 5 and random search from that sample at
+the evolution's budget; :func:`search_comparison` sets the searched genotypes (GeNAS evolution, DARTS, A²M)
+beside random search and the published DARTS genotypes, all scored by the surrogate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..oracles.nb301 import NB301Surrogate
+from ..runs import RunStore
+from ..spaces.darts import DARTS_V1, DARTS_V2, PC_DARTS, format_genotype, random_genotype
+from ..validation import check_int, check_random_state
+from .genas import NB301_TRUTH, space_truth
+from .presets import SearchPreset, get_preset
+from .proxy_cache import EXACT_PROXIES, FITNESSES, PROXIES, ProxyCache
+from .spos import train_supernet
+from .tables import gamma_table, rank_table
+
+__all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "random_search", "darts_tables",
+           "search_comparison"]
+
+#: Genotypes searched at full scale by their authors, scored by the surrogate beside ours.
+PUBLISHED_GENOTYPES = {"DARTS_V2 (published)": DARTS_V2, "DARTS_V1 (published)": DARTS_V1,
+                       "PC-DARTS (published)": PC_DARTS}
+
+
+@dataclass
+class DartsTables:
+    """Per-genotype scores and the tidy long tables of :func:`darts_tables`."""
+
+    scores: pd.DataFrame
+    table5: pd.DataFrame
+    gamma: pd.DataFrame
+    random_search: pd.DataFrame
+
+
+def sample_genotypes(n: int, random_state=None) -> list[str]:
+    """``n`` distinct genotypes drawn uniformly from the DARTS space (seeded), as canonical strings."""
+    n = check_int(n, "n", 1)
+    rng = check_random_state(random_state)
+    names: dict[str, None] = {}
+    while len(names) < n:
+        names[format_genotype(random_genotype(rng))] = None
+    return list(names)
+
+
+def random_search(fitness: np.ndarray, truth: np.ndarray, budget: int, *, n_repeats: int = 1000, ci: float = 0.95,
+                  random_state=0) -> dict[str, float]:
+    """Random search from a scored sample: ``budget`` architectures drawn without replacement, the one of best
+    ``fitness`` kept, its ``truth`` read; repeated ``n_repeats`` times.
+
+    Returns ``budget, mean, q_low, q_high, n_repeats``: the mean outcome and the central ``ci`` range of single
+    searches (the spread of one run, not a CI of the mean).
+    """
+    fitness, truth = np.asarray(fitness, float), np.asarray(truth, float)
+    if fitness.shape != truth.shape or fitness.ndim != 1:
+        raise ValueError(f"fitness and truth must be 1-D of the same length, got {fitness.shape} and {truth.shape}")
+    budget = check_int(budget, "budget", 1, len(fitness))
+    n_repeats = check_int(n_repeats, "n_repeats", 1)
+    rng = check_random_state(random_state)
+    picks = np.argsort(rng.random((n_repeats, len(fitness))), axis=1)[:, :budget]
+    found = truth[picks[np.arange(n_repeats), np.argmax(fitness[picks], axis=1)]]
+    low, high = np.quantile(found, [(1 - ci) / 2, (1 + ci) / 2])
+    return {"budget": budget, "mean": float(found.mean()), "q_low": float(low), "q_high": float(high),
+            "n_repeats": n_repeats}
+
+
+def darts_tables(
+    preset: str | SearchPreset,
+    out: str | os.PathLike,
+    *,
+    random_state: int = 0,
+    device: str | torch.device = "cpu",
+    progress: bool = True,
+    data_path: str | os.PathLike | None = None,
+    surrogate: NB301Surrogate | None = None,
+) -> DartsTables:
+    """Train (or load) the DARTS-space supernet, score ``preset.table_archs`` sampled genotypes, build the tables.
+
+    Writes ``scores``, ``table5``, ``gamma_ablation`` and ``random_search`` (CSV) to ``<out>/tables``; the network
+    evaluations are kept in ``<out>/proxies`` and never repeated.
+
+    Returns
+    -------
+    :class:`DartsTables`: ``scores`` (one row per genotype: the proxies and :data:`~landscape.search.genas.NB301_TRUTH`),
+    ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, gamma``: the published readings, then
+    ``angle_exact`` and ``flatness_exact``), ``gamma`` (``gamma, …, proxy``) and ``random_search`` (``fitness,
+    budget, mean, q_low, q_high, n_repeats``: random search by each fitness at the evolution's budget,
+    ``population × generations``, and ``"none"``: one random genotype).
+    """
+    p = get_preset(preset, "darts")
+    trained = train_supernet(p, out, space="darts", random_state=random_state, device=device, progress=progress,
+                             data_path=data_path)
+    cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
+    run = RunStore(Path(out) / "tables", {"stage": "tables", "space": "darts", "proxies": cache.run.hash,
+                                          "seed": int(random_state), **p.stage_config("tables")})
+    names = sample_genotypes(p.table_archs, np.random.SeedSequence([random_state, 2]))
+    proxies = cache.proxies(names)
+    truth = space_truth("darts", names, surrogate=surrogate)[NB301_TRUTH].to_numpy()
+    gt = {NB301_TRUTH: truth}
+    boot = {"n_boot": p.n_boot, "random_state": int(random_state)}
+    table5 = rank_table({k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES}, gt, **boot).assign(gamma=p.gamma)
+    gamma = gamma_table(proxies, gt, p, **boot)
+    budget = min(p.population * p.generations, len(names))
+    searches = [{"fitness": "none", **random_search(np.zeros(len(names)), truth, 1, random_state=random_state)}]
+    searches += [{"fitness": f, **random_search(proxies[f].to_numpy(), truth, budget, random_state=random_state)}
+                 for f in FITNESSES]
+    scores = proxies.reset_index().assign(**{NB301_TRUTH: truth}, gamma=p.gamma)
+    tables = DartsTables(scores, table5, gamma, pd.DataFrame(searches))
+    for name, frame in (("scores", tables.scores), ("table5", table5), ("gamma_ablation", gamma),
+                        ("random_search", tables.random_search)):
+        run.write(name, frame)
+    return tables
+
+
+def _results(folder: Path, pattern: str) -> list[dict]:
+    return [json.loads(path.read_text()) for path in sorted(folder.glob(pattern))] if folder.is_dir() else []
+
+
+def search_comparison(genas_dir: str | os.PathLike, *, a2m_dir: str | os.PathLike | None = None,
+                      surrogate: NB301Surrogate | None = None) -> pd.DataFrame:
+    """The DARTS-space searches side by side, all scored by the NB301 surrogate (%).
+
+    Rows (``method, fitness, budget, arch, accuracy, q_low, q_high``; ``budget``: architectures evaluated, empty for
+    gradient searches and published genotypes): every GeNAS evolution in ``genas_dir``
+    (``evolve_<fitness>/result.json``), random search by the same fitness at the same budget and a random genotype
+    (from ``genas_dir/tables/random_search.csv``: mean and the central 95 % of single runs), every DARTS and A²M run
+    on the DARTS space in ``a2m_dir`` (``{darts,a2m}-seed*/result.json``), and :data:`PUBLISHED_GENOTYPES`.
+    """
+    genas_dir = Path(genas_dir)
+    surrogate = NB301Surrogate() if surrogate is None else surrogate
+    rows = [{"method": "GeNAS evolution", "fitness": r["fitness"], "budget": r["n_evaluated"], "arch": r["arch"],
+             "accuracy": r["ground_truth"][NB301_TRUTH]}
+            for r in _results(genas_dir, "evolve_*/result.json") if r.get("space") == "darts"]
+    searched = pd.DataFrame(rows)
+    table = genas_dir / "tables" / "random_search.csv"
+    if table.is_file():
+        for r in pd.read_csv(table).to_dict("records"):
+            if r["fitness"] == "none" or (not searched.empty and r["fitness"] in set(searched["fitness"])):
+                rows.append({"method": "random genotype" if r["fitness"] == "none" else "random search",
+                             "fitness": r["fitness"], "budget": r["budget"], "accuracy": r["mean"],
+                             "q_low": r["q_low"], "q_high": r["q_high"]})
+    runs = [r for r in _results(Path(a2m_dir), "*-seed*/result.json")
+            if r.get("space") == "darts"] if a2m_dir is not None else []
+    for r in runs:
+        rows.append({"method": f"{'DARTS' if r['method'] == 'darts' else 'A²M'} (seed {r['random_state']})",
+                     "fitness": "gradient (first order)", "arch": r["arch"]})
+    rows += [{"method": name, "arch": format_genotype(g)} for name, g in PUBLISHED_GENOTYPES.items()]
+    frame = pd.DataFrame(rows, columns=["method", "fitness", "budget", "arch", "accuracy", "q_low", "q_high"])
+    todo = frame["accuracy"].isna() & frame["arch"].notna()
+    if todo.any():
+        frame.loc[todo, "accuracy"] = surrogate(list(frame.loc[todo, "arch"]))
+    return frame
