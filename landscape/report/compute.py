@@ -16,11 +16,13 @@ A2M_SEEDS = (0, 1, 2)
 
 
 def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress: bool = True) -> None:
-    """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution), A²M vs DARTS and, below the
-    paper preset, the matched-scale stand-alone training and the "Does it reproduce?" tables at ``preset``."""
+    """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution) and A²M vs DARTS on NB201 and on the
+    DARTS space and, below the paper preset, the matched-scale stand-alone training and the "Does it reproduce?"
+    tables at ``preset``."""
     check_choice(preset, "--run preset", PRESETS)
     from ..flatness.study import evaluate_proxies, spread_architectures
     from ..search import compare_a2m_darts, proxy_tables, run_search
+    from ..search.darts_tables import darts_tables
     from ..search.reproduce import reproduction
     from ..search.standalone import run_standalone, study_cells
 
@@ -32,6 +34,11 @@ def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress
     run_search(preset, genas, fitness="angle_flatness", device=device, progress=progress)
     a2m = results / "search" / f"a2m-nb201-{preset}"
     compare_a2m_darts("nb201", preset, list(A2M_SEEDS), a2m, device=device, progress=progress)
+    darts = results / "search" / f"genas-darts-{preset}-seed0"
+    darts_tables(preset, darts, device=device, progress=progress)
+    run_search(preset, darts, space="darts", fitness="angle_flatness", device=device, progress=progress)
+    compare_a2m_darts("darts", preset, list(A2M_SEEDS), results / "search" / f"a2m-darts-{preset}", device=device,
+                      progress=progress)
     if preset != "paper":  # the matched-scale ground truth: CPU hours, resumable (a GPU preset has none yet)
         standalone = results / "standalone" / f"nb201-{preset}"
         run_standalone(preset, standalone, study_cells(preset, a2m), progress=progress)

@@ -221,6 +221,37 @@ def plot_table5(table5: pd.DataFrame, ax=None):
     return ax
 
 
+def plot_darts_table5(table5: pd.DataFrame, ax=None, reference: tuple[float, float, float] | None = None):
+    """Table 5 on the DARTS space: τ (CI) of each proxy against the NB301 surrogate; ``reference`` = the surrogate's
+    own τ (low, high) against trained genotypes, drawn as a band: about as high as a proxy's τ can be shown to go."""
+    ax = _axes(ax)
+    _tau_points(table5, "proxy", ax)
+    if reference is not None:
+        ax.axhspan(reference[1], reference[2], color="0.85", zorder=0,
+                   label=f"surrogate vs trained genotypes (τ {reference[0]:.2f})")
+        ax.legend(fontsize=7)
+    ax.set(xlabel="", ylabel="Kendall τ-b vs NB301 surrogate accuracy",
+           title="DARTS space: proxies on SPOS sub-networks vs the NB301 surrogate")
+    return ax
+
+
+def plot_darts_search(comparison: pd.DataFrame, ax=None):
+    """Surrogate accuracy of searched and reference genotypes: ``method, fitness, accuracy, q_low, q_high``."""
+    ax = _axes(ax)
+    frame = comparison.reset_index(drop=True)
+    labels = [m if not isinstance(f, str) or f in ("none", "gradient (first order)") else f"{m} ({f})"
+              for m, f in zip(frame["method"], frame["fitness"])]
+    y = np.arange(len(frame))[::-1]
+    low = (frame["accuracy"] - frame["q_low"]).fillna(0).to_numpy()
+    high = (frame["q_high"] - frame["accuracy"]).fillna(0).to_numpy()
+    ax.errorbar(frame["accuracy"], y, xerr=np.vstack([low, high]), fmt="o", color=sns.color_palette(PALETTE)[0],
+                capsize=2, markersize=5)
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set(xlabel="NB301 surrogate CIFAR-10 accuracy (%)", ylabel="",
+           title="DARTS space: searched genotypes (bars: central 95% of single random searches)")
+    return ax
+
+
 def plot_ablation(frame: pd.DataFrame, key: str, ax=None):
     """τ of flatness per ``key`` value (σ triple or α) and dataset: ``<key>, dataset, tau, ci_*, paper_tau``."""
     ax = _axes(ax)

@@ -6,6 +6,7 @@ The pieces they share (:class:`~.base.Artifact`, the results folder) live in :mo
 from __future__ import annotations
 
 from .barriers import barriers_section
+from .darts_genas import darts_genas_section
 from .darts_space import darts_space_section
 from .flatness import flatness_section
 from .neighbourhoods import neighbourhoods_section
@@ -18,7 +19,8 @@ from .statistics import statistics_section
 #: Section name -> function(store) -> list of artifacts, in report order.
 SECTIONS = {"space": space_section, "neighbourhoods": neighbourhoods_section, "barriers": barriers_section,
             "statistics": statistics_section, "ranking": ranking_section, "flatness": flatness_section,
-            "darts_space": darts_space_section, "search": search_section, "reproduce": reproduce_section}
+            "darts_space": darts_space_section, "search": search_section, "darts_genas": darts_genas_section,
+            "reproduce": reproduce_section}
 
 #: What to do when a section that reads cached results finds none.
 EMPTY_HINTS = {
@@ -27,6 +29,9 @@ EMPTY_HINTS = {
                    "(slds-lmu_yahpo_data/nb301/model_v2.onnx) in the shared data folder",
     "search": "run `python -m landscape.search {spos,tables,evolve} --preset cpu --out reports/results/search/"
               "genas-nb201-cpu-seed0` (and the A²M comparison), or `python -m landscape.report --run cpu`",
+    "darts_genas": "run `python -m landscape.search evolve --space darts --preset cpu` and `… tables --space darts "
+                   "--preset cpu` (and `darts`/`a2m --space darts` for the comparison), or `python -m landscape.report "
+                   "--run cpu`",
     "reproduce": "run `python -m landscape.search standalone --preset cpu` (hours: the matched-scale ground truth), "
                  "then `python -m landscape.report --run cpu`",
 }

@@ -38,8 +38,9 @@ def run_folders(root: Path, prefix: str) -> list[Path]:
     return sorted(p for p in root.glob(f"{prefix}-*") if p.is_dir())
 
 
-def run_tables(root: Path, name: str, stage: str = "tables") -> pd.DataFrame:
-    """Table ``<run>/<stage>/<name>.csv`` of every GeNAS run under ``root``, with a ``run`` column."""
+def run_tables(root: Path, name: str, stage: str = "tables", prefix: str = "genas-nb201") -> pd.DataFrame:
+    """Table ``<run>/<stage>/<name>.csv`` of every run ``<root>/<prefix>-*`` (default: the GeNAS runs on NB201),
+    with a ``run`` column."""
     parts = [pd.read_csv(run / stage / f"{name}.csv").assign(run=run.name)
-             for run in run_folders(root, "genas") if (run / stage / f"{name}.csv").exists()]
+             for run in run_folders(root, prefix) if (run / stage / f"{name}.csv").exists()]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -18,7 +18,7 @@ RUNS = RESULTS / "search"
 
 def _searched(root: Path) -> pd.DataFrame:
     rows = [{"run": run.name, **json.loads(result.read_text())}
-            for run in run_folders(root, "genas") for result in sorted(run.glob("evolve_*/result.json"))]
+            for run in run_folders(root, "genas-nb201") for result in sorted(run.glob("evolve_*/result.json"))]
     return pd.json_normalize(rows).drop(columns=["note"], errors="ignore") if rows else pd.DataFrame()
 
 
