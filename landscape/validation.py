@@ -27,7 +27,11 @@ __all__ = [
     "check_fraction",
     "check_values",
     "check_n_jobs",
+    "DEVICE_HELP",
 ]
+
+#: Help text of every ``--device`` option (checked by :func:`landscape.nn.device.resolve_device`).
+DEVICE_HELP = "torch device: auto (default: cuda when available, else cpu), cpu, cuda or cuda:N"
 
 
 def check_random_state(random_state) -> np.random.Generator:

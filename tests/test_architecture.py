@@ -135,7 +135,7 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
 
 #: The layers of the package, lowest first: a package imports only from packages in earlier layers.
 LAYERS = (
-    ("validation", "errors", "safe_pickle", "presets"),
+    ("validation", "errors", "safe_pickle", "presets", "lazy"),
     ("spaces", "runs"),
     ("graph",),
     ("geometry",),

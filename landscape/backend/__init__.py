@@ -9,8 +9,10 @@ GeNAS proxy.  Command line: ``python -m landscape.backend --help``.
 
 from __future__ import annotations
 
-from .sweep import BACKENDS, SweepError, run_sweep, task_key
-from .tasks import TASK_DEFAULTS, architecture_tasks, evaluate_architecture
+from ..lazy import lazy_exports
 
-__all__ = ["BACKENDS", "SweepError", "run_sweep", "task_key", "TASK_DEFAULTS", "architecture_tasks",
-           "evaluate_architecture"]
+_WHERE = {"BACKENDS": "options", "TASK_DEFAULTS": "options", "SweepError": "sweep", "run_sweep": "sweep",
+          "task_key": "sweep", "architecture_tasks": "tasks", "evaluate_architecture": "tasks"}
+
+__all__ = list(_WHERE)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -11,32 +11,36 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import LandscapeError
-from ..runs import RunStore
-from .sweep import BACKENDS, SweepError, run_sweep
-from .tasks import TASK_DATASETS, TASK_DEFAULTS, architecture_tasks, evaluate_architecture
+from .options import BACKENDS, TASK_DATASET_NAMES, TASK_DEFAULTS, TASK_HELP
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m landscape.backend",
                                 description="GeNAS proxies of NB201 architectures, one resumable sweep.")
     p.add_argument("--archs", nargs="+", help="NB201 architecture strings (default: --n-archs spread over accuracy)")
-    p.add_argument("--n-archs", type=int, default=8)
-    p.add_argument("--seeds", nargs="+", type=int, default=[0])
+    p.add_argument("--n-archs", type=int, default=8, help="architectures spread over accuracy (default 8)")
+    p.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds of every architecture (default 0)")
     p.add_argument("--out", type=Path, default=Path("reports/sweep"), help="results folder (a RunStore)")
-    p.add_argument("--backend", choices=BACKENDS, default="local")
+    p.add_argument("--backend", choices=BACKENDS, default="local", help="where tasks run (default local)")
     p.add_argument("--workers", type=int, default=None, help="processes (local) or CPUs / tasks in flight (ray)")
     p.add_argument("--ray-address", default=None, help="a Ray cluster, e.g. ray://head:10001 (default: local)")
-    p.add_argument("--max-retries", type=int, default=2)
-    p.add_argument("--dataset", choices=sorted(TASK_DATASETS), default=TASK_DEFAULTS["dataset"])
+    p.add_argument("--max-retries", type=int, default=2, help="retries of a failed task (default 2)")
+    p.add_argument("--dataset", choices=TASK_DATASET_NAMES, default=TASK_DEFAULTS["dataset"],
+                   help=f"{TASK_HELP['dataset']} (default {TASK_DEFAULTS['dataset']})")
     for name in ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "n_draws"):
-        p.add_argument(f"--{name.replace('_', '-')}", type=int, default=TASK_DEFAULTS[name])
-    p.add_argument("--no-progress", action="store_true")
+        p.add_argument(f"--{name.replace('_', '-')}", type=int, default=TASK_DEFAULTS[name],
+                       help=f"{TASK_HELP[name]} (default {TASK_DEFAULTS[name]})")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from ..errors import LandscapeError
+    from ..runs import RunStore
+    from .sweep import SweepError, run_sweep
+    from .tasks import architecture_tasks, evaluate_architecture
+
     settings = {k: getattr(args, k) for k in TASK_DEFAULTS if k != "device"}
     if args.archs is None:
         from ..flatness.study import spread_architectures

@@ -21,11 +21,11 @@ from ..errors import CheckpointError, LandscapeError
 from ..runs import RunStore, config_hash
 from ..validation import check_choice, check_int
 from .local import run_in_process, run_pool
+from .options import BACKENDS
 from .outcome import Outcome
 
-__all__ = ["BACKENDS", "SweepError", "task_key", "run_sweep"]
+__all__ = ["SweepError", "task_key", "run_sweep"]
 
-BACKENDS = ("local", "ray")
 KEY = "key"
 
 

@@ -16,20 +16,20 @@ import torch
 
 from ..flatness.study import proxy_scores
 from ..nn import create_network
+from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg, digits
 from ..nn.train import TrainConfig, train_network
 from ..runs import config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_choice, check_int, check_seed
+from .options import TASK_DATASET_NAMES, TASK_DEFAULTS
 
-__all__ = ["TASK_DEFAULTS", "TASK_DATASETS", "evaluate_architecture", "architecture_tasks"]
+__all__ = ["TASK_DATASETS", "evaluate_architecture", "architecture_tasks"]
 
-#: Settings of :func:`evaluate_architecture` besides ``arch`` and ``seed`` (smoke scale: seconds per task on one core).
-TASK_DEFAULTS: dict[str, Any] = {"dataset": "digits", "c": 8, "n": 1, "train_per_class": 20, "valid_per_class": 10,
-                                 "epochs": 2, "batch_size": 50, "n_draws": 1, "device": "auto"}
-#: Data of a task: ``(loader, channels)``; both are class-balanced seeded subsets.
-TASK_DATASETS = {"digits": (digits, 1), "cifar10-jpeg": (cifar10_jpeg, 3)}
+#: Data of a task: ``(loader, channels)`` per :data:`~landscape.backend.options.TASK_DATASET_NAMES`; both are
+#: class-balanced seeded subsets.
+TASK_DATASETS = dict(zip(TASK_DATASET_NAMES, [(digits, 1), (cifar10_jpeg, 3)]))
 _POSITIVE = ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "n_draws")
 
 
@@ -45,8 +45,7 @@ def _settings(task: Mapping[str, Any]) -> dict[str, Any]:
         check_int(s[name], f"task field {name!r}", 1)
     check_choice(s["dataset"], "task field 'dataset'", tuple(TASK_DATASETS))
     s["seed"] = check_seed(task.get("seed", 0), "task field 'seed'")
-    if s["device"] == "auto":
-        s["device"] = "cuda" if torch.cuda.is_available() else "cpu"
+    s["device"] = str(resolve_device(s["device"]))
     return s
 
 

@@ -1,9 +1,15 @@
-"""NB201 ground truth: the canonical store, its importers and the source registry, and analyses of it."""
+"""NB201 ground truth: the canonical store, its importers and the source registry, and analyses of it.
 
-from .paths import data_dir, find_sources, load_store
-from .analyses import store_landscape_summary, store_rank_agreement
-from .graph import DEFAULT_NODE_METRICS, nb201_graph
-from .store import DATASETS, Store
+Names load with their submodule on first use (:mod:`landscape.lazy`).
+"""
 
-__all__ = ["Store", "DATASETS", "load_store", "data_dir", "find_sources", "nb201_graph", "DEFAULT_NODE_METRICS",
-           "store_rank_agreement", "store_landscape_summary"]
+from __future__ import annotations
+
+from ..lazy import lazy_exports
+
+_WHERE = {"Store": "store", "DATASETS": "store", "load_store": "paths", "data_dir": "paths", "find_sources": "paths",
+          "nb201_graph": "graph", "DEFAULT_NODE_METRICS": "graph", "store_rank_agreement": "analyses",
+          "store_landscape_summary": "analyses"}
+
+__all__ = list(_WHERE)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -18,12 +18,10 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from ..errors import SourceError
-from .sources import SOURCES, Source, source
+from .sources import DEFAULT_BASE_URL, SOURCES, Source, source
 from .store import sha256_file
 
-__all__ = ["DEFAULT_BASE_URL", "fetch_sources"]
-
-DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
+__all__ = ["fetch_sources"]
 
 
 def _url(s: Source, base_url: str) -> str:

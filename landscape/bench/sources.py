@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Source", "SOURCES", "HELP_DEVICES", "source"]
+__all__ = ["DEFAULT_BASE_URL", "Source", "SOURCES", "HELP_DEVICES", "source"]
+
+#: Where the source files are fetched from (their public origin; a mirror can be given instead).
+DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
 
 #: Devices of the HELP latency tables (``latency/<device>.pt``).
 HELP_DEVICES: tuple[str, ...] = (

@@ -15,16 +15,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..bench.fetch import DEFAULT_BASE_URL, fetch_sources
-from ..bench.paths import data_dir, load_store
-from ..bench.sources import SOURCES
-from ..bench.store import write_store
+from ..bench.sources import DEFAULT_BASE_URL, SOURCES
 from ..errors import LandscapeError
-from ..graph import as_graph
 
 
 def _import(args) -> int:
     from ..bench.importers.sources_dir import read_sources
+    from ..bench.store import write_store
 
     if args.dir is None and args.official is None:
         raise LandscapeError("import needs a sources folder DIR, --official FILE, or both")
@@ -46,12 +43,16 @@ def _import(args) -> int:
 
 def store_summary(store) -> dict:
     """The store's summary plus the neighbour graph's edge count."""
+    from ..graph import as_graph
+
     info = store.info()
     info["neighbour_edges"] = int(len(as_graph(store.index).edges))
     return info
 
 
 def _info(args) -> int:
+    from ..bench.paths import load_store
+
     info = store_summary(load_store(args.data_dir, auto_import=False))
     if args.json:
         print(json.dumps(info, indent=1))
@@ -63,12 +64,16 @@ def _info(args) -> int:
 
 
 def _fetch(args) -> int:
+    from ..bench.fetch import fetch_sources
+
     paths = fetch_sources(args.dest, args.only, base_url=args.base_url, timeout=args.timeout)
     print(f"{len(paths)} source file(s) ready under {args.dest}; now run: python -m landscape.data import {args.dest}")
     return 0
 
 
 def _ensure(args) -> int:
+    from ..bench.paths import load_store
+
     store = load_store(args.data_dir)
     print(f"store ready: {store.path}")
     return 0
@@ -95,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ensure", help="import ../shared/data if no store exists yet")
     p.set_defaults(func=_ensure)
     args = parser.parse_args(argv)
+    from ..bench.paths import data_dir
+
     args.data_dir = args.data_dir or data_dir()
     if getattr(args, "dest", False) is None:
         args.dest = args.data_dir / "sources"

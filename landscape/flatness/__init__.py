@@ -1,24 +1,17 @@
-"""Weight-space flatness and the GeNAS search proxies (torch)."""
+"""Weight-space flatness and the GeNAS search proxies (torch); names load with their submodule on first use.
 
-from .angle import ANGLE_MODES
-from .losses import STRATEGIES, as_batches, stacked_losses
-from .perturb import MODES, POSITIONS, check_sigmas, gaussian_stack, top_hessian_direction
-from .proxies import GENAS_SIGMAS, FlatnessResult, angle, combined_proxy, flatness, flatness_from_losses
+Command line: ``python -m landscape.flatness --help`` (the stand-alone proxy study).
+"""
 
-__all__ = [
-    "ANGLE_MODES",
-    "GENAS_SIGMAS",
-    "MODES",
-    "POSITIONS",
-    "STRATEGIES",
-    "FlatnessResult",
-    "angle",
-    "as_batches",
-    "check_sigmas",
-    "combined_proxy",
-    "flatness",
-    "flatness_from_losses",
-    "gaussian_stack",
-    "stacked_losses",
-    "top_hessian_direction",
-]
+from __future__ import annotations
+
+from ..lazy import lazy_exports
+
+_WHERE = {"ANGLE_MODES": "angle", "GENAS_SIGMAS": "proxies", "MODES": "perturb", "POSITIONS": "perturb",
+          "STRATEGIES": "losses", "FlatnessResult": "proxies", "angle": "proxies", "as_batches": "losses",
+          "check_sigmas": "perturb", "combined_proxy": "proxies", "flatness": "proxies",
+          "flatness_from_losses": "proxies", "gaussian_stack": "perturb", "stacked_losses": "losses",
+          "top_hessian_direction": "perturb"}
+
+__all__ = list(_WHERE)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

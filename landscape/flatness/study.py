@@ -4,7 +4,7 @@ Each architecture is trained stand-alone (or taken from a trained supernet), the
 its validation loss and accuracy, flatness (Eq. 4; faithful and exact noise modes), the angle
 between initial and trained weights (Eq. 8) and the combined proxies (Eq. 5).  Rows are appended
 to a CSV after every architecture (written atomically), so an interrupted run resumes where it
-stopped.  Run it as ``python -m landscape.flatness.study --preset cpu --n-archs 8``.
+stopped.  Run it as ``python -m landscape.flatness --preset cpu --n-archs 8``.
 
 Presets say plainly how far they are from the papers: GeNAS trains a SPOS supernet for 250
 epochs on half of CIFAR-10; NB201 trains each network for 200 epochs on all of it.
@@ -12,12 +12,10 @@ epochs on half of CIFAR-10; NB201 trains each network for 200 epochs on all of i
 
 from __future__ import annotations
 
-import argparse
 import copy
 import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from tqdm.auto import tqdm
 
 from ..bench import load_store
 from ..nn import create_network
+from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import TrainConfig, train_network
@@ -128,7 +127,7 @@ def evaluate_proxies(
     preset: str | Preset = "cpu",
     *,
     out: str | os.PathLike | None = None,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     random_state: int = 0,
     data_path: str | os.PathLike | None = None,
     progress: bool = True,
@@ -140,6 +139,7 @@ def evaluate_proxies(
     Data: class-balanced seeded subsets of the CIFAR-10 JPEG zip (``jpeg-train`` / ``jpeg-valid``).
     """
     p = preset if isinstance(preset, Preset) else STUDY_PRESETS[check_choice(preset, "preset", tuple(STUDY_PRESETS))]
+    device = resolve_device(device)
     strings = [format_arch(arch_codes(a)) for a in archs]
     if not strings:
         raise ValueError("archs is empty: give at least one architecture")
@@ -204,23 +204,6 @@ def supernet_proxies(
     return _long(pd.DataFrame(rows))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="GeNAS proxies of NB201 architectures trained stand-alone.")
-    parser.add_argument("--preset", choices=list(STUDY_PRESETS), default="cpu")
-    parser.add_argument("--archs", nargs="*", help="architecture strings (default: --n-archs spread over accuracy)")
-    parser.add_argument("--n-archs", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=Path("reports/results/flatness_proxies.csv"))
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    archs = args.archs or spread_architectures(args.n_archs, args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    frame = evaluate_proxies(archs, args.preset, out=args.out, device=args.device, random_state=args.seed)
-    print(frame.pivot_table(index="arch", columns="proxy", values="value").to_string())
-    print(f"preset {args.preset}: {asdict(STUDY_PRESETS[args.preset])['note']}")
-    return 0
-
-
 def spread_architectures(n: int, random_state: int = 0) -> list[str]:
     """``n`` architectures spread evenly over the CIFAR-10 200-epoch test-accuracy ranking
     (one random pick per rank bin, seeded), skipping cells whose output is always zero."""
@@ -232,6 +215,3 @@ def spread_architectures(n: int, random_state: int = 0) -> list[str]:
     picks = [rng.choice(part) for part in np.array_split(order, n)]
     return [str(s) for s in store.index.arch_string(np.array(picks))]
 
-
-if __name__ == "__main__":
-    sys.exit(main())

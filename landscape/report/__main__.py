@@ -2,139 +2,43 @@
 
 Reads the ground-truth store (importing ../shared/data first if needed) and writes
 ``index.md``, ``index.html``, and for every item a tidy CSV plus PNG and SVG figures.
-Nothing is trained: every number comes from the store or from cached results.
+Nothing is trained unless ``--run`` asks: every number comes from the store or from cached results.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # the report renders to files only
-
-import matplotlib.pyplot as plt  # noqa: E402
-from tqdm.auto import tqdm  # noqa: E402
-
-from ..bench.paths import load_store  # noqa: E402
-from ..errors import LandscapeError  # noqa: E402
-from ..presets import PRESETS  # noqa: E402
-from .compute import compute_missing  # noqa: E402
-from .sections import EMPTY_HINTS, SECTIONS  # noqa: E402
-from .sections.base import RESULTS, Artifact  # noqa: E402
-
-# Fixed metadata so that two runs write byte-identical figures.
-_SVG_META = {"Date": None, "Creator": "landscape"}
-_PNG_META = {"Software": "landscape"}
-
-
-def _write(art: Artifact, out: Path) -> list[str]:
-    files = [f"{art.name}.csv"]
-    art.table.to_csv(out / files[0], index=False, float_format="%.6g")
-    if art.summary is not None:
-        files.append(f"{art.name}_summary.csv")
-        art.summary.to_csv(out / files[-1], index=False, float_format="%.6g")
-    if art.plot is not None:
-        if art.grid is None:
-            fig = plt.figure(figsize=art.figsize or (7, 4.5), layout="constrained")
-            art.plot(art.table, fig.add_subplot())
-        else:
-            rows, cols = art.grid
-            fig, axes = plt.subplots(rows, cols, figsize=art.figsize or (3.6 * cols, 2.8 * rows), layout="constrained",
-                                     squeeze=False)
-            art.plot(art.table, axes)
-        fig.savefig(out / f"{art.name}.png", dpi=130, metadata=_PNG_META)
-        fig.savefig(out / f"{art.name}.svg", metadata=_SVG_META)
-        plt.close(fig)
-        files += [f"{art.name}.png", f"{art.name}.svg"]
-    return files
-
-
-def _fmt(v) -> str:
-    return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-
-def _cell(v) -> str:
-    return _fmt(v).replace("|", "\\|")
-
-
-def _md_table(df) -> str:
-    rows = [list(map(str, df.columns)), ["---"] * df.shape[1], *[[_cell(v) for v in r] for r in df.itertuples(index=False)]]
-    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
-
-
-def _markdown(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
-    lines = ["# landscape report", "", "Regenerate with `python -m landscape.report`. Every figure has its tidy CSV.", ""]
-    current = None
-    for section, art, files in items:
-        if section != current:
-            lines += [f"## {section}", ""]
-            current = section
-        if art is None:
-            lines += [f"No data for this section yet: {EMPTY_HINTS[section]}.", ""]
-            continue
-        lines += [f"### {art.title}", "", art.description, ""]
-        if f"{art.name}.png" in files:
-            lines += [f"![{art.title}]({art.name}.png)", ""]
-        shown = art.summary if art.summary is not None else art.table
-        if len(shown) <= 30:
-            lines += [_md_table(shown), ""]
-        lines += ["Files: " + ", ".join(f"[{f}]({f})" for f in files), ""]
-    return "\n".join(lines)
-
-
-def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
-    body = ["<h1>landscape report</h1>"]
-    for section, art, files in items:
-        if art is None:
-            body.append(f"<h2>{html.escape(section)}</h2><p>No data for this section yet: "
-                        f"{html.escape(EMPTY_HINTS[section])}.</p>")
-            continue
-        body.append(f"<h2>{html.escape(section)}: {html.escape(art.title)}</h2><p>{html.escape(art.description)}</p>")
-        if f"{art.name}.png" in files:
-            body.append(f'<img src="{art.name}.png" alt="{html.escape(art.title)}" style="max-width:48em">')
-        shown = art.summary if art.summary is not None else art.table
-        if len(shown) <= 30:
-            body.append(shown.to_html(index=False, float_format=_fmt, border=0))
-        body.append("<p>" + " ".join(f'<a href="{f}">{f}</a>' for f in files) + "</p>")
-    return "<!doctype html><meta charset='utf-8'><title>landscape report</title>\n" + "\n".join(body) + "\n"
-
-
-def build_report(out: str | Path, only: list[str] | None = None, data_dir: str | Path | None = None) -> Path:
-    """Write the report to ``out`` and return the path of ``index.md``."""
-    unknown = sorted(set(only or []) - set(SECTIONS))
-    if unknown:
-        raise ValueError(f"unknown report section(s) {unknown}; available: {', '.join(SECTIONS)}")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    store = load_store(data_dir)
-    items = []
-    for name in tqdm([s for s in SECTIONS if not only or s in only], desc="report sections", unit="section"):
-        arts = SECTIONS[name](store)
-        items += [(name, art, _write(art, out)) for art in arts] or [(name, None, [])]
-    (out / "index.html").write_text(_html(items))
-    index = out / "index.md"
-    index.write_text(_markdown(items))
-    return index
+from ..errors import LandscapeError
+from ..presets import PRESETS
+from ..validation import DEVICE_HELP, check_choice
+from .sections import SECTION_NAMES
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m landscape.report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
-    parser.add_argument("--only", nargs="+", metavar="NAME", help=f"sections to build: {', '.join(SECTIONS)}")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help=f"sections to build: {', '.join(SECTION_NAMES)}")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: $LANDSCAPE_DATA or ./data)")
     parser.add_argument("--run", choices=PRESETS, metavar="PRESET",
                         help="first compute missing cached results (flatness study, GeNAS search and tables, A²M vs "
                              f"DARTS) at this preset: {', '.join(PRESETS)}; resumable. Default: never train")
-    parser.add_argument("--device", default="cpu", help="torch device for --run (default: cpu)")
+    parser.add_argument("--device", default="auto", help=f"for --run: {DEVICE_HELP}")
     args = parser.parse_args(argv)
     try:
+        for name in args.only or []:
+            check_choice(name, "report section", SECTION_NAMES)
         if args.run:
-            compute_missing(args.run, RESULTS, device=args.device)
+            from ..nn.device import resolve_device
+            from .compute import compute_missing
+            from .sections.base import RESULTS
+
+            compute_missing(args.run, RESULTS, device=resolve_device(args.device))
+        from .build import build_report
+
         index = build_report(args.out, args.only, args.data_dir)
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -15,7 +15,7 @@ from ..validation import check_choice
 A2M_SEEDS = (0, 1, 2)
 
 
-def compute_missing(preset: str, results: Path, *, device: str = "cpu", progress: bool = True) -> None:
+def compute_missing(preset: str, results: Path, *, device: str = "auto", progress: bool = True) -> None:
     """Run the flatness study, GeNAS (SPOS, tables, angle+flatness evolution) and A²M vs DARTS on NB201 and on the
     DARTS space and, below the paper preset, the matched-scale stand-alone training and the "Does it reproduce?"
     tables at ``preset``."""

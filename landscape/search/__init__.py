@@ -1,5 +1,6 @@
 """Search drivers for end-to-end checks: SPOS + evolution (GeNAS) and first-order DARTS + A²M.
 
+Names are imported on first use, so ``python -m landscape.search --help`` answers before torch loads.
 Training runs (minutes even at the smoke preset), so not run as doctests:
 
 >>> trained = train_supernet("smoke", "runs/genas")                      # doctest: +SKIP
@@ -8,20 +9,24 @@ Training runs (minutes even at the smoke preset), so not run as doctests:
 >>> result = run_darts("nb201", "smoke", method="a2m", out="runs/a2m")   # doctest: +SKIP
 """
 
-from .a2m import a2m_gradient, darts_gradient
-from .darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
-from .evolution import GENOMES, EvolutionResult, Genome, crossover, evolutionary_search, mutate
-from .genas import SearchResult, run_search
-from .proxy_cache import FITNESSES, PROXIES, ProxyCache, proxy_frame
-from .presets import SEARCH_PRESETS, SearchPreset, get_preset
-from .spos import TrainedSupernet, train_supernet
-from .tables import ProxyTables, pairwise_table, proxy_tables, rank_table, sample_archs, wide
+from __future__ import annotations
 
-__all__ = [
-    "SearchPreset", "SEARCH_PRESETS", "get_preset",
-    "TrainedSupernet", "train_supernet",
-    "FITNESSES", "PROXIES", "Genome", "GENOMES", "EvolutionResult", "SearchResult", "ProxyCache", "mutate", "crossover",
-    "evolutionary_search", "proxy_frame", "run_search",
-    "ProxyTables", "sample_archs", "rank_table", "pairwise_table", "wide", "proxy_tables",
-    "a2m_gradient", "darts_gradient", "DartsPreset", "DARTS_PRESETS", "run_darts", "compare_a2m_darts",
-]
+from ..lazy import lazy_exports
+
+#: Public name → the submodule that defines it.
+_WHERE = {
+    "a2m_gradient": "a2m", "darts_gradient": "a2m",
+    "DARTS_PRESETS": "darts", "DartsPreset": "darts", "compare_a2m_darts": "darts", "run_darts": "darts",
+    "GENOMES": "evolution", "EvolutionResult": "evolution", "Genome": "evolution", "crossover": "evolution",
+    "evolutionary_search": "evolution", "mutate": "evolution",
+    "SearchResult": "genas", "run_search": "genas",
+    "ProxyCache": "proxy_cache", "proxy_frame": "proxy_cache",
+    "FITNESSES": "vocabulary", "PROXIES": "vocabulary",
+    "SEARCH_PRESETS": "presets", "SearchPreset": "presets", "get_preset": "presets",
+    "TrainedSupernet": "spos", "train_supernet": "spos",
+    "ProxyTables": "tables", "pairwise_table": "tables", "proxy_tables": "tables", "rank_table": "tables",
+    "sample_archs": "tables", "wide": "tables",
+}
+
+__all__ = list(_WHERE)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

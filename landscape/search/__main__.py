@@ -18,12 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-import torch
-
 from ..errors import CheckpointError, ConfigMismatchError
-from .presets import SEARCH_PRESETS, get_preset
-
-_SPACES = ("nb201", "darts")
+from ..presets import PRESETS
+from ..spaces import SPACES
+from ..validation import DEVICE_HELP
+from .vocabulary import COMMANDS, FITNESSES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,16 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         description="NAS search drivers: SPOS supernet + evolution with GeNAS proxies, rank tables, "
                     "first-order DARTS and A²M. Re-running a command resumes it.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    helps = {"spos": "train the SPOS supernet (GeNAS/RLNAS), checkpointed every epoch",
-             "evolve": "train the supernet if needed, then evolutionary search by a GeNAS fitness",
-             "tables": "Kendall tau tables (GeNAS Tables 5, 8, 9 and the joint table) from the supernet",
-             "darts": "first-order DARTS search", "a2m": "A²M (architecture-aware minimisation) search",
-             "standalone": "train the matched-scale cells alone with the supernet's recipe (2 seeds each), "
-                           "a resumable sweep"}
-    for name, text in helps.items():
+    for name, text in COMMANDS.items():
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("--space", choices=_SPACES, default="nb201", help="search space (default nb201)")
-        p.add_argument("--preset", choices=list(SEARCH_PRESETS), required=True,
+        p.add_argument("--space", choices=SPACES, default="nb201", help="search space (default nb201)")
+        p.add_argument("--preset", choices=PRESETS, required=True,
                        help="scale: smoke (seconds), cpu (about half an hour on 2 cores), paper (the papers' settings)")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         p.add_argument("--out", type=Path, help="results folder (default: where the report reads them, "
@@ -49,11 +42,8 @@ def _parser() -> argparse.ArgumentParser:
                                                 "spos/evolve/tables, which share its supernet, and "
                                                 "reports/results/search/a2m-<space>-<preset>/<command>-seed<seed> "
                                                 "for darts/a2m)")
-        p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
-                       help="torch device (default cuda when available, else cpu)")
+        p.add_argument("--device", default="auto", help=DEVICE_HELP)
         if name == "evolve":
-            from .proxy_cache import FITNESSES
-
             p.add_argument("--fitness", choices=FITNESSES, default="angle_flatness",
                            help="GeNAS search metric (default angle_flatness, Eq. 5)")
         if name == "standalone":
@@ -74,6 +64,10 @@ def _out(args: argparse.Namespace) -> Path:
 
 
 def _run(args: argparse.Namespace) -> None:
+    from ..nn.device import resolve_device
+    from .presets import get_preset
+
+    resolve_device(args.device)  # before anything is written
     out = _out(args)
     common = {"space": args.space, "random_state": args.seed, "device": args.device, "progress": True}
     if args.command == "spos":

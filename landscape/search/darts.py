@@ -35,6 +35,7 @@ from tqdm.auto import tqdm
 
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
+from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
@@ -263,7 +264,7 @@ def run_darts(
     method: str = "darts",
     out: str | os.PathLike,
     random_state: int = 0,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
     callback: Callable[[dict], None] | None = None,
 ) -> dict:
@@ -284,6 +285,7 @@ def run_darts(
     method = check_choice(method, "method", METHODS)
     p = _resolve_preset(preset)
     seed = check_seed(random_state)
+    device = resolve_device(device)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
     config = {"driver": "darts", "space": space, "method": method, "preset": asdict(p), "random_state": seed,
@@ -316,7 +318,7 @@ def compare_a2m_darts(
     seeds: Sequence[int],
     out: str | os.PathLike,
     *,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
 ) -> pd.DataFrame:
     """A²M vs first-order DARTS over ``seeds`` (the A²M paper reports ≥ 3): one tidy row per (method, seed).

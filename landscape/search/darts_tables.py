@@ -30,9 +30,10 @@ from ..spaces.darts import DARTS_V1, DARTS_V2, PC_DARTS, format_genotype, random
 from ..validation import check_int, check_random_state
 from .genas import NB301_TRUTH, space_truth
 from .presets import SearchPreset, get_preset
-from .proxy_cache import EXACT_PROXIES, FITNESSES, PROXIES, ProxyCache
+from .proxy_cache import ProxyCache
 from .spos import train_supernet
 from .tables import gamma_table, rank_table
+from .vocabulary import EXACT_PROXIES, FITNESSES, PROXIES
 
 __all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "random_search", "darts_tables",
            "search_comparison"]
@@ -88,7 +89,7 @@ def darts_tables(
     out: str | os.PathLike,
     *,
     random_state: int = 0,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
     data_path: str | os.PathLike | None = None,
     surrogate: NB301Surrogate | None = None,

@@ -24,7 +24,8 @@ from ..runs import RunStore
 from ..validation import check_choice
 from .evolution import GENOMES, evolutionary_search
 from .presets import SearchPreset, get_preset
-from .proxy_cache import FITNESSES, ProxyCache
+from .proxy_cache import ProxyCache
+from .vocabulary import FITNESSES
 from .spos import check_space, train_supernet
 
 __all__ = ["NB301_TRUTH", "SearchResult", "space_truth", "run_search"]
@@ -72,7 +73,7 @@ def run_search(
     fitness: str = "angle_flatness",
     space: str = "nb201",
     random_state: int = 0,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
     data_path: str | os.PathLike | None = None,
     store: Store | None = None,

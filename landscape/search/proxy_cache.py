@@ -21,21 +21,14 @@ from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
 from ..nn.images import batches
 from ..runs import RunStore
-from .spos import TrainedSupernet, check_device, load_data
+from ..nn.device import resolve_device
+from .spos import TrainedSupernet, load_data
 
-__all__ = ["FITNESSES", "PROXIES", "EXACT_PROXIES", "ProxyCache", "proxy_frame", "sigma_label"]
-
-#: Fitness name → its column in :func:`proxy_frame` (larger = predicted better for every one).
-FITNESSES: tuple[str, ...] = ("accuracy", "angle", "flatness", "angle_accuracy", "angle_flatness",
-                              "accuracy_flatness")
-#: The proxies of GeNAS Table 5, in its row order.
-PROXIES: tuple[str, ...] = ("angle", "accuracy", "flatness", "angle_accuracy", "angle_flatness", "accuracy_flatness")
-#: The paper's readings of angle and flatness (all parameters; fresh noise per σ), beside the published ones.
-EXACT_PROXIES: tuple[str, ...] = ("angle_exact", "flatness_exact")
+__all__ = ["ProxyCache", "proxy_frame", "sigma_label"]
 
 
 def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = GENAS_GAMMA) -> pd.DataFrame:
-    """The GeNAS proxies (columns :data:`PROXIES`) from :func:`supernet_proxies`' columns.
+    """The GeNAS proxies (columns :data:`~landscape.search.vocabulary.PROXIES`) from :func:`supernet_proxies`' columns.
 
     ``accuracy`` = validation accuracy, ``angle`` (Eq. 8, path-wise as the published code),
     ``flatness`` (Eq. 4, the published code's residual noise), ``angle_flatness`` =
@@ -66,10 +59,10 @@ class ProxyCache:
     ``sigma_losses``), from which flatness for any α follows without re-running networks.
     """
 
-    def __init__(self, trained: TrainedSupernet, *, device: str | torch.device = "cpu",
+    def __init__(self, trained: TrainedSupernet, *, device: str | torch.device = "auto",
                  data_path: str | os.PathLike | None = None, progress: bool = True):
         self.trained, self.preset = trained, trained.preset
-        self.device, self.data_path, self.progress = check_device(device), data_path, progress
+        self.device, self.data_path, self.progress = resolve_device(device), data_path, progress
         self.run = RunStore(trained.run.path.parent / "proxies",
                               {"stage": "proxies", "supernet": trained.run.hash, "seed": trained.random_state,
                                "angle": "faithful", "noise": "residual", **self.preset.stage_config("eval")})

@@ -28,11 +28,12 @@ from ..flatness.proxies import flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
 from ..geometry.ranking import bootstrap_counts, bootstrap_interval, kendall_tau, kendall_tau_interval
 from ..runs import RunStore
-from .proxy_cache import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
+from .proxy_cache import ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
 from .spos import train_supernet
 from .standalone import MODES, loss_column, matched_cells
 from .tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, rank_table, sample_archs
+from .vocabulary import EXACT_PROXIES, PROXIES
 
 __all__ = ["PAPER_TABLE1", "CLAIMS", "standalone_truth", "noise_ceiling", "paired_difference", "claims_table",
            "standalone_flatness", "verdict", "verdicts", "a2m_vs_darts", "reproduction"]
@@ -219,7 +220,7 @@ def reproduction(
     random_state: int = 0,
     table1_archs: int = 300,
     a2m_dir: str | os.PathLike | None = None,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
     store: Store | None = None,
 ) -> dict[str, pd.DataFrame]:

@@ -27,13 +27,14 @@ from tqdm.auto import tqdm
 from ..nn.images import ImageData, batches, cifar10_jpeg
 from ..nn.darts_spos import DARTSSPOSSupernet
 from ..nn.supernet import NB201Supernet, sample_architectures
+from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import random_candidates
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
-__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "check_device", "load_data", "train_supernet"]
+__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load_data", "train_supernet"]
 
 #: Search spaces of the SPOS supernet training.
 SPOS_SPACES = ("nb201", "darts")
@@ -50,13 +51,6 @@ def check_nb201(space: str, what: str) -> str:
         raise ValueError(f"{what} runs on the NB201 space only so far; on the DARTS space the SPOS supernet trains "
                          f"(python -m landscape.search spos --space darts) and DARTS/A²M search (darts, a2m)")
     return space
-
-
-def check_device(device: str | torch.device) -> torch.device:
-    try:
-        return torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda', got {device!r}") from None
 
 
 @dataclass
@@ -123,7 +117,7 @@ def train_supernet(
     *,
     space: str = "nb201",
     random_state: int = 0,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
     data_path: str | os.PathLike | None = None,
     on_epoch: Callable[[int], None] | None = None,
@@ -151,7 +145,7 @@ def train_supernet(
         raise ValueError(f"preset {p.name!r} has no layers: on the DARTS space use DARTS_SPACE_PRESETS or set "
                          f"SearchPreset.layers")
     random_state = check_seed(random_state)
-    dev = check_device(device)
+    dev = resolve_device(device)
     run = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
                                           **p.stage_config("spos")})
     with torch_seed(random_state):

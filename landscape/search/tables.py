@@ -37,9 +37,10 @@ from ..geometry.ranking import bootstrap_counts, kendall_tau_interval
 from ..runs import RunStore
 from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
-from .proxy_cache import EXACT_PROXIES, PROXIES, ProxyCache, sigma_label
+from .proxy_cache import ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
 from .spos import check_nb201, train_supernet
+from .vocabulary import EXACT_PROXIES, PROXIES
 
 __all__ = ["PAPER_TABLE5", "PAPER_TABLE8", "PAPER_TABLE9", "ProxyTables", "sample_archs", "rank_table",
            "pairwise_table", "gamma_table", "wide", "proxy_tables"]
@@ -128,7 +129,7 @@ def proxy_tables(
     *,
     space: str = "nb201",
     random_state: int = 0,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
     progress: bool = True,
     data_path: str | os.PathLike | None = None,
     store: Store | None = None,

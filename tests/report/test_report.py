@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from landscape.report.__main__ import build_report
+from landscape.report.build import build_report
 from landscape.report.sections import SECTIONS
 
 
@@ -62,11 +62,11 @@ def test_report_numbers_match_known_facts(reports):
 
 @pytest.mark.slow
 def test_unknown_section_is_a_clear_error(store, tmp_path):
-    with pytest.raises(ValueError, match="unknown report section"):
+    with pytest.raises(ValueError, match="report section must be one of 'space'"):
         build_report(tmp_path, only=["nope"], data_dir=store.path.parent)
     proc = subprocess.run([sys.executable, "-m", "landscape.report", "--out", str(tmp_path), "--only", "nope",
                            "--data-dir", str(store.path.parent)], capture_output=True, text=True)
-    assert proc.returncode == 2 and "available: space" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "one of 'space'" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_search_accuracy_plot_with_one_method():

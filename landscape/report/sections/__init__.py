@@ -5,26 +5,18 @@ The pieces they share (:class:`~.base.Artifact`, the results folder) live in :mo
 
 from __future__ import annotations
 
-from .barriers import barriers_section
-from .darts_genas import darts_genas_section
-from .darts_space import darts_space_section
-from .flatness import flatness_section
-from .neighbourhoods import neighbourhoods_section
-from .ranking import ranking_section
-from .reproduce import reproduce_section
-from .search import search_section
-from .space import space_section
-from .statistics import statistics_section
+import importlib
+from collections.abc import Callable
+from typing import Any
 
-#: Section name -> function(store) -> list of artifacts, in report order.
-SECTIONS = {"space": space_section, "neighbourhoods": neighbourhoods_section, "barriers": barriers_section,
-            "statistics": statistics_section, "ranking": ranking_section, "flatness": flatness_section,
-            "darts_space": darts_space_section, "search": search_section, "darts_genas": darts_genas_section,
-            "reproduce": reproduce_section}
+#: Section names in report order; section ``name`` is ``<name>_section`` in module ``.<name>`` (imported on first
+#: use of :data:`SECTIONS`, so that the command line answers before matplotlib and torch load).
+SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "ranking", "flatness",
+                                  "darts_space", "search", "darts_genas", "reproduce")
 
 #: What to do when a section that reads cached results finds none.
 EMPTY_HINTS = {
-    "flatness": "run `python -m landscape.flatness.study --preset cpu` (writes reports/results/flatness_proxies.csv)",
+    "flatness": "run `python -m landscape.flatness --preset cpu` (writes reports/results/flatness_proxies.csv)",
     "darts_space": "install onnxruntime (`pip install 'landscape[nb301]'`) and put the NAS-Bench-301 surrogate "
                    "(slds-lmu_yahpo_data/nb301/model_v2.onnx) in the shared data folder",
     "search": "run `python -m landscape.search {spos,tables,evolve} --preset cpu --out reports/results/search/"
@@ -36,4 +28,13 @@ EMPTY_HINTS = {
                  "then `python -m landscape.report --run cpu`",
 }
 
-__all__ = ["SECTIONS", "EMPTY_HINTS"]
+__all__ = ["SECTION_NAMES", "SECTIONS", "EMPTY_HINTS"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SECTIONS":  # section name -> function(store) -> list of artifacts, in report order
+        sections: dict[str, Callable] = {
+            n: getattr(importlib.import_module(f".{n}", __name__), f"{n}_section") for n in SECTION_NAMES}
+        globals()["SECTIONS"] = sections
+        return sections
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ from ...geometry import rank_agreement
 from .. import plots
 from .base import RESULTS, Artifact
 
-#: Cached proxy-study results (``python -m landscape.flatness.study`` writes here).
+#: Cached proxy-study results (``python -m landscape.flatness`` writes here).
 STUDY = RESULTS / "flatness_proxies.csv"
 
 
