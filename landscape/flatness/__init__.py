@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..lazy import lazy_exports
 
-_WHERE = {"ANGLE_MODES": "angle", "GENAS_SIGMAS": "proxies", "MODES": "perturb", "POSITIONS": "perturb",
+_WHERE = {"ANGLE_MODES": "weight_angle", "GENAS_SIGMAS": "proxies", "MODES": "perturb", "POSITIONS": "perturb",
           "STRATEGIES": "losses", "FlatnessResult": "proxies", "angle": "proxies", "as_batches": "losses",
           "check_sigmas": "perturb", "combined_proxy": "proxies", "flatness": "proxies",
           "flatness_from_losses": "proxies", "gaussian_stack": "perturb", "stacked_losses": "losses",

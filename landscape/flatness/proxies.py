@@ -1,6 +1,6 @@
 """GeNAS search proxies: weight-space flatness (Eq. 3–4), angle (Eq. 8) and their combination (Eq. 5).
 
-The angle lives in :mod:`landscape.flatness.angle` (faithful and exact modes) and is re-exported here.
+The angle lives in :mod:`landscape.flatness.weight_angle` (faithful and exact modes) and is re-exported here.
 
 Equation numbers refer to GeNAS ("Neural Architecture Search with Loss Flatness-aware
 Measure", ``../shared/papers/genas-paper.txt``).
@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from ..validation import check_choice
-from .angle import angle
+from .weight_angle import angle
 from .losses import BN_MODES, LossFn, as_batches, recalibrate_bn, stacked_losses
 from .perturb import (check_generator, check_sigmas, direction_stack, gaussian_stack, perturbed_names,
                       top_hessian_direction)

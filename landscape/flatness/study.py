@@ -89,7 +89,7 @@ def proxy_scores(
 
     ``flatness_faithful`` uses the published code's cumulative noise with ``n_draws`` chains,
     ``flatness_exact`` the paper's definition; ``angle`` is the published code's path-wise angle
-    and ``angle_exact`` the paper's all-parameter one (Eq. 8, :mod:`landscape.flatness.angle`); the
+    and ``angle_exact`` the paper's all-parameter one (Eq. 8, :mod:`landscape.flatness.weight_angle`); the
     combined proxies use the faithful flatness with ``γ`` and ``β = 1/σ_1`` (Eq. 5) and the
     faithful angle divided by π, as in the published code.
     """

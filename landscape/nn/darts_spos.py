@@ -96,7 +96,7 @@ class DARTSSPOSSupernet(nn.Module):
         """The stand-alone :class:`~landscape.nn.darts.DARTSNetwork` of ``arch`` (a candidate ``(2, 14)`` or a
         genotype) carrying this supernet's weights (or ``state``'s, a supernet ``state_dict`` snapshot such as the
         initial weights).  Its operations are the supernet's (affine BN, pooling followed by a BN), so its output
-        equals ``self(x, arch)``; :func:`~landscape.flatness.angle.angle` reads its cells path by path."""
+        equals ``self(x, arch)``; :func:`~landscape.flatness.weight_angle.angle` reads its cells path by path."""
         cand = as_candidate(arch)
         net = DARTSNetwork(candidate_to_genotype(cand), c=self.c, layers=self.layers, num_classes=self.num_classes,
                            in_channels=self.in_channels)

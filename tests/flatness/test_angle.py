@@ -17,7 +17,7 @@ from torch import nn
 
 import landscape.flatness.proxies as proxies
 from landscape.flatness import ANGLE_MODES, angle
-from landscape.flatness.angle import angle as angle_module_fn
+from landscape.flatness.weight_angle import angle as angle_module_fn
 from landscape.nn.darts import DARTSNetwork
 from landscape.nn.darts_spos import DARTSSPOSSupernet
 from landscape.nn.nb201 import NB201Cell, NB201Network
