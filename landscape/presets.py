@@ -12,6 +12,16 @@ Every driver offers the same three scales, each with its own settings:
 
 from __future__ import annotations
 
-__all__ = ["PRESETS"]
+from pathlib import Path
+
+__all__ = ["PRESETS", "results_folder"]
 
 PRESETS: tuple[str, ...] = ("smoke", "cpu", "paper")
+
+
+def results_folder(preset: str) -> Path:
+    """Where the runs of ``preset`` go by default, relative to the repository root: ``runs/results`` for smoke
+    (ignored by git, never among the published results), ``reports/results`` for cpu and paper."""
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, got {preset!r}")
+    return Path("runs" if preset == "smoke" else "reports") / "results"

@@ -23,23 +23,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help=f"sections to build: {', '.join(SECTION_NAMES)}")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: $LANDSCAPE_DATA or ./data)")
+    parser.add_argument("--preset", choices=PRESETS, default=None,
+                        help="whose cached runs the report renders (default: --run's preset, else cpu); smoke runs "
+                             "live in runs/results, never among the published reports/results")
     parser.add_argument("--run", choices=PRESETS, metavar="PRESET",
-                        help="first compute missing cached results (flatness study, GeNAS search and tables, A²M vs "
-                             f"DARTS) at this preset: {', '.join(PRESETS)}; resumable. Default: never train")
+                        help="first compute the missing cached results of the sections asked for (--only; flatness "
+                             "study, GeNAS search and tables on NB201 and DARTS, A²M vs DARTS, the matched-scale "
+                             f"ground truth) at this preset: {', '.join(PRESETS)}; resumable. Default: never train")
     parser.add_argument("--device", default="auto", help=f"for --run: {DEVICE_HELP}")
     args = parser.parse_args(argv)
+    preset = args.preset or args.run or "cpu"
     try:
         for name in args.only or []:
             check_choice(name, "report section", SECTION_NAMES)
+        if args.run and args.run != preset:
+            raise ValueError(f"--run {args.run} computes the {args.run} runs but --preset {preset} renders others; "
+                             "give one of them")
         if args.run:
             from ..nn.device import resolve_device
             from .compute import compute_missing
-            from .sections.base import RESULTS
+            from .sections.base import results_root
 
-            compute_missing(args.run, RESULTS, device=resolve_device(args.device))
+            compute_missing(args.run, results_root(args.run), only=args.only, device=resolve_device(args.device))
         from .build import build_report
 
-        index = build_report(args.out, args.only, args.data_dir)
+        index = build_report(args.out, args.only, args.data_dir, preset=preset)
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -9,14 +9,16 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # the report renders to files only
+matplotlib.rcParams["svg.hashsalt"] = "landscape"  # SVG element ids from content, not a fresh uuid: same bytes
 
 import matplotlib.pyplot as plt  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
 from ..bench.paths import load_store  # noqa: E402
 from ..validation import check_choice  # noqa: E402
-from .sections import EMPTY_HINTS, SECTION_NAMES, SECTIONS  # noqa: E402
-from .sections.base import Artifact  # noqa: E402
+from ..presets import PRESETS  # noqa: E402
+from .sections import EMPTY_HINTS, PRESET_SECTIONS, SECTION_NAMES, SECTIONS  # noqa: E402
+from .sections.base import Artifact, results_root  # noqa: E402
 
 __all__ = ["build_report"]
 
@@ -97,10 +99,18 @@ def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
     return "<!doctype html><meta charset='utf-8'><title>landscape report</title>\n" + "\n".join(body) + "\n"
 
 
-def build_report(out: str | Path, only: list[str] | None = None, data_dir: str | Path | None = None) -> Path:
-    """Write the report to ``out`` and return the path of ``index.md``."""
+def build_report(out: str | Path, only: list[str] | None = None, data_dir: str | Path | None = None, *,
+                 preset: str = "cpu", results: str | Path | None = None) -> Path:
+    """Write the report to ``out`` and return the path of ``index.md``.
+
+    The sections of cached results (:data:`~landscape.report.sections.PRESET_SECTIONS`) render the runs of
+    ``preset`` only, found under ``results`` (default :func:`~landscape.report.sections.base.results_root`), and
+    say so in every title: runs of other presets never mix in.
+    """
     for name in only or []:
         check_choice(name, "report section", SECTION_NAMES)
+    preset = check_choice(preset, "preset", PRESETS)
+    results = results_root(preset) if results is None else Path(results)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = load_store(data_dir)
@@ -109,7 +119,12 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     for name in bar:
         bar.set_postfix_str(name)
         start = time.perf_counter()
-        arts = SECTIONS[name](store)
+        if name in PRESET_SECTIONS:
+            arts = SECTIONS[name](store, preset=preset, results=results)
+            for art in arts:
+                art.title = f"{art.title} (preset {preset})"
+        else:
+            arts = SECTIONS[name](store)
         items += [(name, art, _write(art, out)) for art in arts] or [(name, None, [])]
         bar.write(f"report section {name}: {time.perf_counter() - start:.1f} s")
     (out / "index.html").write_text(_html(items))

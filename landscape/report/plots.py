@@ -278,8 +278,13 @@ def plot_search_accuracy(long: pd.DataFrame, ax=None):
     """Ground-truth accuracy of searched architectures per method and dataset: ``method, dataset, test_accuracy``."""
     ax = _axes(ax)
     several = long["method"].nunique() > 1  # seaborn divides by (methods - 1) when dodging
-    sns.stripplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=several, palette=PALETTE, size=6,
-                  jitter=0.15, ax=ax)
+    state = np.random.get_state()  # seaborn jitters with NumPy's global generator: fix it, so figures are
+    np.random.seed(0)               # byte-identical whatever ran before, then give the caller's state back
+    try:
+        sns.stripplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=several, palette=PALETTE,
+                      size=6, jitter=0.15, ax=ax)
+    finally:
+        np.random.set_state(state)
     sns.pointplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=0.4 if several else False,
                   palette=PALETTE,
                   errorbar="sd", markers="_", linestyles="none", legend=False, ax=ax)

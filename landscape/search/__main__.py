@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from ..errors import CheckpointError, ConfigMismatchError
-from ..presets import PRESETS
+from ..presets import PRESETS, results_folder
 from ..spaces import SPACES
 from ..validation import DEVICE_HELP
 from .vocabulary import COMMANDS, FITNESSES
@@ -38,10 +38,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="scale: smoke (seconds), cpu (about half an hour on 2 cores), paper (the papers' settings)")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         p.add_argument("--out", type=Path, help="results folder (default: where the report reads them, "
-                                                "reports/results/search/genas-<space>-<preset>-seed<seed> for "
+                                                "<results>/search/genas-<space>-<preset>-seed<seed> for "
                                                 "spos/evolve/tables, which share its supernet, and "
-                                                "reports/results/search/a2m-<space>-<preset>/<command>-seed<seed> "
-                                                "for darts/a2m)")
+                                                "<results>/search/a2m-<space>-<preset>/<command>-seed<seed> "
+                                                "for darts/a2m; <results> is reports/results, runs/results for "
+                                                "the smoke preset)")
         p.add_argument("--device", default="auto", help=DEVICE_HELP)
         if name == "evolve":
             p.add_argument("--fitness", choices=FITNESSES, default="angle_flatness",
@@ -55,12 +56,12 @@ def _parser() -> argparse.ArgumentParser:
 def _out(args: argparse.Namespace) -> Path:
     if args.out is not None:
         return args.out
-    root = Path("reports") / "results" / "search"
+    results = results_folder(args.preset)  # smoke runs go to runs/results, never among the published ones
     if args.command in ("spos", "evolve", "tables"):
-        return root / f"genas-{args.space}-{args.preset}-seed{args.seed}"
+        return results / "search" / f"genas-{args.space}-{args.preset}-seed{args.seed}"
     if args.command == "standalone":
-        return Path("reports") / "results" / "standalone" / f"{args.space}-{args.preset}"
-    return root / f"a2m-{args.space}-{args.preset}" / f"{args.command}-seed{args.seed}"
+        return results / "standalone" / f"{args.space}-{args.preset}"
+    return results / "search" / f"a2m-{args.space}-{args.preset}" / f"{args.command}-seed{args.seed}"
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -110,7 +111,7 @@ def _run(args: argparse.Namespace) -> None:
         from .standalone import run_standalone, study_cells
 
         check_nb201(args.space, "the stand-alone training")
-        a2m = Path("reports") / "results" / "search" / f"a2m-{args.space}-{args.preset}"
+        a2m = results_folder(args.preset) / "search" / f"a2m-{args.space}-{args.preset}"
         runs = run_standalone(args.preset, out, study_cells(args.preset, a2m, random_state=args.seed),
                               n_workers=args.workers)
         print(f"{len(runs)} stand-alone runs in {out / 'runs.csv'}; "

@@ -35,8 +35,8 @@ def test_every_section_and_figure_is_written(reports):
 
 def test_report_is_reproducible(reports):
     a, b, _ = reports
-    names = sorted(p.name for p in a.glob("*.csv"))
-    assert names == sorted(p.name for p in b.glob("*.csv"))
+    names = sorted(p.name for p in a.iterdir())  # tables and figures (PNG and SVG) alike
+    assert names == sorted(p.name for p in b.iterdir()) and any(n.endswith(".svg") for n in names)
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
@@ -80,3 +80,42 @@ def test_search_accuracy_plot_with_one_method():
                          "test_accuracy": [91.0, 70.0, 40.0]})
     assert len(plot_search_accuracy(long).collections) >= 1
     assert len(plot_search_accuracy(pd.concat([long, long.assign(method="a2m")])).collections) >= 2
+
+
+def test_smoke_results_live_apart():
+    from pathlib import Path
+
+    from landscape.presets import results_folder
+
+    assert results_folder("smoke") == Path("runs/results") and results_folder("cpu") == Path("reports/results")
+    with pytest.raises(ValueError, match="preset must be one of"):
+        results_folder("tiny")
+
+
+@pytest.mark.slow
+def test_smoke_runs_never_mix_into_the_cpu_report(store, tmp_path):
+    """A smoke run written beside the cpu runs (as --out allows) leaves the cpu report byte-identical."""
+    import shutil
+
+    from landscape.report.sections.base import RESULTS
+    from landscape.search import run_darts
+    from landscape.search.__main__ import main as search_main
+
+    results = tmp_path / "results"
+    shutil.copytree(RESULTS / "search", results / "search", ignore=shutil.ignore_patterns("*.pt"))
+    kwargs = dict(only=["search", "darts_genas"], data_dir=store.path.parent, results=results)
+    build_report(tmp_path / "a", **kwargs)
+    smoke = results / "search"
+    assert search_main(["evolve", "--preset", "smoke", "--out", str(smoke / "genas-nb201-smoke-seed0"),
+                        "--device", "cpu"]) == 0
+    run_darts("nb201", "smoke", method="a2m", out=smoke / "a2m-nb201-smoke" / "a2m-seed0", progress=False)
+    build_report(tmp_path / "b", **kwargs)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "b").iterdir()) and "genas_table5.png" in files
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    text = build_report(tmp_path / "s", **{**kwargs, "only": ["search"]}, preset="smoke").read_text()
+    assert "(preset smoke)" in text and "(preset cpu)" not in text
+    searched = pd.read_csv(tmp_path / "s" / "genas_searched.csv")
+    assert list(searched["run"]) == ["genas-nb201-smoke-seed0"]
+    assert set(pd.read_csv(tmp_path / "s" / "a2m_vs_darts.csv")["preset"]) == {"smoke"}

@@ -50,7 +50,7 @@ def test_sampled_genotypes_are_distinct_canonical_and_seeded():
 def test_darts_space_end_to_end_through_the_surrogate(shared_data, tmp_path, capsys):
     """SPOS supernet on the DARTS space, evolution by angle + flatness, tables; everything scored by the NB301
     surrogate."""
-    out = tmp_path / "genas-darts-smoke-seed0"
+    out = tmp_path / "search" / "genas-darts-smoke-seed0"
     argv = ["--space", "darts", "--preset", "smoke", "--out", str(out), "--device", "cpu"]
     assert main(["evolve", *argv]) == 0
     assert NB301_TRUTH in capsys.readouterr().out
@@ -89,7 +89,7 @@ def test_darts_space_end_to_end_through_the_surrogate(shared_data, tmp_path, cap
     matplotlib.use("Agg")
     from landscape.report.sections.darts_genas import darts_genas_section
 
-    artifacts = {a.name: a for a in darts_genas_section(None, results=tmp_path)}
+    artifacts = {a.name: a for a in darts_genas_section(None, preset="smoke", results=tmp_path)}
     assert set(artifacts) == {"genas_darts_table5", "genas_darts_gamma_ablation", "genas_darts_search"}
     assert "0.42 [0.38, 0.45]" in artifacts["genas_darts_table5"].description  # says what the surrogate can tell
     pd.testing.assert_frame_equal(artifacts["genas_darts_table5"].table.drop(columns="run"), table5)

@@ -14,6 +14,9 @@ from typing import Any
 SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "ranking", "flatness",
                                   "darts_space", "search", "darts_genas", "reproduce")
 
+#: Sections that read cached results: they render the runs of one preset (``section(store, preset, results)``).
+PRESET_SECTIONS: tuple[str, ...] = ("flatness", "search", "darts_genas", "reproduce")
+
 #: What to do when a section that reads cached results finds none.
 EMPTY_HINTS = {
     "flatness": "run `python -m landscape.flatness --preset cpu` (writes reports/results/flatness_proxies.csv)",
@@ -28,7 +31,7 @@ EMPTY_HINTS = {
                  "then `python -m landscape.report --run cpu`",
 }
 
-__all__ = ["SECTION_NAMES", "SECTIONS", "EMPTY_HINTS"]
+__all__ = ["SECTION_NAMES", "PRESET_SECTIONS", "SECTIONS", "EMPTY_HINTS"]
 
 
 def __getattr__(name: str) -> Any:

@@ -8,10 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["RESULTS", "Artifact", "run_folders", "run_tables"]
+from ...presets import results_folder
 
-#: Cached results the report reads (flatness study, search runs); committed, small files only.
-RESULTS = Path(__file__).resolve().parents[3] / "reports" / "results"
+__all__ = ["RESULTS", "results_root", "Artifact", "run_folders", "run_tables"]
+
+_ROOT = Path(__file__).resolve().parents[3]
+#: Cached results the report reads (flatness study, search runs) at the cpu and paper presets; committed, small
+#: files only.
+RESULTS = _ROOT / results_folder("cpu")
+
+
+def results_root(preset: str) -> Path:
+    """The results folder of ``preset`` in this checkout (:func:`~landscape.presets.results_folder`): smoke runs
+    live apart from the published ones."""
+    return _ROOT / results_folder(preset)
 
 
 @dataclass

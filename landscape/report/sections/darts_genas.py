@@ -12,9 +12,6 @@ from ...oracles.nb301 import NASLIB_TAU
 from .. import plots
 from .base import RESULTS, Artifact, run_folders, run_tables
 
-#: Cached search runs (``python -m landscape.search {evolve,tables} --space darts --preset …``).
-RUNS = RESULTS / "search"
-
 _CAVEAT = (f"The ground truth is a prediction: the NB301 surrogate's own Kendall τ against NASLib's trained DARTS "
            f"genotypes is {NASLIB_TAU[0]:.2f} [{NASLIB_TAU[1]:.2f}, {NASLIB_TAU[2]:.2f}], so a proxy's τ against "
            "it mixes the proxy's error with the surrogate's and cannot be shown to exceed about that; a τ near 0 "
@@ -23,20 +20,21 @@ _CAVEAT = (f"The ground truth is a prediction: the NB301 surrogate's own Kendall
            "genotypes at full scale).")
 
 
-def _comparison(results: Path) -> pd.DataFrame:
+def _comparison(results: Path, preset: str) -> pd.DataFrame:
     from ...search.darts_tables import search_comparison
 
     parts = []
-    for run in run_folders(results, "genas-darts"):
-        preset = run.name.removeprefix("genas-darts-").split("-seed")[0]
+    for run in run_folders(results, f"genas-darts-{preset}"):
         frame = search_comparison(run, a2m_dir=results / f"a2m-darts-{preset}")
         parts.append(frame.assign(run=run.name))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def darts_genas_section(store: Store, results: Path = RUNS) -> list[Artifact]:
+def darts_genas_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -> list[Artifact]:
+    """GeNAS on the DARTS space, from the runs of ``preset`` under ``results/search``."""
+    results, prefix = results / "search", f"genas-darts-{preset}"
     out = []
-    table5 = run_tables(results, "table5", prefix="genas-darts")
+    table5 = run_tables(results, "table5", prefix=prefix)
     if not table5.empty:
         runs = ", ".join(sorted(table5.run.unique()))
         out.append(Artifact(
@@ -44,10 +42,9 @@ def darts_genas_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "Kendall τ-b (95% bootstrap CI) of each proxy, scored on sub-networks of our DARTS-space SPOS supernet "
             "(published structure, reduced scale), against the NB301 surrogate's accuracy of the same genotypes, "
             "sampled uniformly from the space. angle/flatness as the published code, *_exact as the paper's text; "
-            f"combinations with γ (column gamma). Runs: {runs} (preset in the run name; see "
-            "landscape.search.presets.DARTS_SPACE_PRESETS). Grey band: the surrogate's own τ. " + _CAVEAT, table5,
+            f"combinations with γ (column gamma). Runs: {runs} (see landscape.search.presets.DARTS_SPACE_PRESETS). Grey band: the surrogate's own τ. " + _CAVEAT, table5,
             lambda table, ax: plots.plot_darts_table5(table, ax, NASLIB_TAU), figsize=(8, 4.5)))
-    gamma = run_tables(results, "gamma_ablation", prefix="genas-darts")
+    gamma = run_tables(results, "gamma_ablation", prefix=prefix)
     if not gamma.empty:
         out.append(Artifact(
             "genas_darts_gamma_ablation", "DARTS space: γ ablation (Eq. 5) against the NB301 surrogate",
@@ -55,14 +52,14 @@ def darts_genas_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "surrogate; γ = 16 is the published command's, γ = 0 the angle (or accuracy) alone. " + _CAVEAT, gamma,
             lambda table, ax: plots.plot_ablation(
                 table.assign(gamma=table["proxy"] + " γ=" + table["gamma"].astype(str)), "gamma", ax)))
-    comparison = _comparison(results)
+    comparison = _comparison(results, preset)
     if not comparison.empty:
         out.append(Artifact(
             "genas_darts_search", "DARTS space: searched genotypes under the NB301 surrogate",
             "Surrogate accuracy of the genotype each search returns: GeNAS evolution (budget = genotypes evaluated "
             "on the supernet), random search by the same fitness at the same budget and one random genotype (mean, "
             "bars = central 95% of single searches, from the sampled genotypes of Table 5), first-order DARTS and "
-            "A²M on the same space (preset in the run name; landscape.search.darts.DARTS_PRESETS), and the "
+            "A²M on the same space (landscape.search.darts.DARTS_PRESETS), and the "
             "genotypes DARTS and PC-DARTS published after full-scale searches. " + _CAVEAT, comparison,
             plots.plot_darts_search, figsize=(8, 0.9 + 0.35 * len(comparison))))
     return out

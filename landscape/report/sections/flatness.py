@@ -13,14 +13,17 @@ from ...geometry import rank_agreement
 from .. import plots
 from .base import RESULTS, Artifact
 
-#: Cached proxy-study results (``python -m landscape.flatness`` writes here).
-STUDY = RESULTS / "flatness_proxies.csv"
 
-
-def flatness_section(store: Store, results: Path = STUDY) -> list[Artifact]:
-    if not results.exists():
+def flatness_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -> list[Artifact]:
+    """The stand-alone proxy study's rows of ``preset`` in ``results/flatness_proxies.csv`` (``python -m
+    landscape.flatness`` writes there)."""
+    path = results / "flatness_proxies.csv"
+    if not path.exists():
         return []
-    wide = pd.read_csv(results)
+    wide = pd.read_csv(path)
+    wide = wide[wide["preset"] == preset].reset_index(drop=True)
+    if wide.empty:
+        return []
     acc = store.final_accuracy()
     ids = store.index.indices_of(wide["arch"])
     for d in DATASETS:

@@ -15,18 +15,16 @@ from ...bench.store import Store
 from .. import plots
 from .base import RESULTS, Artifact, run_tables
 
-RUNS = RESULTS / "search"
 
+def reproduce_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -> list[Artifact]:
+    """The "Does it reproduce?" tables of the NB201 GeNAS runs of ``preset`` under ``results/search``."""
+    def _read(name: str) -> pd.DataFrame:
+        return run_tables(results / "search", name, "reproduce", prefix=f"genas-nb201-{preset}")
 
-def _read(root: Path, name: str) -> pd.DataFrame:
-    return run_tables(root, name, "reproduce")
-
-
-def reproduce_section(store: Store, results: Path = RUNS) -> list[Artifact]:
-    verdicts = _read(results, "verdicts")
+    verdicts = _read("verdicts")
     if verdicts.empty:
         return []
-    coverage = _read(results, "coverage")
+    coverage = _read("coverage")
     cov = "; ".join(f"{r.run}: {r.cells} cells ({r.cells_with_2_seeds} with both seeds), {r.runs} of "
                     f"{r.target_runs} stand-alone runs" for r in coverage.itertuples())
     out = [Artifact(
@@ -36,14 +34,14 @@ def reproduce_section(store: Store, results: Path = RUNS) -> list[Artifact]:
         "(the same cells trained alone with the supernet's recipe, seed mean, held-out JPEG test images) and "
         "against NB201's 200-epoch CIFAR-10 test accuracy of the same cells, and a verdict: holds / does not "
         "hold / cannot tell at this scale, with the reason. Coverage: " + cov + ".", verdicts)]
-    ceiling = _read(results, "noise_ceiling")
+    ceiling = _read("noise_ceiling")
     if not ceiling.empty:
         out.append(Artifact(
             "reproduce_noise_ceiling", "The noise ceiling at matched scale",
             "Kendall τ-b between two training seeds of the same cells, and between the matched-scale and the "
             "200-epoch ground truth: no proxy can rank the cells better against the matched truth than the "
             "seeds agree with each other.", ceiling))
-    table5 = _read(results, "table5")
+    table5 = _read("table5")
     if not table5.empty:
         out.append(Artifact(
             "reproduce_table5", "GeNAS Table 5 against both ground truths",
@@ -65,7 +63,7 @@ def reproduce_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             ("searched", "A²M vs DARTS cells at both scales",
              "CIFAR-10 accuracy of the cells each search returned: 200-epoch lookup, and matched-scale seed "
              "mean where the cell was trained alone (NaN: not trained alone yet).")):
-        frame = _read(results, name)
+        frame = _read(name)
         if not frame.empty:
             out.append(Artifact(f"reproduce_{name}", title, text, frame))
     return out

@@ -12,19 +12,18 @@ from ...bench.store import DATASETS, Store
 from .. import plots
 from .base import RESULTS, Artifact, run_folders, run_tables
 
-#: Cached search runs (``python -m landscape.search … --out reports/results/search/<run>``).
-RUNS = RESULTS / "search"
 
-
-def _searched(root: Path) -> pd.DataFrame:
+def _searched(root: Path, preset: str) -> pd.DataFrame:
     rows = [{"run": run.name, **json.loads(result.read_text())}
-            for run in run_folders(root, "genas-nb201") for result in sorted(run.glob("evolve_*/result.json"))]
+            for run in run_folders(root, f"genas-nb201-{preset}") for result in sorted(run.glob("evolve_*/result.json"))]
     return pd.json_normalize(rows).drop(columns=["note"], errors="ignore") if rows else pd.DataFrame()
 
 
-def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
+def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -> list[Artifact]:
+    """GeNAS on NB201 and A²M vs DARTS, from the runs of ``preset`` under ``results/search``."""
+    results, prefix = results / "search", f"genas-nb201-{preset}"
     out = []
-    table5 = run_tables(results, "table5")
+    table5 = run_tables(results, "table5", prefix=prefix)
     if not table5.empty:
         out.append(Artifact(
             "genas_table5", "GeNAS Table 5 at reduced scale: τ of each proxy",
@@ -37,14 +36,14 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "to suspect first, not a refutation.", table5, plots.plot_table5, figsize=(8, 4.5)))
     for name, key, title, paper in (("sigma_ablation", "sigmas", "σ ablation (GeNAS Table 8)", "Table 8"),
                                     ("alpha_ablation", "alpha", "α ablation (GeNAS Table 9)", "Table 9")):
-        frame = run_tables(results, name)
+        frame = run_tables(results, name, prefix=prefix)
         if not frame.empty:
             out.append(Artifact(
                 f"genas_{name}", title,
                 f"Kendall τ-b (95% CI) of flatness with each {key} against 200-epoch test accuracy; paper_tau from "
                 f"GeNAS {paper} (CIFAR-10 only for α). α weights the depth term of Eq. 4; the α sweep reuses the "
                 "stored per-σ losses.", frame, lambda table, ax, key=key: plots.plot_ablation(table, key, ax)))
-    gamma = run_tables(results, "gamma_ablation")
+    gamma = run_tables(results, "gamma_ablation", prefix=prefix)
     if not gamma.empty:
         out.append(Artifact(
             "genas_gamma_ablation", "γ ablation (Eq. 5)",
@@ -53,7 +52,7 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "paper states no γ for NB201. γ = 0 is the angle (or accuracy) alone.", gamma,
             lambda table, ax: plots.plot_ablation(
                 table.assign(gamma=table["proxy"] + " γ=" + table["gamma"].astype(str)), "gamma", ax)))
-    joint = run_tables(results, "joint")
+    joint = run_tables(results, "joint", prefix=prefix)
     if not joint.empty:
         out.append(Artifact(
             "joint_flatness", "Weight-space vs architecture-space flatness",
@@ -61,13 +60,13 @@ def search_section(store: Store, results: Path = RUNS) -> list[Artifact]:
             "(one SPOS supernet), neighbourhood flatness in the NB201 graph (negated mean |Δacc| to the 24 "
             "neighbours, per dataset) and 200-epoch test accuracy, over the sampled cells; CIs in the CSV.", joint,
             plots.plot_joint_heatmap, figsize=(7.5, 6.5)))
-    searched = _searched(results)
+    searched = _searched(results, preset)
     if not searched.empty:
         out.append(Artifact(
             "genas_searched", "Architectures found by evolutionary search",
             "Best architecture of the GeNAS evolutionary search with each fitness, looked up in the NB201 ground "
             "truth (200-epoch test accuracy).", searched))
-    runs = [json.loads(r.read_text()) for run in run_folders(results, "a2m") for r in sorted(run.glob("*/result.json"))]
+    runs = [json.loads(r.read_text()) for r in sorted((results / f"a2m-nb201-{preset}").glob("*/result.json"))]
     runs = [r for r in runs if r.get("space") == "nb201"]  # DARTS-space genotypes have no ground truth
     if runs:
         long = pd.DataFrame([{"preset": r["preset"], "method": r["method"], "seed": r["random_state"],
