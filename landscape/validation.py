@@ -24,6 +24,7 @@ __all__ = [
     "check_seed",
     "check_int",
     "check_choice",
+    "did_you_mean",
     "check_fraction",
     "check_values",
     "check_n_jobs",
@@ -67,14 +68,22 @@ def check_choice(value, name: str, allowed: Sequence[str]) -> str:
     """One of ``allowed``; a near miss (``'cifar-10'``, ``'CIFAR10'``) is named in the error."""
     if any(value is a or (type(value) is type(a) and value == a) for a in allowed):
         return value
-    hint = ""
-    if isinstance(value, str):
-        names = [a for a in allowed if isinstance(a, str)]
-        folded = {a.lower().replace("-", "").replace("_", ""): a for a in names}
-        near = folded.get(value.lower().replace("-", "").replace("_", "")) \
-            or next(iter(difflib.get_close_matches(value, names, n=1)), None)
-        hint = f" (did you mean {near!r}?)" if near else ""
-    raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}{hint}")
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}"
+                     f"{did_you_mean(value, allowed)}")
+
+
+def did_you_mean(value, allowed: Sequence) -> str:
+    """``" (did you mean 'cifar10'?)"`` for a near miss of a string in ``allowed`` (case, ``-`` and ``_``
+    ignored, else the closest spelling, else a name it begins: ``'imagenet'`` → ``'ImageNet16-120'``), ``""`` when
+    nothing is near."""
+    if not isinstance(value, str):
+        return ""
+    names = [a for a in allowed if isinstance(a, str)]
+    folded = {a.lower().replace("-", "").replace("_", ""): a for a in names}
+    key = value.lower().replace("-", "").replace("_", "")
+    near = folded.get(key) or next(iter(difflib.get_close_matches(value, names, n=1)), None) \
+        or next((a for k, a in folded.items() if key and k.startswith(key)), None)
+    return f" (did you mean {near!r}?)" if near else ""
 
 
 def check_fraction(value, name: str) -> float:

@@ -49,7 +49,7 @@ def _store_comparisons(store: Store):
 
 def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
                          random_state=0, collapse: str | None = None, n_jobs: int | None = None,
-                         n_boot_weighted: int = 200) -> pd.DataFrame:
+                         n_boot_weighted: int = 0) -> pd.DataFrame:
     """:func:`rank_agreement` for every proxy/ground-truth pair the store holds.
 
     * per dataset, 12-epoch validation and 12-epoch test accuracy vs 200-epoch test accuracy

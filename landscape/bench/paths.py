@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import StoreMissingError
+from ..errors import StoreError, StoreMissingError
 from .store import STORE_NAME, Store
 
 __all__ = ["data_dir", "find_sources", "load_store"]
@@ -59,4 +59,10 @@ def load_store(path: str | os.PathLike | None = None, *, auto_import: bool = Tru
         from .importers.sources_dir import import_sources
 
         import_sources(src, root)
-    return Store(store_path)
+    try:
+        return Store(store_path)
+    except StoreError as exc:  # damaged: name the sources this machine already has
+        src = find_sources()
+        if src is None:
+            raise
+        raise StoreError(f"{exc}. Sources found at {src}: `python -m landscape.data import {src}`") from None

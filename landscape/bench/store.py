@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import StoreError
 from ..spaces.nb201 import N_ARCHS, ArchIndex
+from ..validation import did_you_mean
 
 __all__ = ["SCHEMA_VERSION", "DATASETS", "SeriesKey", "Record", "Store", "write_store", "sha256_file"]
 
@@ -288,8 +289,8 @@ class Store:
         allowed = self.datasets if name == "dataset" else self.metrics
         unknown = [v for v in wanted if v not in allowed]
         if unknown:
-            raise ValueError(f"unknown {name} {unknown[0]!r}; the store {self.path} has: "
-                             f"{', '.join(allowed) or 'none'}")
+            raise ValueError(f"unknown {name} {unknown[0]!r}{did_you_mean(unknown[0], allowed)}; the store "
+                             f"{self.path} has: {', '.join(allowed) or 'none'}")
 
     def _select(self, dataset=None, metric=None, split=None, epochs=None, seed=None, source=None) -> list[dict]:
         """Series entries matching every given field (``seed="mean"``: seed-averaged only)."""

@@ -151,7 +151,7 @@ def flatness_correlation(stats: pd.DataFrame, *, n_boot: int = 1000, ci: float =
     DataFrame ``radius, measure, estimate, ci_low, ci_high, n, n_boot`` (Kendall τ-b, Spearman ρ, weighted τ).
     """
     return _per_radius(stats, random_state, lambda acc, flat, seed: rank_agreement(
-        acc, flat, k=(), n_boot=n_boot, ci=ci, random_state=seed))
+        acc, flat, k=(), n_boot=n_boot, ci=ci, random_state=seed, n_boot_weighted=200))
 
 
 def flatness_tiers(stats: pd.DataFrame, *, n_bins: int = 3, n_boot: int = 1000, ci: float = 0.95,

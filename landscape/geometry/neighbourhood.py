@@ -235,6 +235,9 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
     accuracy), one row per (centre, neighbour); models with no centre contribute no rows.
     """
     check_choice(shape, "shape", _SHAPES)
+    if not isinstance(accuracy, Mapping):
+        raise ValueError(f"accuracy must map dataset names to accuracy arrays, e.g. {{'cifar10': acc}} (the name picks "
+                         f"the A/B/C intervals), got {type(accuracy).__name__}")
     if not accuracy:
         raise ValueError("accuracy is empty; pass {dataset: accuracy array}")
     radii = [radius] if isinstance(radius, (int, np.integer)) else list(radius)

@@ -154,31 +154,36 @@ def _cutoffs(k) -> list[int]:
     return [check_int(kk, "k", 1) for kk in k]
 
 
-def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
+def rank_agreement(proxy, truth, *, k: Iterable[int] | None = None, n_boot: int = 1000, ci: float = 0.95,
                    random_state=None, collapse: str | None = None, classes=None, n_jobs: int | None = None,
-                   n_boot_weighted: int = 200) -> pd.DataFrame:
+                   n_boot_weighted: int = 0) -> pd.DataFrame:
     """How well ``proxy`` ranks architectures as ``truth`` does, with percentile-bootstrap CIs.
 
     Parameters
     ----------
     proxy, truth : aligned finite arrays (one entry per architecture).
-    k : cut-offs for precision@k (those larger than the number of entries are skipped).
+    k : cut-offs for precision@k, each at most the number of entries (else a ValueError); default: 10 and 100
+        where they fit.
     n_boot : bootstrap resamples (see :func:`bootstrap_counts`) for the CIs of τ-b and ρ;
         precision@k is a point estimate (CI NaN).
-    n_boot_weighted : resamples for the weighted-τ CI: the first ``min(n_boot, n_boot_weighted)``
-        of the same ones (a loop over ``scipy.stats.weightedtau``, see
-        :func:`weighted_tau_bootstrap`); 0 for no CI (NaN).
+    n_boot_weighted : resamples for the weighted-τ CI, opt-in: the first ``min(n_boot, n_boot_weighted)``
+        of the same ones (a loop over ``scipy.stats.weightedtau``, see :func:`weighted_tau_bootstrap`;
+        seconds per hundred on the whole space); 0 (default) for no CI (NaN).
     ci : confidence level.
     collapse : ``"isomorphism"`` to average within ``classes`` first.
     n_jobs : threads for the bootstrap (None: 1, -1: every core).
 
     Returns
     -------
-    DataFrame ``measure, estimate, ci_low, ci_high, n, n_boot``.
+    DataFrame ``measure, estimate, ci_low, ci_high, n, n_boot`` (``n_boot``: the resamples behind that row's CI,
+    0 where it has none).
     """
     p, t = _collapse(list(_pair(proxy, truth, ("proxy", "truth"))), collapse, classes)
     ci, jobs = check_fraction(ci, "ci"), check_n_jobs(n_jobs)
-    ks = _cutoffs(k)
+    ks = tuple(kk for kk in (10, 100) if kk <= len(p)) if k is None else _cutoffs(k)
+    if any(kk > len(p) for kk in ks):
+        raise ValueError(f"k={max(ks)} exceeds the {len(p)} architectures compared: precision@k needs k <= {len(p)} "
+                         f"(pass k=() for none)")
     counts = bootstrap_counts(len(p), n_boot, random_state)
     plan = RankPlan(p, t)
     weights = np.vstack([np.ones((1, len(p)), np.int32), counts])
@@ -190,9 +195,9 @@ def rank_agreement(proxy, truth, *, k: Iterable[int] = (10, 100), n_boot: int = 
     weighted = (bootstrap_interval(weighted_tau_bootstrap(p, t, counts[:n_weighted]), ci) if n_weighted
                 else (np.nan, np.nan))
     rows.append(("weighted_tau", weightedtau(p, t).statistic, *weighted))
-    rows += [(f"precision@{kk}", precision_at_k(p, t, kk), np.nan, np.nan) for kk in ks if kk <= len(p)]
+    rows += [(f"precision@{kk}", precision_at_k(p, t, kk), np.nan, np.nan) for kk in ks]
     frame = pd.DataFrame(rows, columns=["measure", "estimate", "ci_low", "ci_high"])
-    return frame.assign(n=len(p), n_boot=n_boot)
+    return frame.assign(n=len(p), n_boot=[n_boot, n_boot, n_weighted, *[0] * len(ks)])
 
 
 def paired_bootstrap_test(proxy_a, proxy_b, truth, *, measure: str = "kendall", n_boot: int = 1000, ci: float = 0.95,

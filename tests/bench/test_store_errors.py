@@ -306,3 +306,11 @@ def test_store_is_readable_without_pickle(tiny_store):
         with np.load(p, allow_pickle=False) as z:
             for k in z.files:
                 assert z[k].dtype != object
+
+
+def test_a_damaged_store_names_the_sources_already_found(tiny_store, shared_data, monkeypatch):
+    monkeypatch.setenv("LANDSCAPE_SOURCES", str(shared_data))
+    (tiny_store.path / "toy.npz").unlink()
+    with pytest.raises(StoreError, match="missing") as info:
+        load_store(tiny_store.data_dir, auto_import=False)
+    assert f"Sources found at {shared_data}: `python -m landscape.data import {shared_data}`" in str(info.value)

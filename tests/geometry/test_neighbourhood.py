@@ -154,3 +154,8 @@ def test_abc_case_study_on_real_data(store):
             assert counts[(d, m)] == 24 * int(((acc[d] >= lo) & (acc[d] <= hi)).sum())
     means = out.groupby(["dataset", "model"], observed=True).accuracy.mean()
     assert means[("cifar10", "A")] > means[("cifar10", "B")] > means[("cifar10", "C")]
+
+
+def test_abc_neighbours_needs_named_datasets():
+    with pytest.raises(ValueError, match=r"accuracy must map dataset names to accuracy arrays, e.g. \{'cifar10'"):
+        abc_neighbours(np.zeros(15625), np.zeros((0, 2), dtype=int))

@@ -89,12 +89,16 @@ def test_rank_agreement_frame():
     rng = np.random.default_rng(0)
     truth = rng.normal(size=500)
     proxy = truth + rng.normal(size=500)
-    out = rank_agreement(proxy, truth, k=(10, 1000), n_boot=200, random_state=1)
-    assert out.measure.tolist() == ["kendall_tau_b", "spearman_rho", "weighted_tau", "precision@10"]
+    out = rank_agreement(proxy, truth, k=(10, 500), n_boot=200, random_state=1)
+    assert out.measure.tolist() == ["kendall_tau_b", "spearman_rho", "weighted_tau", "precision@10", "precision@500"]
     tau = out.set_index("measure").loc["kendall_tau_b"]
     assert tau.estimate == pytest.approx(scipy.stats.kendalltau(proxy, truth).statistic)
     assert tau.ci_low < tau.estimate < tau.ci_high and (out.n == 500).all()
-    assert out.equals(rank_agreement(proxy, truth, k=(10, 1000), n_boot=200, random_state=1))
+    # n_boot says what each CI rests on: the weighted-τ CI is opt-in, precision@k has none
+    assert out.n_boot.tolist() == [200, 200, 0, 0, 0] and out.ci_low.iloc[2:].isna().all()
+    assert out.equals(rank_agreement(proxy, truth, k=(10, 500), n_boot=200, random_state=1))
+    with pytest.raises(ValueError, match="k=1000 exceeds the 500 architectures"):
+        rank_agreement(proxy, truth, k=(10, 1000), n_boot=20)
 
 
 def test_collapse_isomorphism():
@@ -168,7 +172,8 @@ def test_weighted_tau_by_hand():
 @given(hnp.arrays(np.float64, st.integers(3, 40), elements=st.floats(-1e3, 1e3)))
 def test_weighted_tau_with_itself_is_one(x):
     if np.unique(x).size > 1:
-        out = rank_agreement(x, x, k=(), n_boot=20, random_state=0).set_index("measure").loc["weighted_tau"]
+        out = rank_agreement(x, x, k=(), n_boot=20, random_state=0, n_boot_weighted=20).set_index("measure")
+        out = out.loc["weighted_tau"]
         assert out.estimate == pytest.approx(1.0)
         assert out.ci_low == pytest.approx(1.0) and out.ci_high == pytest.approx(1.0)
 
