@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StoreError
-from ..spaces.nb201 import N_ARCHS, ArchIndex
+from ..spaces.nb201 import N_ARCHS, N_OPS, OPS, ArchIndex, as_codes
 from ..validation import did_you_mean
 
-__all__ = ["SCHEMA_VERSION", "DATASETS", "SeriesKey", "Record", "Store", "write_store", "sha256_file"]
+__all__ = ["SCHEMA_VERSION", "DATASETS", "SeriesKey", "Record", "ArchRecord", "Store", "write_store", "sha256_file"]
 
 SCHEMA_VERSION = 1
 STORE_NAME = "nb201"
@@ -163,6 +163,37 @@ def write_store(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+@dataclass
+class ArchRecord:
+    """Everything the store knows about one cell (:meth:`Store.query`).
+
+    ``series``: every stored series' value for the cell (``dataset, split, metric, epochs, seed, source, value``);
+    ``ranks``: its 200-epoch test accuracy per dataset, rank (1 = best; ties share the best rank, ``tied`` cells
+    have the same value) and the percentage of cells below it; ``neighbours``: its 24 Hamming-1 neighbours (one
+    edge's op changed) with their 200-epoch test accuracies; ``isomorphism_class`` (the smallest index of the
+    class) and ``members`` (every cell computing the same function, itself included).
+    """
+
+    index: int
+    arch: str
+    codes: tuple[int, ...]
+    isomorphism_class: int
+    members: list[str]
+    series: pd.DataFrame
+    ranks: pd.DataFrame
+    neighbours: pd.DataFrame
+
+    def __str__(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_rows", 200):
+            return "\n".join([
+                f"cell {self.index}: {self.arch} (op codes {self.codes})",
+                f"isomorphism class {self.isomorphism_class}: {len(self.members)} cell(s) compute the same function",
+                "", "200-epoch test accuracy and rank:", self.ranks.round(3).to_string(index=False),
+                "", f"{len(self.neighbours)} neighbours (one edge changed):",
+                self.neighbours.drop(columns="arch").round(2).to_string(index=False),
+                "", f"{len(self.series)} stored values:", self.series.to_string(index=False)])
 
 
 class Store:
@@ -421,6 +452,49 @@ class Store:
             }
         )
         return out
+
+    def query(self, arch: str | int | Sequence[int]) -> ArchRecord:
+        """Everything the store knows about one cell (an architecture string, an official index or op codes).
+
+        >>> record = store.query(6111)                                   # doctest: +SKIP
+        >>> record.ranks                                                 # doctest: +SKIP
+        """
+        if isinstance(arch, (int, np.integer)) and not isinstance(arch, (bool, np.bool_)):
+            if not 0 <= arch < N_ARCHS:
+                raise ValueError(f"an official NB201 index lies in 0..{N_ARCHS - 1}, got {arch}")
+            i = int(arch)
+        else:
+            i = int(self.index.index_of(arch if isinstance(arch, str) else as_codes(arch)))
+        codes = self.index.codes_of(i)
+        rows = []
+        for r in self._series:
+            arrays = self._series_arrays(r)
+            where = arrays.get(r["id"] + "_index")
+            if where is None:
+                value = float(arrays[r["id"]][i])
+            else:
+                hit = np.flatnonzero(where == i)
+                if not hit.size:
+                    continue
+                value = float(arrays[r["id"]][hit[0]])
+            rows.append({k: r[k] for k in ("dataset", "split", "metric", "epochs", "seed", "source")} | {"value": value})
+        series = pd.DataFrame(rows).astype({"epochs": "Int64", "seed": "Int64"})
+        final = self.final_accuracy()
+        ranks = pd.DataFrame([{"dataset": d, "test_accuracy_200": float(a[i]), "rank": int((a > a[i]).sum()) + 1,
+                               "tied": int((a == a[i]).sum()), "of": N_ARCHS,
+                               "percentile": float(100.0 * (a < a[i]).mean())} for d, a in final.items()])
+        moves = [(e, op) for e in range(len(codes)) for op in range(N_OPS) if op != codes[e]]
+        neighbour_codes = np.repeat(codes[None], len(moves), axis=0)
+        for k, (e, op) in enumerate(moves):
+            neighbour_codes[k, e] = op
+        idx = self.index.index_of(neighbour_codes)
+        neighbours = pd.DataFrame({"index": idx, "arch": self.index.arch_string(idx), "edge": [e for e, _ in moves],
+                                   "from_op": [OPS[codes[e]] for e, _ in moves], "to_op": [OPS[op] for _, op in moves],
+                                   **{d: a[idx] for d, a in final.items()}})
+        classes = self.isomorphism_classes
+        members = np.flatnonzero(classes == classes[i])
+        return ArchRecord(i, str(self.index.arch_string(i)), tuple(int(c) for c in codes), int(classes[i]),
+                          [str(s) for s in self.index.arch_string(members)], series, ranks, neighbours)
 
     def info(self) -> dict:
         """Summary of the stored data (the CLI adds the graph's numbers to it)."""

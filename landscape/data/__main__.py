@@ -1,7 +1,8 @@
 """``python -m landscape.data``: build and inspect the ground-truth store.
 
     python -m landscape.data import DIR [--official FILE]   read the sources in DIR into the store
-    python -m landscape.data info [--json]                   summarise the store
+    python -m landscape.data info [--json] [--series]        summarise the store (--series: every series)
+    python -m landscape.data query ARCH                      everything about one cell (string or index)
     python -m landscape.data fetch [--dest DIR]              download the sources (sha256-checked)
     python -m landscape.data ensure                          import ../shared/data if no store exists
 
@@ -53,13 +54,27 @@ def store_summary(store) -> dict:
 def _info(args) -> int:
     from ..bench.paths import load_store
 
-    info = store_summary(load_store(args.data_dir, auto_import=False))
+    store = load_store(args.data_dir, auto_import=False)
+    if args.series:
+        table = store.series_table().assign(coverage=lambda t: (t["n"] / 15625).round(4))
+        print(table.to_json(orient="records", indent=1) if args.json else table.to_string(index=False))
+        return 0
+    info = store_summary(store)
     if args.json:
         print(json.dumps(info, indent=1))
     else:
         width = max(map(len, info))
         for k, v in info.items():
             print(f"{k:<{width}}  {', '.join(map(str, v)) if isinstance(v, list) else v}")
+    return 0
+
+
+def _query(args) -> int:
+    from ..bench.paths import load_store
+
+    arch = int(args.arch) if args.arch.isdigit() else args.arch
+    record = load_store(args.data_dir).query(arch)
+    print(record)
     return 0
 
 
@@ -90,7 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_import)
     p = sub.add_parser("info", help="summarise the store")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--series", action="store_true",
+                   help="list every series: dataset, split, metric, epochs, seed, source, cells covered")
     p.set_defaults(func=_info)
+    p = sub.add_parser("query", help="everything about one cell: every series' value, rank per dataset, "
+                                     "isomorphism class and its 24 neighbours")
+    p.add_argument("arch", help="an NB201 architecture string or an official index (0..15624)")
+    p.set_defaults(func=_query)
     p = sub.add_parser("fetch", help="download the source files from their public origin")
     p.add_argument("--dest", type=Path, default=None, help="where to put them (default: <data dir>/sources)")
     p.add_argument("--only", nargs="+", choices=sorted(SOURCES), metavar="NAME", help="fetch only these sources")
@@ -107,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         args.dest = args.data_dir / "sources"
     try:
         return args.func(args)
-    except LandscapeError as exc:
+    except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -232,3 +232,34 @@ def test_data_dir_prefers_env_then_local_then_the_checkouts_store(tmp_path, monk
     assert paths.data_dir() == Path("data")  # a store in the working directory wins
     monkeypatch.setenv("LANDSCAPE_DATA", str(tmp_path / "elsewhere"))
     assert paths.data_dir() == tmp_path / "elsewhere"
+
+
+def test_query_record_of_the_best_cell(store):
+    """One record per cell: the best CIFAR-10 cell ties with 13714 at 94.37, its 24 neighbours differ by one edge."""
+    from landscape.spaces.nb201 import parse_arch
+
+    record = store.query(6111)
+    best = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
+    assert record.arch == best and store.query(best).index == 6111 == store.query(parse_arch(best)).index
+    ranks = record.ranks.set_index("dataset")
+    assert ranks.loc["cifar10", "rank"] == 1 and ranks.loc["cifar10", "tied"] == 2
+    assert round(ranks.loc["cifar10", "test_accuracy_200"], 2) == 94.37
+    acc = store.final_accuracy()
+    for d in acc:  # rank = 1 + cells strictly better, from the definition
+        assert ranks.loc[d, "rank"] == 1 + int((acc[d] > acc[d][6111]).sum())
+    codes = np.array(record.codes)
+    assert len(record.neighbours) == 24 and record.neighbours["index"].is_unique
+    for row in record.neighbours.itertuples():
+        assert (store.codes[row.index] != codes).sum() == 1 and row.cifar10 == acc["cifar10"][row.index]
+    assert best in record.members and record.isomorphism_class == store.isomorphism_classes[6111]
+    s = record.series
+    assert acc["cifar100"][6111] in set(s[(s.dataset == "cifar100") & (s.split == "test") & (s.epochs == 200)].value)
+    def covers(r) -> bool:  # a partial series (e.g. NASLib's 725 cells) may lack the cell
+        return r.n == 15625 or 6111 in store.values(r.dataset, r.metric, split=r.split, source=r.source,
+                                                     epochs=None if pd.isna(r.epochs) else r.epochs,
+                                                     seed="mean" if pd.isna(r.seed) else r.seed).index
+
+    assert len(s) == sum(covers(r) for r in store.series_table().itertuples())
+    assert "tied" in str(record) and "24 neighbours" in str(record)
+    with pytest.raises(ValueError, match="0..15624"):
+        store.query(15625)

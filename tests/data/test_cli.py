@@ -119,3 +119,16 @@ def test_help_lists_the_commands(tmp_path):
     assert proc.returncode == 0
     for cmd in ("import", "info", "fetch", "ensure"):
         assert cmd in proc.stdout
+
+
+def test_query_and_series_listing(store, capsys):
+    from landscape.data.__main__ import main
+
+    assert main(["--data-dir", str(store.path.parent), "query", "6111"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cell 6111: |nor_conv_3x3~0|") and "24 neighbours" in out
+    assert main(["--data-dir", str(store.path.parent), "info", "--series"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 + len(store.series_table()) and "coverage" in lines[0]
+    assert main(["--data-dir", str(store.path.parent), "query", "|nope|"]) == 2
+    assert "malformed NB201 architecture" in capsys.readouterr().err
