@@ -17,7 +17,7 @@ __all__ = ["DEFAULT_NODE_METRICS", "nb201_graph"]
 DEFAULT_NODE_METRICS: dict[str, dict] = {
     "cifar10_test_200": {"dataset": "cifar10", "split": "test", "epochs": 200},
     "cifar100_test_200": {"dataset": "cifar100", "split": "test", "epochs": 200},
-    "imagenet16_test_200": {"dataset": "ImageNet16-120", "split": "test", "epochs": 200},
+    "ImageNet16-120_test_200": {"dataset": "ImageNet16-120", "split": "test", "epochs": 200},
     "cifar10_valid_200": {"dataset": "cifar10-valid", "split": "valid", "epochs": 200, "source": "landscapes"},
     "cifar10_valid_12": {"dataset": "cifar10", "split": "valid", "epochs": 12},
 }

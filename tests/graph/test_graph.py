@@ -125,6 +125,9 @@ def test_nb201_graph(store, G):
     assert G.nodes[6111]["arch"] == store.index.arch_string(6111)
     assert G.nodes[0]["iso_class"] == 0
     assert set(G.nodes[0]) == {*DEFAULT_NODE_METRICS, "arch", "iso_class"}
+    # attributes are named <dataset>_<split>_<epochs> with the store's dataset names
+    for name, sel in DEFAULT_NODE_METRICS.items():
+        assert name == f"{sel['dataset'].removesuffix('-valid')}_{sel['split']}_{sel['epochs']}"
     acc = store.array("cifar100", split="test", epochs=200)
     assert all(G.nodes[i]["cifar100_test_200"] == acc[i] for i in range(0, N_ARCHS, 97))
 
