@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from ..geometry import landscape_summary, quotient, rank_agreement
 from ..validation import check_random_state
@@ -49,7 +50,7 @@ def _store_comparisons(store: Store):
 
 def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: int = 1000, ci: float = 0.95,
                          random_state=0, collapse: str | None = None, n_jobs: int | None = None,
-                         n_boot_weighted: int = 0) -> pd.DataFrame:
+                         n_boot_weighted: int = 0, progress: bool = False) -> pd.DataFrame:
     """:func:`rank_agreement` for every proxy/ground-truth pair the store holds.
 
     * per dataset, 12-epoch validation and 12-epoch test accuracy vs 200-epoch test accuracy
@@ -60,7 +61,8 @@ def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: 
 
     Each comparison draws its resamples from its own child generator of ``random_state``
     (``numpy.random.default_rng(random_state).spawn``).  ``n_boot_weighted`` as for
-    :func:`rank_agreement` (0.1 s per resample for each of the 12 full-space comparisons).
+    :func:`rank_agreement` (0.1 s per resample for each of the 12 full-space comparisons); ``progress``: a
+    progress bar over the comparisons.
 
     Returns
     -------
@@ -70,7 +72,8 @@ def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: 
     seeds = check_random_state(random_state).spawn(len(comparisons))
     classes = store.isomorphism_classes
     parts = []
-    for (comparison, d, proxy, truth, p, t, arch), seed in zip(comparisons, seeds):
+    for (comparison, d, proxy, truth, p, t, arch), seed in tqdm(list(zip(comparisons, seeds)), desc="rank agreement",
+                                                               unit="comparison", leave=False, disable=not progress):
         labels = classes if arch is None else classes[arch]
         frame = rank_agreement(p, t, k=k, n_boot=n_boot, ci=ci, random_state=seed, collapse=collapse, classes=labels,
                                n_jobs=n_jobs, n_boot_weighted=n_boot_weighted)

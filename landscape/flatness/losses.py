@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.func import functional_call, vmap
+from tqdm.auto import tqdm
 
 from ..validation import check_choice, check_int
 
@@ -101,6 +102,7 @@ def stacked_losses(
     loss_fn: LossFn = nn.functional.cross_entropy,
     strategy: str = "auto",
     chunk_size: int | None = None,
+    progress: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Sample-weighted mean loss and accuracy of each weight copy over ``batches``.
 
@@ -112,6 +114,7 @@ def stacked_losses(
     loss_fn : ``loss_fn(outputs, targets)`` → mean loss of the batch (default cross-entropy).
     strategy : ``"vmap"``, ``"loop"`` or ``"auto"``.
     chunk_size : evaluate at most this many copies at once with ``vmap`` (bounds memory).
+    progress : a progress bar over the copies (the loop strategy then takes them one call each).
 
     Returns
     -------
@@ -128,15 +131,17 @@ def stacked_losses(
     strategy = _resolve_strategy(strategy, device)
     if chunk_size is not None:
         check_int(chunk_size, "chunk_size", 1)
-    step = m if strategy == "loop" or chunk_size is None else chunk_size
+    step = (1 if progress else m) if strategy == "loop" else (m if chunk_size is None else chunk_size)
     losses, accs = [], []
     evaluate = _evaluate_vmap if strategy == "vmap" else _evaluate_loop
-    with torch.no_grad():
+    bar = tqdm(total=m, desc="weight copies", unit="copy", leave=False, disable=not progress)
+    with torch.no_grad(), bar:
         for start in range(0, m, step):
             part = {n: t[start:start + step] for n, t in stack.items()}
             loss, acc = evaluate(model, part, batches, loss_fn)
             losses.append(loss)
             accs.append(acc)
+            bar.update(len(loss))
     return torch.cat(losses), torch.cat(accs)
 
 

@@ -112,6 +112,7 @@ def flatness(
     strategy: str = "auto",
     chunk_size: int | None = None,
     hessian_iters: int = 20,
+    progress: bool = False,
 ) -> FlatnessResult:
     """Weight-space flatness of a trained network (GeNAS Eq. 3–4).
 
@@ -136,6 +137,7 @@ def flatness(
         copy; GeNAS's measure does not use it.
     random_state : seed or ``torch.Generator`` for the noise (drawn on the model's device).
     strategy, chunk_size : how copies are evaluated (:func:`landscape.flatness.losses.stacked_losses`).
+    progress : a progress bar over the perturbed copies.
     """
     sigmas = check_sigmas(sigmas)
     check_choice(direction, "direction", DIRECTIONS)
@@ -158,7 +160,8 @@ def flatness(
         stack = direction_stack(base, v, sigmas, mode)
     if clean:
         stack = {k: torch.cat([base[k].unsqueeze(0), s]) for k, s in stack.items()}
-    losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size)
+    losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size,
+                                        progress=progress)
     losses = losses.cpu().numpy()
     draw_losses = losses[int(clean):].reshape(n_draws, len(sigmas))
     mean_losses = draw_losses.mean(axis=0)

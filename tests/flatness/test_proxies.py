@@ -331,3 +331,12 @@ def test_bad_data_and_models():
         flatness(nn.Linear(3, 2), [(torch.zeros(2, 3), torch.zeros(2, dtype=torch.long))], position="cells")
     with pytest.raises(ValueError, match="unknown operation|not one of|op"):
         NB201Cell("|conv_7x7~0|+|none~0|none~1|+|none~0|none~1|none~2|", 4)
+
+
+@pytest.mark.parametrize("strategy", ["loop", "vmap"])
+def test_progress_bar_changes_no_number(strategy, capsys):
+    net, batches = tiny_net(), tiny_batches()
+    quiet = flatness(net, batches, n_draws=2, strategy=strategy, random_state=3)
+    shown = flatness(net, batches, n_draws=2, strategy=strategy, random_state=3, progress=True)
+    np.testing.assert_allclose(shown.draw_losses, quiet.draw_losses, rtol=1e-6)
+    assert "weight copies" in capsys.readouterr().err

@@ -9,7 +9,7 @@ from .base import Artifact
 
 
 def ranking_section(store: Store) -> list[Artifact]:
-    table = store_rank_agreement(store, k=(10, 100), n_boot=1000, random_state=0, n_boot_weighted=0)
+    table = store_rank_agreement(store, k=(10, 100), n_boot=1000, random_state=0, n_boot_weighted=0, progress=True)
     tau = table[table.measure == "kendall_tau_b"].drop(columns="measure").reset_index(drop=True)
     cell = [f"{e:.3f} [{lo:.3f}, {hi:.3f}]" for e, lo, hi in zip(tau.estimate, tau.ci_low, tau.ci_high)]
     compact = (tau.assign(tau=cell).pivot_table(index=["comparison", "proxy"], columns="dataset", values="tau",
