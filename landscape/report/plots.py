@@ -48,11 +48,11 @@ def plot_accuracy_distributions(acc: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_abc_histograms(hist: pd.DataFrame, axes):
+def plot_abc_histograms(hist: pd.DataFrame, axes, intervals: dict | None = None):
     """Neighbour-accuracy densities of models A/B/C: one row of Axes per dataset, one column per radius.
 
     Columns ``dataset, model, radius, bin_low, density`` (1-point bins; empty bins may be left
-    out); ``axes`` is a 2-D array of Axes.
+    out); ``axes`` is a 2-D array of Axes; ``intervals`` (dataset → model → ``(low, high)``, A²M's) are shaded.
     """
     datasets, radii = list(dict.fromkeys(hist["dataset"])), sorted(hist["radius"].unique())
     colours = dict(zip(["A", "B", "C"], sns.color_palette(PALETTE)))
@@ -65,10 +65,13 @@ def plot_abc_histograms(hist: pd.DataFrame, axes):
                 density = m.set_index("bin_low")["density"].reindex(low, fill_value=0.0)
                 ax.stairs(density.to_numpy(), np.append(low, low[-1] + 1), color=colours.get(model),
                           label=f"model {model}", linewidth=1.2)
+            for model, (low, high) in (intervals or {}).get(d, {}).items():
+                ax.axvspan(low, high, color=colours.get(model), alpha=0.12, linewidth=0)
             ax.set_title(f"{d}, radius {r}", fontsize=9)
             ax.set_xlabel("neighbour test accuracy (%)" if i == len(datasets) - 1 else "")
             ax.set_ylabel("density (1/%)" if j == 0 else "")
-    axes[0, 0].legend(fontsize=8)
+            ax.legend(fontsize=6, title="shaded: the model's own interval" if intervals and i == j == 0 else None,
+                      title_fontsize=6)
     return axes
 
 
@@ -98,9 +101,9 @@ def plot_path_barriers(paths: pd.DataFrame, ax=None):
 def plot_minimax_quantiles(curves: pd.DataFrame, ax=None):
     """Quantile function of minimax barriers among the top 1 %: ``dataset, quantile, barrier``."""
     ax = _axes(ax)
-    sns.lineplot(data=curves, x="barrier", y="quantile", hue="dataset", palette=PALETTE, drawstyle="steps-post", ax=ax)
-    ax.set(xlabel="minimax barrier (accuracy points)", ylabel="fraction of pairs with a lower barrier",
-           title="Barriers through the whole graph among the best 1 % of cells")
+    sns.lineplot(data=curves, x="quantile", y="barrier", hue="dataset", palette=PALETTE, drawstyle="steps-post", ax=ax)
+    ax.set(xlabel="quantile (fraction of pairs)", ylabel="minimax barrier (accuracy points)", ylim=(0, None),
+           title="Quantile function of the barriers among the best 1 % of cells")
     return ax
 
 
@@ -123,8 +126,13 @@ def plot_barrier_tree(tree: pd.DataFrame, ax=None):
                 ax.plot([x[k], x[k]], [height[k], height[node]], color="0.2", linewidth=1)
             ax.plot([min(x[kids]), max(x[kids])], [height[node]] * 2, color="0.2", linewidth=1)
     ax.scatter(x[leaves], height[leaves], color=sns.color_palette(PALETTE)[0], zorder=3, s=18)
-    ax.set(xticks=[], xlabel=f"the {len(leaves)} local optima (cells no neighbour beats)",
-           ylabel="test accuracy (%)", title="Barrier tree (disconnectivity graph)")
+    if "arch" in tree:
+        ax.set_xticks(x[leaves], [str(int(a)) for a in tree["arch"].to_numpy()[leaves]], rotation=90, fontsize=6)
+    else:
+        ax.set_xticks([])
+    ax.set(xlabel=f"the {len(leaves)} local optima by cell index (no neighbour is better;\n"
+                  "strict optima and cells tied with their best neighbour)", ylabel="test accuracy (%)",
+           title="Barrier tree (disconnectivity graph)")
     return ax
 
 
@@ -150,10 +158,13 @@ def plot_autocorrelation(walks: pd.DataFrame, ax=None):
 def plot_tau_intervals(tau: pd.DataFrame, ax=None):
     """Kendall τ with CIs, one row per (comparison, dataset, proxy): ``estimate, ci_low, ci_high``."""
     ax = _axes(ax)
-    labels = [f"{p} ({d})" for p, d in zip(tau["proxy"], tau["dataset"])]
-    y = np.arange(len(tau))
+    tau = tau.sort_values("comparison", kind="stable", key=lambda c: c.map({g: i for i, g in enumerate(
+        dict.fromkeys(tau["comparison"]))})).reset_index(drop=True)
+    labels = [f"{p} ({d}, n={n:,})" for p, d, n in zip(tau["proxy"], tau["dataset"], tau["n"])]
     groups = list(dict.fromkeys(tau["comparison"]))
-    colours = dict(zip(groups, sns.color_palette(PALETTE)))
+    gap = np.cumsum((tau["comparison"] != tau["comparison"].shift()).to_numpy()) - 1  # a blank row between groups
+    y = np.arange(len(tau)) + gap
+    colours = dict(zip(groups, sns.color_palette("tab10", len(groups))))
     for g in groups:
         rows = (tau["comparison"] == g).to_numpy()
         est = tau["estimate"].to_numpy()[rows]
@@ -169,16 +180,22 @@ def plot_tau_intervals(tau: pd.DataFrame, ax=None):
 
 def plot_proxy_scatter(scatter: pd.DataFrame, axes):
     """Each proxy against ground-truth accuracy, one Axes per proxy: ``proxy, score, test_accuracy, preset``."""
+    from scipy.stats import kendalltau
+
     proxies = list(dict.fromkeys(scatter["proxy"]))
     flat = axes.ravel()
     for ax, proxy in zip(flat, proxies):
         part = scatter[scatter["proxy"] == proxy]
         sns.scatterplot(data=part, x="test_accuracy", y="score", hue="preset", palette=PALETTE, ax=ax, legend=False)
-        ax.set_title(proxy, fontsize=9)
+        tau = kendalltau(part["score"], part["test_accuracy"]).statistic
+        ax.set_title(f"{proxy}: τ-b {tau:.2f}, n={len(part)}", fontsize=8)
         ax.set_xlabel("CIFAR-10 test acc. @200 (%)", fontsize=8)
-        ax.set_ylabel("proxy value", fontsize=8)
+        ax.set_ylabel(proxy, fontsize=8)
     for ax in flat[len(proxies):]:
         ax.set_axis_off()
+    if len(flat) > len(proxies):
+        flat[-1].text(0, 0.5, "One point per cell trained alone.\nτ-b against 200-epoch CIFAR-10 test\naccuracy; "
+                              "CIs in flatness_tau.csv.", fontsize=8, va="center")
     return axes
 
 
@@ -189,7 +206,7 @@ def plot_darts_by_radius(by_radius: pd.DataFrame, ax=None):
     err = np.vstack([est - by_radius["ci_low"].to_numpy(), by_radius["ci_high"].to_numpy() - est])
     ax.errorbar(by_radius["radius"], est, yerr=err, fmt="o-", capsize=3, color=sns.color_palette(PALETTE)[0])
     ax.set(xlabel="radius (edits)", ylabel="mean |Δ predicted accuracy| (points)", xticks=by_radius["radius"],
-           title="DARTS space under the NB301 surrogate: neighbourhood flatness")
+           title="DARTS space under the NB301 surrogate: neighbourhood flatness", ylim=(0, None))
     return ax
 
 
@@ -210,7 +227,7 @@ def _tau_points(frame: pd.DataFrame, x: str, ax) -> None:
     ax.set_xticks(range(len(xs)), xs, rotation=20, ha="right", fontsize=8)
     ax.axhline(0, color="0.4", linewidth=0.8, linestyle="--")
     ax.set_ylabel("Kendall τ-b vs 200-epoch test accuracy")
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # beside, never over a CI
 
 
 def plot_table5(table5: pd.DataFrame, ax=None):
@@ -229,7 +246,7 @@ def plot_darts_table5(table5: pd.DataFrame, ax=None, reference: tuple[float, flo
     if reference is not None:
         ax.axhspan(reference[1], reference[2], color="0.85", zorder=0,
                    label=f"surrogate vs trained genotypes (τ {reference[0]:.2f})")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set(xlabel="", ylabel="Kendall τ-b vs NB301 surrogate accuracy",
            title="DARTS space: proxies on SPOS sub-networks vs the NB301 surrogate")
     return ax
@@ -270,12 +287,14 @@ def plot_joint_heatmap(joint: pd.DataFrame, ax=None):
     sns.heatmap(m, vmin=-1, vmax=1, cmap="vlag", annot=True, fmt=".2f", annot_kws={"fontsize": 7}, square=True,
                 cbar_kws={"label": "Kendall τ-b"}, ax=ax)
     ax.tick_params(labelsize=7)
-    ax.set_title("τ between weight-space and architecture-space measures", fontsize=10)
+    n = f", n = {int(joint['n'].iloc[0])} cells" if "n" in joint else ""
+    ax.set_title(f"τ-b between weight- and architecture-space measures{n} (95% CIs in the CSV)", fontsize=9)
     return ax
 
 
-def plot_search_accuracy(long: pd.DataFrame, ax=None):
-    """Ground-truth accuracy of searched architectures per method and dataset: ``method, dataset, test_accuracy``."""
+def plot_search_accuracy(long: pd.DataFrame, ax=None, paper: dict[str, float] | None = None):
+    """Ground-truth accuracy of searched architectures per method and dataset: ``method, dataset, test_accuracy``;
+    ``paper``: dataset → a published value, drawn as a dashed line."""
     ax = _axes(ax)
     several = long["method"].nunique() > 1  # seaborn divides by (methods - 1) when dodging
     state = np.random.get_state()  # seaborn jitters with NumPy's global generator: fix it, so figures are
@@ -288,6 +307,13 @@ def plot_search_accuracy(long: pd.DataFrame, ax=None):
     sns.pointplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=0.4 if several else False,
                   palette=PALETTE,
                   errorbar="sd", markers="_", linestyles="none", legend=False, ax=ax)
+    datasets = list(dict.fromkeys(long["dataset"]))
+    for d, value in (paper or {}).items():
+        if d in datasets:
+            i = datasets.index(d)
+            ax.hlines(value, i - 0.45, i + 0.45, colors="0.3", linestyles="--", linewidth=1, label=f"paper ({value:g})")
+    if paper:
+        ax.legend(fontsize=7)
     ax.set(xlabel="", ylabel="200-epoch test accuracy of the found cell (%)",
            title="Searched architectures: one point per seed, bar = mean ± sd")
     return ax

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...bench.store import DATASETS, Store
-from ...geometry import abc_summary, flatness_by_decile, neighbourhood_flatness, rank_agreement
+from ...geometry import ABC_INTERVALS, abc_summary, flatness_by_decile, neighbourhood_flatness, rank_agreement
 from .. import plots
 from .base import Artifact
 
@@ -29,7 +29,7 @@ def neighbourhoods_section(store: Store) -> list[Artifact]:
         Artifact("abc_neighbours", "Neighbour-accuracy distributions of models A/B/C",
                  f"Density of neighbour accuracy ({BIN_WIDTH:g}-point bins) per dataset (rows) and radius (columns); "
                  "A²M's claim is that the neighbours of accurate cells (A) stay accurate.", hist,
-                 plots.plot_abc_histograms, grid=(3, 3)),
+                 lambda table, axes: plots.plot_abc_histograms(table, axes, ABC_INTERVALS), grid=(3, 3)),
         Artifact("flatness_by_decile", "Neighbourhood flatness by accuracy decile",
                  "Mean |Δaccuracy| to the 24 one-edit neighbours (lower = flatter) per decile of the cell's own "
                  "200-epoch test accuracy, with 95% bootstrap CIs (geometry.flatness_by_decile).", deciles,
