@@ -287,8 +287,9 @@ def plot_joint_heatmap(joint: pd.DataFrame, ax=None):
     sns.heatmap(m, vmin=-1, vmax=1, cmap="vlag", annot=True, fmt=".2f", annot_kws={"fontsize": 7}, square=True,
                 cbar_kws={"label": "Kendall τ-b"}, ax=ax)
     ax.tick_params(labelsize=7)
-    n = f", n = {int(joint['n'].iloc[0])} cells" if "n" in joint else ""
-    ax.set_title(f"τ-b between weight- and architecture-space measures{n} (95% CIs in the CSV)", fontsize=9)
+    n = f"n = {int(joint['n'].iloc[0])} cells; " if "n" in joint else ""
+    ax.set_title(f"τ-b between weight- and architecture-space measures\n{n}95% CIs in the CSV", fontsize=9,
+                 loc="left")
     return ax
 
 
