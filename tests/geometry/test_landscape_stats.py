@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscape.geometry import (best_neighbour, correlation_length, fitness_distance_correlation, landscape_summary,
+from landscape.geometry import (autocorrelation, best_neighbour, correlation_length, fitness_distance_correlation, landscape_summary,
                                 local_optima, neutral_network_table, neutral_networks, quotient,
                                 random_walk_autocorrelation)
 
@@ -112,3 +112,42 @@ def test_validation(call, match):
 def test_best_cifar10_arch_is_a_strict_local_optimum(cifar10, nb201_edges):
     assert int(np.argmax(cifar10)) in set(local_optima(cifar10, nb201_edges))
     assert len(local_optima(cifar10, nb201_edges)) < 100
+
+
+def dense_autocorrelation(values: np.ndarray, edges: np.ndarray, lag: int) -> float:
+    """From the definition, with dense matrices: the stationary walk's lag-k correlation of fitness,
+    Corr(f(X_0), f(X_k)) with X_0 ~ π (π_i ∝ degree) and X_k ~ P^k(X_0, ·), P = D⁻¹A."""
+    n = len(values)
+    a = np.zeros((n, n))
+    a[edges[:, 0], edges[:, 1]] = a[edges[:, 1], edges[:, 0]] = 1
+    p = a / a.sum(axis=1, keepdims=True)
+    pi = a.sum(axis=1) / a.sum()
+    joint = pi[:, None] * np.linalg.matrix_power(p, lag)  # P(X_0 = i, X_k = j)
+    mean = pi @ values
+    cov = values @ joint @ values - mean ** 2
+    return float(cov / (pi @ values ** 2 - mean ** 2))
+
+
+def test_exact_autocorrelation_from_the_definition():
+    rng = np.random.default_rng(0)
+    edges = np.array([(0, 1), (1, 2), (2, 3), (3, 0), (0, 2), (3, 4), (4, 5)])  # irregular: degrees differ
+    values = rng.normal(size=6)
+    got = autocorrelation(values, edges, max_lag=4)
+    for k in range(1, 5):
+        assert got.rho[k - 1] == pytest.approx(dense_autocorrelation(values, edges, k), abs=1e-12)
+    assert autocorrelation(np.ones(6), edges, max_lag=1).rho.isna().all()
+    with pytest.raises(ValueError, match="no edges"):
+        autocorrelation(values, np.zeros((0, 2), dtype=int))
+
+
+def test_exact_autocorrelation_within_the_monte_carlo_interval(store):
+    """On NB201 (24-regular, so the walks start stationary) the Monte-Carlo ρ(1) of independent seeds brackets the
+    exact value: within 3 standard errors of their mean."""
+    acc = store.array("cifar10", split="test", epochs=200)
+    exact = autocorrelation(acc, store.index, max_lag=2)
+    walks = np.array([random_walk_autocorrelation(acc, store.index, n_walkers=200, n_steps=300, max_lag=2,
+                                                  random_state=seed).rho.to_numpy() for seed in range(10)])
+    mean, se = walks.mean(axis=0), walks.std(axis=0, ddof=1) / np.sqrt(len(walks))
+    assert np.all(np.abs(exact.rho.to_numpy() - mean) < 3 * se)
+    assert exact.rho[0] == pytest.approx(0.56, abs=0.005)  # the README's ρ(1), correlation length 1.72
+    assert correlation_length(exact.rho[0]) == pytest.approx(1.72, abs=0.01)
