@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components, shortest_path
+from scipy.stats import kendalltau, spearmanr
 
 from ..graph import SpaceGraph, adjacency, quotient_edges
-from ..validation import check_int, check_random_state
+from ..validation import check_choice, check_int, check_random_state, check_values
 from ._common import best_neighbours, graph_and_values
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "local_optima",
     "neutral_networks",
     "neutral_network_table",
+    "FDC_METHODS",
+    "global_optima",
     "fitness_distance_correlation",
     "random_walk_autocorrelation",
     "autocorrelation",
@@ -114,20 +117,43 @@ def neutral_network_table(values, graph, *, tol: float = 0.0) -> pd.DataFrame:
     return table.sort_values(["size", "network"], ascending=[False, True], ignore_index=True)
 
 
-def fitness_distance_correlation(values, graph) -> float:
-    """Fitness–distance correlation (Jones & Forrest 1995): Pearson r between fitness and the
+#: Correlation coefficients :func:`fitness_distance_correlation` offers.
+FDC_METHODS = ("pearson", "spearman", "kendall")
+
+
+def global_optima(values, graph=None, *, atol: float = 0.0) -> np.ndarray:
+    """Every node within ``atol`` of the best value (all of them when several tie), ascending.
+
+    >>> global_optima([1.0, 3.0, 2.0, 3.0]).tolist()
+    [1, 3]
+    """
+    v = check_values(values, "values") if graph is None else _checked(values, graph)[0]
+    if not np.isfinite(atol) or atol < 0:
+        raise ValueError(f"atol must be a finite number >= 0, got {atol!r}")
+    return np.flatnonzero(v >= v.max() - atol)
+
+
+def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol: float = 0.0) -> float:
+    """Fitness–distance correlation (Jones & Forrest 1995): the correlation between fitness and the
     shortest-path distance to the nearest global optimum (on NB201: the Hamming distance).
 
-    Nodes that cannot reach a global optimum are left out.  NaN when fewer than two nodes
-    remain or when fitness or distance is constant.
+    ``method``: ``"pearson"`` (Jones & Forrest), or the rank correlations ``"spearman"`` and ``"kendall"`` (τ-b)
+    the FLA literature also reports.  Every node within ``atol`` of the best value is a global optimum
+    (:func:`global_optima`; CIFAR-10 has two tied at 94.3733), and distance is to the nearest one.  Nodes that
+    cannot reach a global optimum are left out.  NaN when fewer than two nodes remain or when fitness or distance
+    is constant.
     """
     v, g = _checked(values, graph)
-    optima = np.flatnonzero(v == v.max())
+    method = check_choice(method, "method", FDC_METHODS)
+    optima = global_optima(v, g, atol=atol)
     dist = shortest_path(g.adjacency, method="D", unweighted=True, indices=optima).min(axis=0)
     ok = np.isfinite(dist)
     if ok.sum() < 2 or np.ptp(v[ok]) == 0 or np.ptp(dist[ok]) == 0:
         return float("nan")
-    return float(np.corrcoef(v[ok], dist[ok])[0, 1])
+    if method == "pearson":
+        return float(np.corrcoef(v[ok], dist[ok])[0, 1])
+    stat = spearmanr if method == "spearman" else kendalltau
+    return float(stat(v[ok], dist[ok]).statistic)
 
 
 def random_walk_autocorrelation(values, graph, *, n_walkers: int = 200, n_steps: int = 1000, max_lag: int = 10,
@@ -229,13 +255,16 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
 
     Keys: ``nodes, edges, strict_optima, nonstrict_optima, plateau_optima`` (plateaus of two or
     more nodes that are local optima), ``plateaus`` (equal-value networks of two or more nodes),
-    ``largest_plateau``, ``fdc``, ``rho1`` (exact, :func:`autocorrelation`), ``correlation_length`` (from it) and
-    ``rho1_walk``, the Monte-Carlo estimate as a check (random walks seeded by ``random_state``).
+    ``largest_plateau``, ``global_optima`` (how many tie for the best value) and ``global_optima_nodes`` (their
+    ids, space-separated), ``fdc`` (Pearson) with ``fdc_spearman`` and ``fdc_kendall`` (distance to the nearest
+    global optimum), ``rho1`` (exact, :func:`autocorrelation`), ``correlation_length`` (from it) and ``rho1_walk``,
+    the Monte-Carlo estimate as a check (random walks seeded by ``random_state``).
     """
     v, g = _checked(values, graph)  # the graph is passed on, so its edges and adjacency are built once
     nets = neutral_network_table(v, g)
     best = best_neighbours(v, g.edges)[1]
     rho1 = autocorrelation(v, g, max_lag=1)["rho"].iloc[0]
+    optima = global_optima(v, g)
     walk = random_walk_autocorrelation(v, g, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,
                                        random_state=random_state)["rho"].iloc[0]
     return {
@@ -243,6 +272,9 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
         "strict_optima": int((v > best).sum()), "nonstrict_optima": int((v >= best).sum()),
         "plateau_optima": int((nets["local_optimum"] & (nets["size"] > 1)).sum()),
         "plateaus": int((nets["size"] > 1).sum()), "largest_plateau": int(nets["size"].iloc[0]),
-        "fdc": fitness_distance_correlation(v, g), "rho1": float(rho1), "correlation_length": correlation_length(rho1),
+        "global_optima": len(optima), "global_optima_nodes": " ".join(map(str, optima)),
+        "fdc": fitness_distance_correlation(v, g), "fdc_spearman": fitness_distance_correlation(v, g, method="spearman"),
+        "fdc_kendall": fitness_distance_correlation(v, g, method="kendall"),
+        "rho1": float(rho1), "correlation_length": correlation_length(rho1),
         "rho1_walk": float(walk),
     }

@@ -151,3 +151,33 @@ def test_exact_autocorrelation_within_the_monte_carlo_interval(store):
     assert np.all(np.abs(exact.rho.to_numpy() - mean) < 3 * se)
     assert exact.rho[0] == pytest.approx(0.56, abs=0.005)  # the README's ρ(1), correlation length 1.72
     assert correlation_length(exact.rho[0]) == pytest.approx(1.72, abs=0.01)
+
+
+def test_two_tied_global_optima_and_atol():
+    """A path with optima at both ends: distance is to the nearer one; a float-noise gap splits them unless atol."""
+    from scipy.stats import kendalltau, pearsonr, spearmanr
+
+    from landscape.geometry import global_optima
+
+    edges = path_edges(5)
+    tied = np.array([5.0, 3.0, 1.0, 3.0, 5.0])
+    assert global_optima(tied, edges).tolist() == [0, 4]
+    for method in ("pearson", "spearman", "kendall"):
+        assert fitness_distance_correlation(tied, edges, method=method) == pytest.approx(-1.0)
+    noisy = tied - np.array([0, 0, 0, 0, 5e-8])  # float32 noise on one optimum
+    assert global_optima(noisy, edges).tolist() == [0] and global_optima(noisy, edges, atol=1e-6).tolist() == [0, 4]
+    far = np.arange(5.0)  # distance to node 0 only
+    assert fitness_distance_correlation(noisy, edges) == pytest.approx(pearsonr(noisy, far).statistic)
+    assert fitness_distance_correlation(noisy, edges, method="kendall") == pytest.approx(kendalltau(noisy, far).statistic)
+    assert fitness_distance_correlation(noisy, edges, method="spearman", atol=1e-6) == pytest.approx(
+        spearmanr(noisy, [0, 1, 2, 1, 0]).statistic)
+    with pytest.raises(ValueError, match="method must be one of"):
+        fitness_distance_correlation(tied, edges, method="pearsn")
+    with pytest.raises(ValueError, match="atol"):
+        global_optima(tied, edges, atol=-1)
+
+
+def test_summary_reports_every_global_optimum(store):
+    s = landscape_summary(store.array("cifar10", split="test", epochs=200), store.index, random_state=0)
+    assert s["global_optima"] == 2 and s["global_optima_nodes"] == "6111 13714"  # tied at 94.3733
+    assert s["fdc_spearman"] < s["fdc_kendall"] < 0 and s["fdc"] == pytest.approx(-0.272, abs=1e-3)
