@@ -13,6 +13,8 @@ from ..spaces.nb201 import ArchIndex
 from ..validation import check_choice, check_int, check_values
 
 __all__ = [
+    "ATOL",
+    "check_atol",
     "graph_and_values",
     "check_nodes",
     "check_radius",
@@ -21,6 +23,18 @@ __all__ = [
 ]
 
 KINDS = ("accuracy", "loss")
+#: Default tolerance of every statistic that compares values for equality (optima, plateaus, basins, global
+#: optima, FDC): two values closer than this are tied.  It absorbs the float32 noise of the NB201 tables (seed
+#: means that should tie differ by about 5e-8); pass 0 for exact comparisons, as the published FLA tools make.
+ATOL = 1e-6
+
+
+def check_atol(atol) -> float:
+    """A finite tolerance ``>= 0``."""
+    if isinstance(atol, (bool, np.bool_)) or not isinstance(atol, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(atol) or atol < 0:
+        raise ValueError(f"atol must be a finite number >= 0, got {atol!r}")
+    return float(atol)
 
 
 def graph_and_values(graph, values, name: str = "values") -> tuple[SpaceGraph, np.ndarray]:

@@ -46,7 +46,7 @@ from scipy.spatial.distance import squareform
 from ..graph import SpaceGraph, adjacency, as_graph
 from ..spaces.nb201 import ArchIndex
 from ..validation import check_fraction, check_random_state, check_values
-from ._common import best_neighbours, check_nodes, graph_and_values, oriented
+from ._common import ATOL, best_neighbours, check_atol, check_nodes, graph_and_values, oriented
 from .neighbourhood import ABC_INTERVALS
 
 __all__ = [
@@ -343,25 +343,26 @@ def barrier_tree(values, graph, nodes=None, *, kind: str = "accuracy") -> pd.Dat
 
 
 # -- basins -------------------------------------------------------------------------------------
-def steepest_ascent(values, graph, *, kind: str = "accuracy") -> np.ndarray:
+def steepest_ascent(values, graph, *, kind: str = "accuracy", atol: float = ATOL) -> np.ndarray:
     """The local optimum each node reaches by steepest ascent (steepest descent of a loss).
 
-    Each node moves to its best neighbour (ties: smallest id) while that neighbour is strictly
-    better; the end points are found for all nodes at once by pointer jumping.
+    Each node moves to its best neighbour (ties: smallest id) while that neighbour is better by more than
+    ``atol`` (default :data:`ATOL`: float32 noise is no slope; 0: strictly better); the end points are found
+    for all nodes at once by pointer jumping.
     """
     g, v = graph_and_values(graph, values)
     v = oriented(v, kind)
     node, best = best_neighbours(v, g.edges)
-    ptr = np.where(best > v, node, np.arange(len(v)))
+    ptr = np.where(best > v + check_atol(atol), node, np.arange(len(v)))
     while (ptr[ptr] != ptr).any():
         ptr = ptr[ptr]
     return ptr
 
 
-def basins(values, graph, *, kind: str = "accuracy") -> pd.DataFrame:
-    """Basins of attraction under steepest ascent: ``optimum, value, size``, largest basin first."""
+def basins(values, graph, *, kind: str = "accuracy", atol: float = ATOL) -> pd.DataFrame:
+    """Basins of attraction under steepest ascent (``atol`` as there): ``optimum, value, size``, largest first."""
     v = check_values(values)
-    opt, size = np.unique(steepest_ascent(v, graph, kind=kind), return_counts=True)
+    opt, size = np.unique(steepest_ascent(v, graph, kind=kind, atol=atol), return_counts=True)
     return pd.DataFrame({"optimum": opt, "value": v[opt], "size": size}).sort_values(
         ["size", "optimum"], ascending=[False, True], ignore_index=True)
 

@@ -27,7 +27,7 @@ from scipy.stats import kendalltau, spearmanr
 
 from ..graph import SpaceGraph, adjacency, quotient_edges
 from ..validation import check_choice, check_int, check_random_state, check_values
-from ._common import best_neighbours, graph_and_values
+from ._common import ATOL, best_neighbours, check_atol, graph_and_values
 
 __all__ = [
     "best_neighbour",
@@ -59,15 +59,18 @@ def best_neighbour(values, graph) -> tuple[np.ndarray, np.ndarray]:
     return best_neighbours(v, g.edges)
 
 
-def local_optima(values, graph, *, strict: bool = True) -> np.ndarray:
-    """Nodes better than all their neighbours (``strict``) or at least as good (non-strict), sorted.
+def local_optima(values, graph, *, strict: bool = True, atol: float = ATOL) -> np.ndarray:
+    """Nodes better than all their neighbours by more than ``atol`` (``strict``) or at least as good within
+    ``atol`` (non-strict), sorted.
 
     Non-strict optima include every node of a plateau that no neighbour beats; see
-    :func:`neutral_network_table` for plateaus as a whole.
+    :func:`neutral_network_table` for plateaus as a whole.  ``atol``: values closer than it tie
+    (default :data:`ATOL`, float32 noise; 0 for exact comparisons).
     """
     v, g = _checked(values, graph)
+    atol = check_atol(atol)
     best = best_neighbours(v, g.edges)[1]
-    return np.flatnonzero(v > best if strict else v >= best)
+    return np.flatnonzero(v > best + atol if strict else v >= best - atol)
 
 
 def _components(n: int, e: np.ndarray) -> np.ndarray:
@@ -84,17 +87,17 @@ def _neutral(v: np.ndarray, e: np.ndarray, tol) -> np.ndarray:
     return _components(len(v), e[np.abs(v[e[:, 0]] - v[e[:, 1]]) <= tol])
 
 
-def neutral_networks(values, graph, *, tol: float = 0.0) -> np.ndarray:
+def neutral_networks(values, graph, *, tol: float = ATOL) -> np.ndarray:
     """Neutral-network label per node: connected components of the edges with ``|Δvalue| <= tol``.
 
-    ``tol = 0`` gives plateaus (equal fitness).  With ``tol > 0`` components chain, so a
+    The default :data:`ATOL` gives plateaus (equal fitness up to float32 noise); ``tol = 0`` exact equality.  With ``tol > 0`` components chain, so a
     network may span more than ``tol``.  A label is the smallest node id of its network.
     """
     v, g = _checked(values, graph)
     return _neutral(v, g.edges, tol)
 
 
-def neutral_network_table(values, graph, *, tol: float = 0.0) -> pd.DataFrame:
+def neutral_network_table(values, graph, *, tol: float = ATOL) -> pd.DataFrame:
     """One row per neutral network: ``network, size, value_min, value_max, value_mean, local_optimum``.
 
     ``local_optimum`` is true when no member has a strictly better neighbour outside the
@@ -121,24 +124,23 @@ def neutral_network_table(values, graph, *, tol: float = 0.0) -> pd.DataFrame:
 FDC_METHODS = ("pearson", "spearman", "kendall")
 
 
-def global_optima(values, graph=None, *, atol: float = 0.0) -> np.ndarray:
+def global_optima(values, graph=None, *, atol: float = ATOL) -> np.ndarray:
     """Every node within ``atol`` of the best value (all of them when several tie), ascending.
 
     >>> global_optima([1.0, 3.0, 2.0, 3.0]).tolist()
     [1, 3]
     """
     v = check_values(values, "values") if graph is None else _checked(values, graph)[0]
-    if not np.isfinite(atol) or atol < 0:
-        raise ValueError(f"atol must be a finite number >= 0, got {atol!r}")
-    return np.flatnonzero(v >= v.max() - atol)
+    return np.flatnonzero(v >= v.max() - check_atol(atol))
 
 
-def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol: float = 0.0) -> float:
+def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol: float = ATOL) -> float:
     """Fitness–distance correlation (Jones & Forrest 1995): the correlation between fitness and the
     shortest-path distance to the nearest global optimum (on NB201: the Hamming distance).
 
     ``method``: ``"pearson"`` (Jones & Forrest), or the rank correlations ``"spearman"`` and ``"kendall"`` (τ-b)
-    the FLA literature also reports.  Every node within ``atol`` of the best value is a global optimum
+    the FLA literature also reports.  Every node within ``atol`` (default :data:`ATOL`) of the best value is a
+    global optimum
     (:func:`global_optima`; CIFAR-10 has two tied at 94.3733), and distance is to the nearest one.  Nodes that
     cannot reach a global optimum are left out.  NaN when fewer than two nodes remain or when fitness or distance
     is constant.
@@ -250,7 +252,8 @@ def quotient(values, graph, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return class_values, np.searchsorted(labels, q["pairs"]), labels
 
 
-def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 1000, random_state=None) -> dict:
+def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 1000, random_state=None,
+                      atol: float = ATOL) -> dict:
     """Counts and correlation statistics of one landscape, as a flat dict (one row of a summary table).
 
     Keys: ``nodes, edges, strict_optima, nonstrict_optima, plateau_optima`` (plateaus of two or
@@ -258,23 +261,25 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
     ``largest_plateau``, ``global_optima`` (how many tie for the best value) and ``global_optima_nodes`` (their
     ids, space-separated), ``fdc`` (Pearson) with ``fdc_spearman`` and ``fdc_kendall`` (distance to the nearest
     global optimum), ``rho1`` (exact, :func:`autocorrelation`), ``correlation_length`` (from it) and ``rho1_walk``,
-    the Monte-Carlo estimate as a check (random walks seeded by ``random_state``).
+    the Monte-Carlo estimate as a check (random walks seeded by ``random_state``).  Values closer than ``atol``
+    tie (default :data:`ATOL`; 0: exact comparisons, as the published FLA tools).
     """
     v, g = _checked(values, graph)  # the graph is passed on, so its edges and adjacency are built once
-    nets = neutral_network_table(v, g)
+    atol = check_atol(atol)
+    nets = neutral_network_table(v, g, tol=atol)
     best = best_neighbours(v, g.edges)[1]
     rho1 = autocorrelation(v, g, max_lag=1)["rho"].iloc[0]
-    optima = global_optima(v, g)
+    optima = global_optima(v, g, atol=atol)
     walk = random_walk_autocorrelation(v, g, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,
                                        random_state=random_state)["rho"].iloc[0]
     return {
         "nodes": len(v), "edges": len(g.edges),
-        "strict_optima": int((v > best).sum()), "nonstrict_optima": int((v >= best).sum()),
+        "strict_optima": int((v > best + atol).sum()), "nonstrict_optima": int((v >= best - atol).sum()),
         "plateau_optima": int((nets["local_optimum"] & (nets["size"] > 1)).sum()),
         "plateaus": int((nets["size"] > 1).sum()), "largest_plateau": int(nets["size"].iloc[0]),
         "global_optima": len(optima), "global_optima_nodes": " ".join(map(str, optima)),
-        "fdc": fitness_distance_correlation(v, g), "fdc_spearman": fitness_distance_correlation(v, g, method="spearman"),
-        "fdc_kendall": fitness_distance_correlation(v, g, method="kendall"),
+        **{"fdc" if m == "pearson" else f"fdc_{m}": fitness_distance_correlation(v, g, method=m, atol=atol)
+           for m in FDC_METHODS},
         "rho1": float(rho1), "correlation_length": correlation_length(rho1),
         "rho1_walk": float(walk),
     }

@@ -164,13 +164,20 @@ def test_two_tied_global_optima_and_atol():
     assert global_optima(tied, edges).tolist() == [0, 4]
     for method in ("pearson", "spearman", "kendall"):
         assert fitness_distance_correlation(tied, edges, method=method) == pytest.approx(-1.0)
-    noisy = tied - np.array([0, 0, 0, 0, 5e-8])  # float32 noise on one optimum
-    assert global_optima(noisy, edges).tolist() == [0] and global_optima(noisy, edges, atol=1e-6).tolist() == [0, 4]
+    noisy = tied - np.array([0, 0, 0, 0, 5e-8])  # float32 noise on one optimum: tied by default, not at atol=0
+    assert global_optima(noisy, edges).tolist() == [0, 4] and global_optima(noisy, edges, atol=0).tolist() == [0]
     far = np.arange(5.0)  # distance to node 0 only
-    assert fitness_distance_correlation(noisy, edges) == pytest.approx(pearsonr(noisy, far).statistic)
-    assert fitness_distance_correlation(noisy, edges, method="kendall") == pytest.approx(kendalltau(noisy, far).statistic)
-    assert fitness_distance_correlation(noisy, edges, method="spearman", atol=1e-6) == pytest.approx(
+    assert fitness_distance_correlation(noisy, edges, atol=0) == pytest.approx(pearsonr(noisy, far).statistic)
+    assert fitness_distance_correlation(noisy, edges, method="kendall", atol=0) == pytest.approx(
+        kendalltau(noisy, far).statistic)
+    assert fitness_distance_correlation(noisy, edges, method="spearman") == pytest.approx(
         spearmanr(noisy, [0, 1, 2, 1, 0]).statistic)
+    # the other equality statistics take the same tolerance
+    peak = np.array([1.0, 3.0, 3.0 + 5e-8, 1.0, 2.0])  # nodes 1 and 2 tie up to float noise
+    assert local_optima(peak, edges).tolist() == [4] and local_optima(peak, edges, atol=0).tolist() == [2, 4]
+    assert local_optima(peak, edges, strict=False).tolist() == [1, 2, 4]
+    bumps = np.array([1.0, 1.0 + 5e-8, 2.0, 2.0, 2.0 - 5e-8])
+    assert len(np.unique(neutral_networks(bumps, edges))) == 2 and len(np.unique(neutral_networks(bumps, edges, tol=0))) == 4
     with pytest.raises(ValueError, match="method must be one of"):
         fitness_distance_correlation(tied, edges, method="pearsn")
     with pytest.raises(ValueError, match="atol"):
