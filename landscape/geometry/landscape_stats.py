@@ -30,6 +30,7 @@ from ..validation import check_choice, check_int, check_random_state, check_valu
 from ._common import ATOL, best_neighbours, check_atol, graph_and_values
 
 __all__ = [
+    "ATOL",
     "best_neighbour",
     "local_optima",
     "neutral_networks",

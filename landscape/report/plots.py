@@ -136,6 +136,30 @@ def plot_barrier_tree(tree: pd.DataFrame, ax=None):
     return ax
 
 
+def plot_lons(nodes: pd.DataFrame, edges: pd.DataFrame, axes):
+    """One LON per dataset: ``nodes`` (``dataset, optimum, value, basin_size``) sized by basin and coloured by value,
+    the improving ``edges`` (``dataset, source, target, weight, type``) as arrows; a seeded spring layout."""
+    import networkx as nx
+
+    for ax, (d, part) in zip(np.ravel(axes), nodes.groupby("dataset", sort=False)):
+        g = nx.DiGraph()
+        g.add_nodes_from(part["optimum"].astype(int))
+        up = edges[(edges["dataset"] == d) & (edges["type"] == "improving")]
+        g.add_weighted_edges_from(zip(up["source"].astype(int), up["target"].astype(int), up["weight"]))
+        pos = nx.spring_layout(g.to_undirected(), seed=0, weight="weight")
+        size = 20 + 600 * part["basin_size"].to_numpy() / part["basin_size"].max()
+        nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.25, arrowsize=6, width=0.6, node_size=size)
+        drawn = nx.draw_networkx_nodes(g, pos, nodelist=part["optimum"].astype(int).tolist(), node_size=size,
+                                       node_color=part["value"], cmap="viridis", ax=ax)
+        best = part.iloc[0]
+        ax.annotate(f"{int(best.optimum)}", pos[int(best.optimum)], fontsize=7, xytext=(4, 4),
+                    textcoords="offset points")
+        ax.figure.colorbar(drawn, ax=ax, shrink=0.7, label="test accuracy (%)")
+        ax.set_title(f"{d}: {len(part)} optima, {len(up)} improving edges", fontsize=9)
+        ax.set_axis_off()
+    return axes
+
+
 def _postorder(children: dict[int, list[int]], root: int) -> list[int]:
     """Nodes of the tree below ``root``, children before parents, leaves left to right."""
     out, stack = [], [root]

@@ -11,7 +11,7 @@ from typing import Any
 
 #: Section names in report order; section ``name`` is ``<name>_section`` in module ``.<name>`` (imported on first
 #: use of :data:`SECTIONS`, so that the command line answers before matplotlib and torch load).
-SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "ranking", "flatness",
+SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "lon", "ranking", "flatness",
                                   "darts_space", "search", "darts_genas", "reproduce")
 
 #: Sections that read cached results: they render the runs of one preset (``section(store, preset, results)``).

@@ -1,0 +1,33 @@
+"""The local-optima-network section: exact basin-transition LONs of the three NB201 datasets, their funnels."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...bench.store import DATASETS, Store
+from ...geometry import ATOL, basin_lon, funnels
+from .. import plots
+from .base import Artifact
+
+
+def lon_section(store: Store) -> list[Artifact]:
+    acc = store.final_accuracy()
+    lons = {d: basin_lon(acc[d], store.index) for d in DATASETS}
+    nodes = pd.concat([lon.nodes.assign(dataset=d) for d, lon in lons.items()], ignore_index=True)
+    edges = pd.concat([lon.edges.assign(dataset=d) for d, lon in lons.items()], ignore_index=True)
+    sinks = pd.concat([funnels(lon).assign(dataset=d) for d, lon in lons.items()], ignore_index=True)
+    how = (f"Exact basin-transition LONs of 200-epoch test accuracy (geometry.basin_lon): one node per local optimum "
+           f"of steepest ascent, standing for its basin; a → b weighted by the chance that a one-edit move from a "
+           f"cell of basin a lands in basin b; values within {ATOL:g} tie (float32 noise).")
+    return [
+        Artifact("lon_nodes", "Local optima networks (node size = basin, colour = accuracy)",
+                 how + " Edges drawn: improving (the direction a local search can climb); the CSV lon_edges.csv "
+                 "holds every edge with its type and weight.", nodes,
+                 lambda table, axes: plots.plot_lons(table, edges, axes), grid=(1, len(DATASETS)),
+                 figsize=(13, 4.6)),
+        Artifact("lon_edges", "LON edges", how + " Types: improving / equal / worsening.", edges),
+        Artifact("lon_funnels", "Funnels: where local search ends",
+                 "Sinks (optima with no improving out-edge; tied sinks joined by an equal edge are one) and the optima "
+                 "whose improving paths reach them. One funnel per dataset means a local search that keeps climbing "
+                 "between basins always reaches the global optimum. " + how, sinks),
+    ]
