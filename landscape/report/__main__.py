@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
                              "study, GeNAS search and tables on NB201 and DARTS, A²M vs DARTS, the matched-scale "
                              f"ground truth) at this preset: {', '.join(PRESETS)}; resumable. Default: never train")
     parser.add_argument("--device", default="auto", help=f"for --run: {DEVICE_HELP}")
+    parser.add_argument("--table", type=Path, metavar="FILE",
+                        help="your own NB201 table (CSV with a column arch, arch_str or index, and --metric): the "
+                             "report becomes the landscape analysis of that metric")
+    parser.add_argument("--metric", metavar="NAME", help="the column of --table to analyse")
+    parser.add_argument("--lower-is-better", action="store_true", help="--metric is a cost (latency, loss)")
     args = parser.parse_args(argv)
     preset = args.preset or args.run or "cpu"
     try:
@@ -47,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             compute_missing(args.run, results_root(args.run), only=args.only, device=resolve_device(args.device))
         from .build import build_report
 
-        index = build_report(args.out, args.only, args.data_dir, preset=preset)
+        if args.table is not None and (args.only or args.run):
+            raise ValueError("--table renders its own analysis: leave out --only and --run")
+        index = build_report(args.out, args.only, args.data_dir, preset=preset, table=args.table, metric=args.metric,
+                             lower_is_better=args.lower_is_better)
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

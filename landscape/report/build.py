@@ -100,8 +100,13 @@ def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
 
 
 def build_report(out: str | Path, only: list[str] | None = None, data_dir: str | Path | None = None, *,
-                 preset: str = "cpu", results: str | Path | None = None) -> Path:
+                 preset: str = "cpu", results: str | Path | None = None, table: str | Path | None = None,
+                 metric: str | None = None, lower_is_better: bool = False) -> Path:
     """Write the report to ``out`` and return the path of ``index.md``.
+
+    With ``table`` (a CSV keyed by NB201 architecture string or official index, :func:`~landscape.bench.tables.
+    metric_table`) and ``metric`` (its column), the report is the landscape analysis of that metric instead
+    (section ``table``).
 
     The sections of cached results (:data:`~landscape.report.sections.PRESET_SECTIONS`) render the runs of
     ``preset`` only, found under ``results`` (default :func:`~landscape.report.sections.base.results_root`), and
@@ -112,8 +117,21 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     preset = check_choice(preset, "preset", PRESETS)
     results = results_root(preset) if results is None else Path(results)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if (table is None) != (metric is None):
+        raise ValueError("--table and --metric go together: the CSV and the column to analyse")
     store = load_store(data_dir)
+    if table is not None:
+        from ..bench.tables import metric_table
+        from .sections.table import table_section
+
+        values = metric_table(table, metric, store.index)
+        out.mkdir(parents=True, exist_ok=True)
+        arts = table_section(store, values, metric, lower_is_better=lower_is_better)
+        items = [("table", art, _write(art, out)) for art in arts]
+        (out / "index.html").write_text(_html(items))
+        (out / "index.md").write_text(_markdown(items))
+        return out / "index.md"
+    out.mkdir(parents=True, exist_ok=True)
     items = []
     bar = tqdm([s for s in SECTION_NAMES if not only or s in only], desc="report sections", unit="section")
     for name in bar:

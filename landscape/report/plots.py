@@ -175,7 +175,7 @@ def plot_autocorrelation(walks: pd.DataFrame, ax=None):
     ax = _axes(ax)
     sns.lineplot(data=walks, x="lag", y="rho", hue="dataset", palette=PALETTE, marker="o", ax=ax)
     ax.set(xlabel="lag (steps of a random walk on the neighbour graph)", ylabel="autocorrelation ρ(lag)",
-           title="Random-walk autocorrelation of test accuracy", ylim=(0, 1))
+           title="Random-walk autocorrelation", ylim=(0, 1))
     return ax
 
 

@@ -119,3 +119,25 @@ def test_smoke_runs_never_mix_into_the_cpu_report(store, tmp_path):
     searched = pd.read_csv(tmp_path / "s" / "genas_searched.csv")
     assert list(searched["run"]) == ["genas-nb201-smoke-seed0"]
     assert set(pd.read_csv(tmp_path / "s" / "a2m_vs_darts.csv")["preset"]) == {"smoke"}
+
+
+@pytest.mark.slow
+def test_bring_your_own_table(store, tmp_path):
+    """A user's CSV keyed by architecture string goes through the same analyses as the benchmark's accuracies."""
+    import numpy as np
+
+    from landscape.geometry import landscape_summary
+    from landscape.report.__main__ import main
+
+    acc12 = store.array("cifar10", split="valid", epochs=12)
+    order = np.random.default_rng(0).permutation(15625)  # any row order, keyed by string
+    csv = tmp_path / "mine.csv"
+    pd.DataFrame({"arch": store.index.arch_string(order), "acc12": acc12[order]}).to_csv(csv, index=False)
+    out = tmp_path / "report"
+    assert main(["--table", str(csv), "--metric", "acc12", "--out", str(out), "--data-dir", str(store.path.parent)]) == 0
+    summary = pd.read_csv(out / "table_acc12_summary.csv").iloc[0]
+    want = landscape_summary(acc12, store.index, random_state=0)
+    assert summary["strict_optima"] == want["strict_optima"] and summary["fdc"] == pytest.approx(want["fdc"], rel=1e-5)
+    assert (out / "table_acc12_barrier_tree.png").is_file() and "acc12" in (out / "index.md").read_text()
+    assert main(["--table", str(csv), "--metric", "acc13", "--out", str(out),
+                 "--data-dir", str(store.path.parent)]) == 2  # did-you-mean, one line
