@@ -7,7 +7,7 @@ Pure NumPy/SciPy/pandas.  Functions take metric arrays and a ``graph`` (anything
 """
 
 from .barriers import (abc_path_barriers, barrier_tree, basins, distance3_pairs, max_spanning_tree, minimax_barriers,
-                       minimax_quantiles, pair_barriers, path_barriers, steepest_ascent)
+                       minimax_quantiles, pair_barriers, path_barriers, steepest_ascent, weak_strong_basins)
 from .landscape_stats import (ATOL, FDC_METHODS, autocorrelation, best_neighbour, correlation_length,
                               fitness_distance_correlation, global_optima, landscape_summary, local_optima,
                               neutral_network_table, neutral_networks, quotient, random_walk_autocorrelation)
@@ -21,7 +21,7 @@ __all__ = [
     "ABC_INTERVALS", "STATISTICS", "neighbourhood", "neighbourhood_stats", "neighbourhood_flatness", "table_stats",
     "flatness_by_decile", "abc_neighbours", "abc_summary",
     "path_barriers", "pair_barriers", "distance3_pairs", "abc_path_barriers", "minimax_quantiles",
-    "max_spanning_tree", "minimax_barriers", "barrier_tree", "steepest_ascent", "basins",
+    "max_spanning_tree", "minimax_barriers", "barrier_tree", "steepest_ascent", "basins", "weak_strong_basins",
     "best_neighbour", "local_optima", "neutral_networks", "neutral_network_table", "fitness_distance_correlation",
     "random_walk_autocorrelation", "autocorrelation", "correlation_length", "FDC_METHODS", "global_optima",
     "quotient", "landscape_summary", "ATOL", "LON", "EDGE_TYPES", "basin_lon", "sampled_lon", "funnels",

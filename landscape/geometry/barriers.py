@@ -56,6 +56,7 @@ __all__ = [
     "minimax_barriers",
     "barrier_tree",
     "steepest_ascent",
+    "weak_strong_basins",
     "basins",
     "distance3_pairs",
     "abc_path_barriers",
@@ -365,6 +366,30 @@ def basins(values, graph, *, kind: str = "accuracy", atol: float = ATOL) -> pd.D
     opt, size = np.unique(steepest_ascent(v, graph, kind=kind, atol=atol), return_counts=True)
     return pd.DataFrame({"optimum": opt, "value": v[opt], "size": size}).sort_values(
         ["size", "optimum"], ascending=[False, True], ignore_index=True)
+
+
+def weak_strong_basins(values, graph, *, kind: str = "accuracy", atol: float = ATOL) -> pd.DataFrame:
+    """Basins of the local optima under three definitions (FLA literature; Ochoa & Veerapen on NB201).
+
+    ``basin``: the cells steepest ascent takes to the optimum (:func:`basins`); ``weak_basin``: the cells with
+    *some* improving path to it (each step to a neighbour better by more than ``atol``); ``strong_basin``: the
+    cells whose *every* improving path ends in it (they reach no other optimum).  One row per optimum (the
+    attractors of :func:`steepest_ascent`), largest basin first.
+    """
+    g, v = graph_and_values(graph, values)
+    v, atol = oriented(v, kind), check_atol(atol)
+    e = np.concatenate([g.edges, g.edges[:, ::-1]])
+    up = e[v[e[:, 1]] > v[e[:, 0]] + atol]  # u -> w: w better
+    down = sp.csr_matrix((np.ones(len(up)), (up[:, 1], up[:, 0])), shape=(len(v), len(v)))  # reversed: w -> u
+    attractor = steepest_ascent(values, g, kind=kind, atol=atol)
+    optima, size = np.unique(attractor, return_counts=True)
+    reach = np.zeros((len(optima), len(v)), bool)
+    for k, o in enumerate(optima):
+        reach[k, breadth_first_order(down, o, directed=True, return_predecessors=False)] = True
+    only_one = reach.sum(axis=0) == 1
+    table = pd.DataFrame({"optimum": optima, "value": np.asarray(values, float)[optima], "basin": size,
+                          "weak_basin": reach.sum(axis=1), "strong_basin": (reach & only_one).sum(axis=1)})
+    return table.sort_values(["basin", "optimum"], ascending=[False, True], ignore_index=True)
 
 
 # -- A²M's case study and summaries -------------------------------------------------------------

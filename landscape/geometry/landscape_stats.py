@@ -99,11 +99,13 @@ def neutral_networks(values, graph, *, tol: float = ATOL) -> np.ndarray:
 
 
 def neutral_network_table(values, graph, *, tol: float = ATOL) -> pd.DataFrame:
-    """One row per neutral network: ``network, size, value_min, value_max, value_mean, local_optimum``.
+    """One row per neutral network: ``network, size, value_min, value_max, value_mean, local_optimum,
+    neighbour_networks, neighbour_values``.
 
     ``local_optimum`` is true when no member has a strictly better neighbour outside the
     network (with ``tol = 0``: a plateau, or a single node, that is a local optimum).
-    Sorted by size, largest first.
+    ``neighbour_networks`` (the percolation index of the FLA literature) counts the other networks one edit away,
+    ``neighbour_values`` the distinct values found one edit outside.  Sorted by size, largest first.
     """
     v, g = _checked(values, graph)
     e = g.edges
@@ -116,8 +118,13 @@ def neutral_network_table(values, graph, *, tol: float = ATOL) -> pd.DataFrame:
     vmin, vmax = np.full(len(ids), np.inf), np.full(len(ids), -np.inf)
     np.minimum.at(vmin, inverse, v)
     np.maximum.at(vmax, inverse, v)
+    out_net = np.concatenate([inverse[u], inverse[w]])  # every crossing edge seen from both of its networks
+    other = np.unique(np.stack([out_net, np.concatenate([inverse[w], inverse[u]])], axis=1), axis=0)
+    seen = np.unique(np.stack([out_net, np.concatenate([v[w], v[u]])], axis=1), axis=0)
     table = pd.DataFrame({"network": ids, "size": size, "value_min": vmin, "value_max": vmax,
-                          "value_mean": np.bincount(inverse, weights=v) / size, "local_optimum": ~beaten})
+                          "value_mean": np.bincount(inverse, weights=v) / size, "local_optimum": ~beaten,
+                          "neighbour_networks": np.bincount(other[:, 0].astype(np.int64), minlength=len(ids)),
+                          "neighbour_values": np.bincount(seen[:, 0].astype(np.int64), minlength=len(ids))})
     return table.sort_values(["size", "network"], ascending=[False, True], ignore_index=True)
 
 
@@ -135,22 +142,27 @@ def global_optima(values, graph=None, *, atol: float = ATOL) -> np.ndarray:
     return np.flatnonzero(v >= v.max() - check_atol(atol))
 
 
-def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol: float = ATOL) -> float:
+def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol: float = ATOL,
+                                 among: str = "all") -> float:
     """Fitness–distance correlation (Jones & Forrest 1995): the correlation between fitness and the
     shortest-path distance to the nearest global optimum (on NB201: the Hamming distance).
 
     ``method``: ``"pearson"`` (Jones & Forrest), or the rank correlations ``"spearman"`` and ``"kendall"`` (τ-b)
     the FLA literature also reports.  Every node within ``atol`` (default :data:`ATOL`) of the best value is a
     global optimum
-    (:func:`global_optima`; CIFAR-10 has two tied at 94.3733), and distance is to the nearest one.  Nodes that
-    cannot reach a global optimum are left out.  NaN when fewer than two nodes remain or when fitness or distance
+    (:func:`global_optima`; CIFAR-10 has two tied at 94.3733), and distance is to the nearest one.  ``among``:
+    ``"all"`` cells, or only the local ``"optima"`` (non-strict, within ``atol``; the FLA variant that asks
+    whether better optima lie closer to the best).  Nodes that cannot reach a global optimum are left out.  NaN when fewer than two nodes remain or when fitness or distance
     is constant.
     """
     v, g = _checked(values, graph)
     method = check_choice(method, "method", FDC_METHODS)
+    check_choice(among, "among", ("all", "optima"))
     optima = global_optima(v, g, atol=atol)
     dist = shortest_path(g.adjacency, method="D", unweighted=True, indices=optima).min(axis=0)
     ok = np.isfinite(dist)
+    if among == "optima":
+        ok &= np.isin(np.arange(len(v)), local_optima(v, g, strict=False, atol=atol))
     if ok.sum() < 2 or np.ptp(v[ok]) == 0 or np.ptp(dist[ok]) == 0:
         return float("nan")
     if method == "pearson":

@@ -26,7 +26,8 @@ def test_plateau_optimum(path5):
     assert neutral_networks(values, path5).tolist() == [0, 1, 1, 1, 4]
     table = neutral_network_table(values, path5)
     assert table.iloc[0].to_dict() == {"network": 1, "size": 3, "value_min": 2.0, "value_max": 2.0,
-                                       "value_mean": 2.0, "local_optimum": True}
+                                       "value_mean": 2.0, "local_optimum": True, "neighbour_networks": 2,
+                                       "neighbour_values": 1}
     assert table.local_optimum.tolist() == [True, False, False]
 
 

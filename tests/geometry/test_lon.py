@@ -57,3 +57,23 @@ def test_nb201_cifar10_is_one_funnel_into_the_tied_optima(store):
     assert lon.nodes["optimum"].iloc[:2].tolist() == [6111, 13714] and lon.nodes["basin_size"].iloc[0] == 7951
     f = funnels(lon)
     assert f["sink"].tolist() == ["6111 13714"] and f["cells"].iloc[0] == 15625
+
+
+def test_weak_and_strong_basins_by_hand():
+    from landscape.geometry import weak_strong_basins
+
+    # improving paths on TWO_FUNNELS: cell 2 (1.0) can climb to 1 -> 0 or to 3; cell 4 to 3 or 5 -> 6
+    table = weak_strong_basins(TWO_FUNNELS, path_edges(7)).set_index("optimum")
+    assert table.loc[3].tolist() == [4.0, 3, 3, 1] and table.loc[0].tolist() == [5.0, 2, 3, 2]
+    assert table.loc[6].tolist() == [9.0, 2, 3, 2]
+
+
+def test_neutral_network_percolation_and_fdc_among_optima(store):
+    from landscape.geometry import fitness_distance_correlation, neutral_network_table
+
+    table = neutral_network_table(np.array([1.0, 1.0, 2.0, 3.0, 3.0, 1.0]), path_edges(6), tol=0).set_index("network")
+    assert table.loc[3, ["neighbour_networks", "neighbour_values"]].tolist() == [2, 2]  # {2} and {5}: values 2, 1
+    assert table.loc[0, ["neighbour_networks", "neighbour_values"]].tolist() == [1, 1]
+    acc = store.array("cifar10", split="test", epochs=200)
+    # among the 18 optima, better ones sit closer to the best: a strong negative FDC
+    assert fitness_distance_correlation(acc, store.index, among="optima") < -0.8
