@@ -70,7 +70,7 @@ def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: 
     """
     comparisons = list(_store_comparisons(store))
     seeds = check_random_state(random_state).spawn(len(comparisons))
-    classes = store.isomorphism_classes
+    classes = store.isomorphism_classes()
     parts = []
     for (comparison, d, proxy, truth, p, t, arch), seed in tqdm(list(zip(comparisons, seeds)), desc="rank agreement",
                                                                unit="comparison", leave=False, disable=not progress):
@@ -88,7 +88,7 @@ def store_landscape_summary(store: Store, datasets: Sequence[str] = DATASETS, *,
     rows = []
     for d in datasets:
         acc = store.array(d, split="test", epochs=200)
-        qv, qe, _ = quotient(acc, store.index, store.isomorphism_classes)
+        qv, qe, _ = quotient(acc, store.index, store.isomorphism_classes())
         for space, (v, e) in (("full", (acc, store.index)), ("isomorphism quotient", (qv, qe))):
             rows.append({"dataset": d, "space": space, **landscape_summary(v, e, random_state=random_state)})
     return pd.DataFrame(rows)

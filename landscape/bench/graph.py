@@ -34,6 +34,6 @@ def nb201_graph(store: Store, metrics: Mapping[str, dict] | None = None) -> nx.G
     """
     metrics = DEFAULT_NODE_METRICS if metrics is None else metrics
     attrs: dict[str, np.ndarray] = {name: store.array(**sel) for name, sel in metrics.items()}
-    attrs["iso_class"] = store.isomorphism_classes
+    attrs["iso_class"] = store.isomorphism_classes()
     attrs["arch"] = store.index.arch_string(np.arange(N_ARCHS))
     return graph_from_edges(N_ARCHS, as_graph(store.index).edges, attrs)

@@ -288,10 +288,11 @@ class Store:
         """Op codes in official index order, shape ``(15625, 6)``."""
         return self.index.codes
 
-    @property
-    def isomorphism_classes(self) -> np.ndarray:
-        """NB201 isomorphism class per index (label = smallest index in the class); 6,466 classes."""
-        return self._load("space.npz")["nb201_class"]
+    def isomorphism_classes(self, kind: str = "nb201") -> np.ndarray:
+        """Isomorphism class per official index (label = smallest index in the class), as
+        :meth:`ArchIndex.isomorphism_classes <landscape.spaces.nb201.ArchIndex.isomorphism_classes>`: ``"nb201"``
+        (6,466 classes, read from the store) or ``"functional"`` (4,930)."""
+        return self._load("space.npz")["nb201_class"] if kind == "nb201" else self.index.isomorphism_classes(kind)
 
     def splits(self) -> dict[str, np.ndarray]:
         """NB201 data splits, e.g. ``"cifar10-valid:train"`` → indices into the CIFAR-10 training set."""
@@ -491,7 +492,7 @@ class Store:
         neighbours = pd.DataFrame({"index": idx, "arch": self.index.arch_string(idx), "edge": [e for e, _ in moves],
                                    "from_op": [OPS[codes[e]] for e, _ in moves], "to_op": [OPS[op] for _, op in moves],
                                    **{d: a[idx] for d, a in final.items()}})
-        classes = self.isomorphism_classes
+        classes = self.isomorphism_classes()
         members = np.flatnonzero(classes == classes[i])
         return ArchRecord(i, str(self.index.arch_string(i)), tuple(int(c) for c in codes), int(classes[i]),
                           [str(s) for s in self.index.arch_string(members)], series, ranks, neighbours)
@@ -503,7 +504,7 @@ class Store:
             "schema_version": self.manifest["schema_version"],
             "created": self.manifest["created"],
             "architectures": N_ARCHS,
-            "isomorphism_classes": int(np.unique(self.isomorphism_classes).size),
+            "isomorphism_classes": int(np.unique(self.isomorphism_classes()).size),
             "datasets": self.datasets,
             "metrics": self.metrics,
             "series": len(self._series),

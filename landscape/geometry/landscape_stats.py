@@ -10,7 +10,7 @@ Examples
 --------
 >>> local_optima(acc, store.index)[:5]                # strict local optima of CIFAR-10 (17 in all)
 array([1105, 2888, 5356, 6111, 6584])
->>> qv, qe, labels = quotient(acc, store.index, store.isomorphism_classes)
+>>> qv, qe, labels = quotient(acc, store.index, store.isomorphism_classes())
 >>> len(qv), len(qe)                                  # isomorphism classes and their neighbour pairs
 (6466, 90189)
 >>> summary = landscape_summary(qv, qe, random_state=0)

@@ -82,7 +82,7 @@ def quotient_graph(G: nx.Graph, classes: np.ndarray) -> nx.Graph:
     Parameters
     ----------
     G : a graph on nodes ``0..n-1`` (e.g. :func:`landscape.bench.nb201_graph`).
-    classes : class label per node, shape ``(n,)`` (e.g. ``store.isomorphism_classes``).
+    classes : class label per node, shape ``(n,)`` (e.g. ``store.isomorphism_classes()``).
 
     Node attributes: ``size`` (members) and ``internal_edges`` (neighbour pairs inside
     the class, which become no edge of the quotient).  See :func:`quotient_edges`.

@@ -86,7 +86,7 @@ def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: i
         raise ValueError(f"n_extra must be a non-negative integer, got {n_extra!r}")
     store = load_store() if store is None else store
     table5 = sample_archs(p.table_archs, np.random.SeedSequence([random_state, 2]), store)
-    classes = store.isomorphism_classes
+    classes = store.isomorphism_classes()
     taken = set(classes[store.index.indices_of(table5)].tolist())
     candidates = np.array(sorted(set(np.unique(classes).tolist()) - taken))
     if n_extra > candidates.size:

@@ -251,7 +251,7 @@ def test_query_record_of_the_best_cell(store):
     assert len(record.neighbours) == 24 and record.neighbours["index"].is_unique
     for row in record.neighbours.itertuples():
         assert (store.codes[row.index] != codes).sum() == 1 and row.cifar10 == acc["cifar10"][row.index]
-    assert best in record.members and record.isomorphism_class == store.isomorphism_classes[6111]
+    assert best in record.members and record.isomorphism_class == store.isomorphism_classes()[6111]
     s = record.series
     assert acc["cifar100"][6111] in set(s[(s.dataset == "cifar100") & (s.split == "test") & (s.epochs == 200)].value)
     def covers(r) -> bool:  # a partial series (e.g. NASLib's 725 cells) may lack the cell
@@ -263,3 +263,9 @@ def test_query_record_of_the_best_cell(store):
     assert "tied" in str(record) and "24 neighbours" in str(record)
     with pytest.raises(ValueError, match="0..15624"):
         store.query(15625)
+
+
+def test_isomorphism_classes_is_a_method_like_the_index(store):
+    nb201 = store.isomorphism_classes()
+    assert np.unique(nb201).size == 6466 and np.array_equal(nb201, store.index.isomorphism_classes("nb201"))
+    assert np.unique(store.isomorphism_classes("functional")).size == 4930

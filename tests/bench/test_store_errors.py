@@ -19,7 +19,7 @@ def _read_everything(store: Store) -> dict:
     """Every number the store hands out, keyed by what was asked."""
     out = {
         "codes": np.array(store.codes),
-        "classes": np.array(store.isomorphism_classes),
+        "classes": np.array(store.isomorphism_classes()),
         "splits": store.splits(),
         "full": store.array("toy", split="test", source="toy"),
         "seed": store.array("toy", split="test", seed=0),
@@ -101,7 +101,7 @@ def test_no_single_byte_corruption_gives_wrong_numbers(tiny_store, where):
         try:
             store = Store(tiny_store.path)
             failures = 0
-            for name, read in [("codes", lambda: store.codes), ("classes", lambda: store.isomorphism_classes),
+            for name, read in [("codes", lambda: store.codes), ("classes", lambda: store.isomorphism_classes()),
                                ("splits", store.splits),
                                ("full", lambda: store.array("toy", split="test", source="toy")),
                                ("seed", lambda: store.array("toy", split="test", seed=0)),

@@ -166,13 +166,13 @@ def test_nb201_graph_custom_metrics(store):
 
 
 def test_quotient_graph(store, G):
-    Q = quotient_graph(G, store.isomorphism_classes)
+    Q = quotient_graph(G, store.isomorphism_classes())
     assert Q.number_of_nodes() == 6466
     weights = sum(w for _, _, w in Q.edges(data="weight"))
     internal = sum(k for _, k in Q.nodes(data="internal_edges"))
     assert weights + internal == 187500
     assert sum(s for _, s in Q.nodes(data="size")) == N_ARCHS
-    assert set(Q.nodes) == set(np.unique(store.isomorphism_classes).tolist())
+    assert set(Q.nodes) == set(np.unique(store.isomorphism_classes()).tolist())
     assert nx.number_of_selfloops(Q) == 0
 
 

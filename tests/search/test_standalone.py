@@ -19,7 +19,7 @@ def test_matched_cells(store):
     table5 = cells[cells["group"] == "table5"]["arch"].tolist()
     assert table5 == sample_archs(50, np.random.SeedSequence([0, 2]), store)
     extra = cells[cells["group"] == "stratified"]
-    classes = store.isomorphism_classes
+    classes = store.isomorphism_classes()
     extra_classes = classes[extra["index"].to_numpy()]
     assert len(set(extra_classes)) == 50  # one per isomorphism class ...
     assert not set(extra_classes) & set(classes[store.index.indices_of(table5)])  # ... none of Table 5's

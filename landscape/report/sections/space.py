@@ -20,7 +20,7 @@ def _class_sizes(labels: np.ndarray, kind: str) -> pd.DataFrame:
 
 def space_section(store: Store) -> list[Artifact]:
     nbrs = neighbour_table(store.index)
-    classes = store.isomorphism_classes
+    classes = store.isomorphism_classes()
     functional = isomorphism_classes(store.codes, kind="functional")
     spheres = {r: hamming_sphere(store.index, r, np.arange(0, N_ARCHS, 97)).shape[1] for r in (1, 2, 3)}
     deg = quotient_degrees(nbrs, classes)
