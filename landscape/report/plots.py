@@ -102,7 +102,8 @@ def plot_minimax_quantiles(curves: pd.DataFrame, ax=None):
     """Quantile function of minimax barriers among the top 1 %: ``dataset, quantile, barrier``."""
     ax = _axes(ax)
     sns.lineplot(data=curves, x="quantile", y="barrier", hue="dataset", palette=PALETTE, drawstyle="steps-post", ax=ax)
-    ax.set(xlabel="quantile (fraction of pairs)", ylabel="minimax barrier (accuracy points)", ylim=(0, None),
+    ax.axhline(0, color="0.4", linewidth=0.8, linestyle="--")
+    ax.set(xlabel="quantile (fraction of pairs)", ylabel="minimax barrier (accuracy points)",
            title="Quantile function of the barriers among the best 1 % of cells")
     return ax
 
