@@ -172,9 +172,11 @@ def _postorder(children: dict[int, list[int]], root: int) -> list[int]:
 
 
 def plot_autocorrelation(walks: pd.DataFrame, ax=None):
-    """Random-walk autocorrelation per dataset: columns ``dataset, lag, rho``."""
+    """Random-walk autocorrelation per dataset: columns ``dataset, lag, rho`` (and ``how``: exact / Monte Carlo,
+    drawn as line style)."""
     ax = _axes(ax)
-    sns.lineplot(data=walks, x="lag", y="rho", hue="dataset", palette=PALETTE, marker="o", ax=ax)
+    sns.lineplot(data=walks, x="lag", y="rho", hue="dataset", style="how" if "how" in walks else None,
+                 palette=PALETTE, marker="o", ax=ax)
     ax.set(xlabel="lag (steps of a random walk on the neighbour graph)", ylabel="autocorrelation ρ(lag)",
            title="Random-walk autocorrelation", ylim=(0, 1))
     return ax
