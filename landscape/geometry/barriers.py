@@ -321,7 +321,7 @@ def barrier_tree(values, graph, nodes=None, *, kind: str = "accuracy") -> pd.Dat
     g, v = graph_and_values(graph, values)
     v, e = oriented(v, kind), g.edges
     if nodes is None:
-        leaves = np.flatnonzero(v >= best_neighbours(v, e)[1])
+        leaves = np.flatnonzero(v >= best_neighbours(v, g)[1])
     else:
         leaves = np.unique(check_nodes(nodes, len(v), "nodes"))
     k = len(leaves)
@@ -353,7 +353,7 @@ def steepest_ascent(values, graph, *, kind: str = "accuracy", atol: float = ATOL
     """
     g, v = graph_and_values(graph, values)
     v = oriented(v, kind)
-    node, best = best_neighbours(v, g.edges)
+    node, best = best_neighbours(v, g)
     ptr = np.where(best > v + check_atol(atol), node, np.arange(len(v)))
     while (ptr[ptr] != ptr).any():
         ptr = ptr[ptr]

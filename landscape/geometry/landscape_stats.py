@@ -57,7 +57,7 @@ def best_neighbour(values, graph) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(node, value)`` arrays of length ``n``; ``-1`` and ``-inf`` for isolated nodes.
     """
     v, g = _checked(values, graph)
-    return best_neighbours(v, g.edges)
+    return best_neighbours(v, g)
 
 
 def local_optima(values, graph, *, strict: bool = True, atol: float = ATOL) -> np.ndarray:
@@ -70,7 +70,7 @@ def local_optima(values, graph, *, strict: bool = True, atol: float = ATOL) -> n
     """
     v, g = _checked(values, graph)
     atol = check_atol(atol)
-    best = best_neighbours(v, g.edges)[1]
+    best = best_neighbours(v, g)[1]
     return np.flatnonzero(v > best + atol if strict else v >= best - atol)
 
 
@@ -280,7 +280,7 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
     v, g = _checked(values, graph)  # the graph is passed on, so its edges and adjacency are built once
     atol = check_atol(atol)
     nets = neutral_network_table(v, g, tol=atol)
-    best = best_neighbours(v, g.edges)[1]
+    best = best_neighbours(v, g)[1]
     rho1 = autocorrelation(v, g, max_lag=1)["rho"].iloc[0]
     optima = global_optima(v, g, atol=atol)
     walk = random_walk_autocorrelation(v, g, n_walkers=n_walkers, n_steps=n_steps, max_lag=1,

@@ -189,3 +189,32 @@ def test_summary_reports_every_global_optimum(store):
     s = landscape_summary(store.array("cifar10", split="test", epochs=200), store.index, random_state=0)
     assert s["global_optima"] == 2 and s["global_optima_nodes"] == "6111 13714"  # tied at 94.3733
     assert s["fdc_spearman"] < s["fdc_kendall"] < 0 and s["fdc"] == pytest.approx(-0.272, abs=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_neighbour_against_a_loop(seed):
+    """By definition, on random irregular graphs with ties and isolated nodes: the best neighbour's value, the
+    smallest id among the neighbours that share it."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    pairs = np.unique(np.sort(rng.integers(0, n - 3, (90, 2)), axis=1), axis=0)
+    edges = pairs[pairs[:, 0] != pairs[:, 1]]  # nodes n-3.. stay isolated
+    values = rng.integers(0, 5, n).astype(float)  # many ties
+    node, value = best_neighbour(values, edges)
+    for i in range(n):
+        nbrs = sorted({int(b) for a, b in edges if a == i} | {int(a) for a, b in edges if b == i})
+        if not nbrs:
+            assert node[i] == -1 and value[i] == -np.inf
+            continue
+        top = max(values[j] for j in nbrs)
+        assert value[i] == top and node[i] == min(j for j in nbrs if values[j] == top)
+
+
+def test_best_neighbour_on_the_nb201_table(store):
+    acc = store.array("cifar100", split="test", epochs=200)
+    node, value = best_neighbour(acc, store.index)
+    table = np.array([store.index.index_of(np.where(np.arange(6) == e, op, store.codes[i]))
+                      for i in (0, 9930) for e in range(6) for op in range(5) if op != store.codes[i][e]]).reshape(2, 24)
+    for row, i in zip(table, (0, 9930)):
+        best = acc[row].max()
+        assert value[i] == best and node[i] == min(j for j in row if acc[j] == best)
