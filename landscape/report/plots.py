@@ -291,8 +291,8 @@ def plot_darts_search(comparison: pd.DataFrame, ax=None):
     ax.errorbar(frame["accuracy"], y, xerr=np.vstack([low, high]), fmt="o", color=sns.color_palette(PALETTE)[0],
                 capsize=2, markersize=5)
     ax.set_yticks(y, labels, fontsize=7)
-    ax.set(xlabel="NB301 surrogate CIFAR-10 accuracy (%)", ylabel="",
-           title="DARTS space: searched genotypes (bars: central 95% of single random searches)")
+    ax.set(xlabel="NB301 surrogate CIFAR-10 accuracy (%); bars: central 95% of single random searches", ylabel="",
+           title="DARTS space: searched genotypes under the NB301 surrogate")
     return ax
 
 
