@@ -124,7 +124,7 @@ def _compare(device: str, batch_size: int, repeat: int, strategy: str) -> dict:
 def bench_flatness_cpu(store: Store) -> dict:
     """CPU: faithful flatness vs the published procedure (NB201 C=16 N=5, 64 CIFAR-10 images)."""
     r = _compare("cpu", 64, repeat=5, strategy="loop")
-    return {"name": "flatness_cpu", **r, "target_ratio": 1.1, "target_forward_fraction": 0.9,
+    return {"name": "flatness_cpu", "baseline_kind": "the published GeNAS procedure (deep copy per chain, noise in place)", **r, "target_ratio": 1.1, "target_forward_fraction": 0.9,
             "threads": torch.get_num_threads(),
             "note": f"faithful flatness, 3 sigmas x {N_DRAWS} chains = {r['copies']} copies (no clean copy), NB201 "
                     f"C=16 N=5 (best CIFAR-10 cell), one batch of 64 CIFAR-10 JPEG images; ours = strategy 'loop' "
@@ -143,7 +143,7 @@ def bench_flatness_gpu(store: Store) -> dict | None:
     if not torch.cuda.is_available():
         return None
     r = _compare("cuda", 256, repeat=5, strategy="vmap")
-    return {"name": "flatness_gpu", **r, "target_ratio": 4.0, "target_forward_fraction": 0.6,
+    return {"name": "flatness_gpu", "baseline_kind": "the published GeNAS procedure (deep copy per chain, noise in place)", **r, "target_ratio": 4.0, "target_forward_fraction": 0.6,
             "device": torch.cuda.get_device_name(),
             "note": f"faithful flatness, 3 sigmas x {N_DRAWS} chains = {r['copies']} copies, NB201 C=16 N=5, one "
                     f"batch of 256 CIFAR-10 JPEG images; ours = strategy 'vmap' ('auto' on CUDA); baseline = the "
