@@ -70,7 +70,7 @@ def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
     cells = sa.matched_cells("smoke", store=store)
     archs = cells[cells["group"] == "table5"]["arch"].tolist()[:5]
     sa.run_standalone("smoke", tmp_path / "standalone", archs, seeds=(0, 1), n_workers=1, progress=False)
-    out = tmp_path / "genas-nb201-smoke-seed0"
+    out = tmp_path / "search" / "genas-nb201-smoke-seed0"
     tables = rp.reproduction("smoke", out, tmp_path / "standalone", table1_archs=12, progress=False, store=store)
     assert tables["coverage"].iloc[0].to_dict() == {"cells": 5, "cells_with_2_seeds": 5, "runs": 10,
                                                     "target_cells": 100, "target_runs": 200}
@@ -81,7 +81,7 @@ def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
     assert v["verdict"].notna().all() and {"GeNAS Table 1", "GeNAS Table 5", "A²M (geometry)"} <= set(v["source"])
     for name in tables:
         assert (out / "reproduce" / f"{name}.csv").exists()
-    arts = reproduce_section(store, tmp_path)
+    arts = reproduce_section(store, preset="smoke", results=tmp_path)
     assert [a.name for a in arts][:3] == ["reproduce_verdicts", "reproduce_noise_ceiling", "reproduce_table5"]
     assert "5 cells (5 with both seeds), 10 of 200 stand-alone runs" in arts[0].description
-    assert reproduce_section(store, tmp_path / "nothing") == []
+    assert reproduce_section(store, preset="smoke", results=tmp_path / "nothing") == []
