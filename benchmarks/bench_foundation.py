@@ -63,24 +63,24 @@ def _neighbour_table_numpy(index) -> np.ndarray:
     return position[np.stack(cols, axis=1)].astype(np.int32)
 
 
-def bench_neighbour_table(store: Store) -> dict:
+def _neighbour_table_entry(store: Store, name: str, baseline, repeat: int, kind: str, note: str) -> dict:
     index = store.index
     ours_table, t_ours = timed(lambda: neighbour_table(index), repeat=20)
-    base_table, t_base = timed(lambda: _neighbour_table_numpy(index), repeat=20)
+    base_table, t_base = timed(lambda: baseline(index), repeat=repeat)
     assert np.array_equal(ours_table, base_table)
-    return {"name": "neighbour_table", "ours_s": t_ours, "baseline_s": t_base, "target_s": 0.030,
-            "baseline_kind": "vectorised NumPy on the op-code array",
-            "note": "(15625, 24) Hamming-1 table, ours vs the same computation written directly in NumPy; identical"}
+    return {"name": name, "ours_s": t_ours, "baseline_s": t_base, "target_s": 0.030, "baseline_kind": kind,
+            "note": f"(15625, 24) Hamming-1 table, ours vs {note}; identical tables"}
+
+
+def bench_neighbour_table(store: Store) -> dict:
+    return _neighbour_table_entry(store, "neighbour_table", _neighbour_table_numpy, 20,
+                                  "vectorised NumPy on the op-code array", "the same computation written in NumPy")
 
 
 def bench_neighbour_table_loop(store: Store) -> dict:
-    index = store.index
-    ours_table, t_ours = timed(lambda: neighbour_table(index), repeat=20)
-    base_table, t_base = timed(lambda: _neighbour_table_loop(index), repeat=2)
-    assert np.array_equal(ours_table, base_table)
-    return {"name": "neighbour_table_loop", "ours_s": t_ours, "baseline_s": t_base, "target_s": 0.030,
-            "baseline_kind": "per-architecture Python loop with a dict (the FLA tools' per-node approach)",
-            "note": "(15625, 24) Hamming-1 table, ours vs a per-architecture Python loop; identical tables"}
+    return _neighbour_table_entry(store, "neighbour_table_loop", _neighbour_table_loop, 2,
+                                  "per-architecture Python loop with a dict (the FLA tools' per-node approach)",
+                                  "a per-architecture Python loop")
 
 
 def bench_graph_build(store: Store) -> dict:
