@@ -29,11 +29,11 @@ KINDS = ("accuracy", "loss")
 ATOL = 1e-6
 
 
-def check_atol(atol) -> float:
-    """A finite tolerance ``>= 0``."""
+def check_atol(atol, name: str = "atol") -> float:
+    """A finite tolerance ``>= 0`` (``name`` for the message)."""
     if isinstance(atol, (bool, np.bool_)) or not isinstance(atol, (int, float, np.integer, np.floating)) \
             or not np.isfinite(atol) or atol < 0:
-        raise ValueError(f"atol must be a finite number >= 0, got {atol!r}")
+        raise ValueError(f"{name} must be a non-negative number (finite), got {atol!r}")
     return float(atol)
 
 

@@ -83,8 +83,7 @@ def _components(n: int, e: np.ndarray) -> np.ndarray:
 
 
 def _neutral(v: np.ndarray, e: np.ndarray, tol) -> np.ndarray:
-    if isinstance(tol, bool) or not (isinstance(tol, (int, float, np.integer, np.floating)) and tol >= 0):
-        raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+    tol = check_atol(tol, "tol")
     return _components(len(v), e[np.abs(v[e[:, 0]] - v[e[:, 1]]) <= tol])
 
 
@@ -149,26 +148,27 @@ def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol
 
     ``method``: ``"pearson"`` (Jones & Forrest), or the rank correlations ``"spearman"`` and ``"kendall"`` (τ-b)
     the FLA literature also reports.  Every node within ``atol`` (default :data:`ATOL`) of the best value is a
-    global optimum
-    (:func:`global_optima`; CIFAR-10 has two tied at 94.3733), and distance is to the nearest one.  ``among``:
-    ``"all"`` cells, or only the local ``"optima"`` (non-strict, within ``atol``; the FLA variant that asks
-    whether better optima lie closer to the best).  Nodes that cannot reach a global optimum are left out.  NaN when fewer than two nodes remain or when fitness or distance
-    is constant.
+    global optimum (:func:`global_optima`; CIFAR-10 has two tied at 94.3733), and distance is to the nearest one.
+    ``among``: ``"all"`` cells, or only the local ``"optima"`` (non-strict, within ``atol``; the FLA variant that
+    asks whether better optima lie closer to the best).  Nodes that cannot reach a global optimum are left out.
+    NaN when fewer than two nodes remain or when fitness or distance is constant.
     """
     v, g = _checked(values, graph)
     method = check_choice(method, "method", FDC_METHODS)
-    check_choice(among, "among", ("all", "optima"))
-    optima = global_optima(v, g, atol=atol)
-    dist = shortest_path(g.adjacency, method="D", unweighted=True, indices=optima).min(axis=0)
+    return _fdc(v, g, (method,), atol, check_choice(among, "among", ("all", "optima")))[method]
+
+
+def _fdc(v: np.ndarray, g: SpaceGraph, methods, atol: float, among: str) -> dict[str, float]:
+    """FDC by each of ``methods``, the distances to the global optima computed once."""
+    dist = shortest_path(g.adjacency, method="D", unweighted=True, indices=global_optima(v, g, atol=atol)).min(axis=0)
     ok = np.isfinite(dist)
     if among == "optima":
         ok &= np.isin(np.arange(len(v)), local_optima(v, g, strict=False, atol=atol))
     if ok.sum() < 2 or np.ptp(v[ok]) == 0 or np.ptp(dist[ok]) == 0:
-        return float("nan")
-    if method == "pearson":
-        return float(np.corrcoef(v[ok], dist[ok])[0, 1])
-    stat = spearmanr if method == "spearman" else kendalltau
-    return float(stat(v[ok], dist[ok]).statistic)
+        return dict.fromkeys(methods, float("nan"))
+    stats = {"pearson": lambda x, y: np.corrcoef(x, y)[0, 1], "spearman": lambda x, y: spearmanr(x, y).statistic,
+             "kendall": lambda x, y: kendalltau(x, y).statistic}
+    return {m: float(stats[m](v[ok], dist[ok])) for m in methods}
 
 
 def random_walk_autocorrelation(values, graph, *, n_walkers: int = 200, n_steps: int = 1000, max_lag: int = 10,
@@ -291,8 +291,7 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
         "plateau_optima": int((nets["local_optimum"] & (nets["size"] > 1)).sum()),
         "plateaus": int((nets["size"] > 1).sum()), "largest_plateau": int(nets["size"].iloc[0]),
         "global_optima": len(optima), "global_optima_nodes": " ".join(map(str, optima)),
-        **{"fdc" if m == "pearson" else f"fdc_{m}": fitness_distance_correlation(v, g, method=m, atol=atol)
-           for m in FDC_METHODS},
+        **{"fdc" if m == "pearson" else f"fdc_{m}": r for m, r in _fdc(v, g, FDC_METHODS, atol, "all").items()},
         "rho1": float(rho1), "correlation_length": correlation_length(rho1),
         "rho1_walk": float(walk),
     }
