@@ -120,20 +120,17 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     if (table is None) != (metric is None):
         raise ValueError("--table and --metric go together: the CSV and the column to analyse")
     store = load_store(data_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    items = []
     if table is not None:
         from ..bench.tables import metric_table
         from .sections.table import table_section
 
         values = metric_table(table, metric, store.index)
-        out.mkdir(parents=True, exist_ok=True)
         arts = table_section(store, values, metric, lower_is_better=lower_is_better)
         items = [("table", art, _write(art, out)) for art in arts]
-        (out / "index.html").write_text(_html(items))
-        (out / "index.md").write_text(_markdown(items))
-        return out / "index.md"
-    out.mkdir(parents=True, exist_ok=True)
-    items = []
-    bar = tqdm([s for s in SECTION_NAMES if not only or s in only], desc="report sections", unit="section")
+    bar = tqdm([s for s in SECTION_NAMES if table is None and (not only or s in only)], desc="report sections",
+               unit="section")
     for name in bar:
         bar.set_postfix_str(name)
         start = time.perf_counter()
