@@ -129,8 +129,8 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
         values = metric_table(table, metric, store.index)
         arts = table_section(store, values, metric, lower_is_better=lower_is_better)
         items = [("table", art, _write(art, out)) for art in arts]
-    bar = tqdm([s for s in SECTION_NAMES if table is None and (not only or s in only)], desc="report sections",
-               unit="section")
+    names = [s for s in SECTION_NAMES if table is None and (not only or s in only)]
+    bar = tqdm(names, desc="report sections", unit="section", disable=not names)
     for name in bar:
         bar.set_postfix_str(name)
         start = time.perf_counter()
