@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.stats
 
 from landscape.report.sections.reproduce import reproduce_section
 from landscape.search import reproduce as rp
@@ -39,6 +40,7 @@ def runs_frame(n: int = 8) -> pd.DataFrame:
     for seed in (0, 1):
         for i, a in enumerate(acc):
             rows.append({"arch": f"cell{i}", "seed": seed, "test_accuracy": a + (0.001 * seed), "test_loss": 2 - a,
+                         "valid_loss": 2 - a + rng.normal(0, 0.05),
                          **{sa.loss_column(m, (0.1, 0.2, 0.4), k): 1 + 0.1 * k + rng.random() for m in sa.MODES
                             for k in (1, 2, 3)}})
     return pd.DataFrame(rows)
@@ -58,12 +60,53 @@ def test_standalone_truth_noise_ceiling_and_own_flatness():
     losses = [row[sa.loss_column("exact", (0.1, 0.2, 0.4), k)] for k in (1, 2, 3)]
     want = 1 / (abs(losses[0] / 0.1) + abs((losses[1] - losses[0]) / 0.1) + abs((losses[2] - losses[1]) / 0.2)
                 + 1e-5)  # Eq. 4 with α = 1, the published code's +1e-5
-    got = own[(own["mode"] == "exact") & (own["arch"] == row["arch"]) & (own["seed"] == row["seed"])]["flatness"]
-    assert got.item() == pytest.approx(want, rel=1e-12)
+    mine = own[(own["mode"] == "exact") & (own["arch"] == row["arch"]) & (own["seed"] == row["seed"])]
+    assert mine[mine["alpha"] == 1.0]["flatness"].item() == pytest.approx(want, rel=1e-12)
+    eq3 = 1 / (abs((losses[1] - losses[0]) / 0.1) + abs((losses[2] - losses[1]) / 0.2) + 1e-5)  # Eq. 3: no depth term
+    assert mine[mine["alpha"] == 0.0]["flatness"].item() == pytest.approx(eq3, rel=1e-12)
     with pytest.raises(ValueError, match="NaN"):
         rp.standalone_truth(runs.assign(test_accuracy=np.nan))
     with pytest.raises(ValueError, match="no stand-alone runs"):
         rp.standalone_truth(runs.iloc[:0])
+
+
+def test_generalisation_table_rows_and_the_clean_loss_reference():
+    runs = runs_frame()
+    table = rp.generalisation_table(runs, rp.standalone_flatness(runs, [(0.1, 0.2, 0.4)]), n_boot=50)
+    assert len(table) == len(sa.MODES) * 2 + 1 and set(table["alpha"].dropna()) == {0.0, 1.0}
+    ref = table.iloc[-1]
+    assert ref["mode"] == "clean validation loss (negated)" and ref["n"] == 16
+    assert ref["tau"] == pytest.approx(scipy.stats.kendalltau(-runs["valid_loss"], runs["test_accuracy"]).statistic)
+
+
+def test_the_premise_row_judges_eq3_and_names_what_eq4_ranks_like():
+    runs = runs_frame()
+    runs["valid_loss"] = 3 - runs["test_accuracy"]  # the clean loss ranks the runs perfectly
+    for mode in sa.MODES:  # the slopes grow with accuracy: better networks are sharper
+        for k in (1, 2, 3):
+            runs[sa.loss_column(mode, (0.1, 0.2, 0.4), k)] = 1 + k * runs["test_accuracy"]
+    gen = rp.generalisation_table(runs, rp.standalone_flatness(runs, [(0.1, 0.2, 0.4)]), n_boot=50)
+    tables = {"claims": pd.DataFrame(), "table5": pd.DataFrame(columns=["proxy"]), "generalise": gen}
+    v = rp.verdicts(tables, {"delta": 0.1, "ci_low": 0.05, "ci_high": 0.2}, {"tau": 0.6, "ci_low": 0.5, "ci_high": 0.7},
+                    pd.DataFrame(), sigmas="0.1,0.2,0.4")
+    row = v[v["source"] == "GeNAS (premise)"].iloc[0]
+    assert row["ours"] == -1.0 and row["verdict"] == "does not hold"
+    assert "the clean validation loss 1.00" in row["reason"]
+    assert "GeNAS (premise)" not in set(rp.verdicts(tables, {"delta": 0.1, "ci_low": 0.05, "ci_high": 0.2},
+                                                    {"tau": 0.6, "ci_low": 0.5, "ci_high": 0.7},
+                                                    pd.DataFrame())["source"])
+
+
+def test_a_claim_that_holds_only_as_a_difference_says_so():
+    """Δτ > 0 because the worse proxy ranks inversely, while the better one ranks nothing: not a plain "holds"."""
+    rng = np.random.default_rng(3)
+    truth = np.arange(80.0)
+    values = {"noise": rng.permutation(truth), "inverse": -truth, "good": truth + rng.normal(0, 5, 80)}
+    table = rp.claims_table(values, {"t": truth}, [("noise", "inverse"), ("good", "noise")], papers={}, n_boot=300)
+    hollow, real = table.iloc[0], table.iloc[1]
+    assert hollow["ci_low"] > 0 and hollow["tau_better_low"] <= 0 < hollow["tau_better_high"]
+    assert hollow["verdict"].startswith("holds only as a difference: noise itself has τ")
+    assert real["verdict"] == "holds" and real["tau_better_low"] > 0
 
 
 def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
@@ -78,7 +121,8 @@ def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
     assert set(tables["claims"]["source"]) == {"GeNAS Table 5", "GeNAS Table 8", "GeNAS Table 9"}
     assert len(tables["table1"]) == 5 and tables["table1"]["n"].eq(12).all()
     v = tables["verdicts"]
-    assert v["verdict"].notna().all() and {"GeNAS Table 1", "GeNAS Table 5", "A²M (geometry)"} <= set(v["source"])
+    assert v["verdict"].notna().all()
+    assert {"GeNAS Table 1", "GeNAS Table 5", "GeNAS (premise)", "A²M (geometry)"} <= set(v["source"])
     for name in tables:
         assert (out / "reproduce" / f"{name}.csv").exists()
     arts = reproduce_section(store, preset="smoke", results=tmp_path)

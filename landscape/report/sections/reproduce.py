@@ -51,12 +51,15 @@ def reproduce_section(store: Store, preset: str = "cpu", results: Path = RESULTS
     for name, title, text in (
             ("claims", "Paired tests of the papers' claims",
              "Δτ = τ(better) − τ(worse) on the same bootstrap resamples of cells, its 95% CI and the one-sided "
-             "p-value."),
+             "p-value, beside the better proxy's own τ: a claim holds only as a difference when that τ is not "
+             "above 0 (the worse proxy ranks inversely)."),
             ("table1", "GeNAS Table 1: τ between search metrics",
              "τ-b between supernet accuracy, angle and flatness over sampled sub-networks (no ground truth)."),
             ("generalise", "Do flat minima generalise at this scale?",
              "τ-b between each stand-alone network's own weight-space flatness (faithful and exact noise, each σ "
-             "triple, α = 1) and its held-out test accuracy, over all runs."),
+             "triple; α = 1 is Eq. 4, α = 0 Eq. 3, the slopes alone) and its held-out test accuracy, over all runs. "
+             "Last row: the clean validation loss on the same images, for reference: at a small σ₁ the depth term "
+             "α|L₁/σ₁| dominates Eq. 4, which then ranks like this loss; Eq. 3 isolates the curvature."),
             ("joint", "Stand-alone flatness vs architecture-space flatness",
              "τ-b between the stand-alone networks' weight-space flatness (seed mean, default σ) and the cells' "
              "neighbourhood flatness in the NB201 graph (200-epoch CIFAR-10) and their matched-scale accuracy."),
