@@ -335,14 +335,13 @@ def reproduction(
     matched_runs = runs[runs["arch"].isin(archs)].reset_index(drop=True)
     own = standalone_flatness(matched_runs, p.sigma_sets)
     generalise = generalisation_table(matched_runs, own, **boot)
-    eq4 = own[(own["sigmas"] == sigma_label(p.sigmas)) & (own["alpha"] == 1.0)]
-    mean_own = eq4.groupby(["mode", "arch"])["flatness"].mean()
+    mean_own = own[own["sigmas"] == sigma_label(p.sigmas)].groupby(["mode", "alpha", "arch"])["flatness"].mean()
     acc200 = store.array("cifar10", split="test", epochs=200)
     nbhd = -neighbourhood_flatness(acc200, store.index, cells["index"].to_numpy())
-    joint = pd.concat([rank_table({f"standalone_flatness_{m}": mean_own.loc[m].loc[archs].to_numpy()},
+    joint = pd.concat([rank_table({f"standalone_flatness_{m}": mean_own.loc[m, a].loc[archs].to_numpy()},
                                   {"neighbourhood_flatness_cifar10": nbhd,
-                                   "matched_test_accuracy": truths["matched"]}, **boot) for m in MODES],
-                      ignore_index=True)
+                                   "matched_test_accuracy": truths["matched"]}, **boot).assign(alpha=a)
+                       for m in MODES for a in sorted(own["alpha"].unique(), reverse=True)], ignore_index=True)
     delta1 = (kendall_tau(many["accuracy"], many["flatness"], weights=counts)
               - kendall_tau(many["angle"], many["flatness"], weights=counts))
     low, high = bootstrap_interval(delta1, 0.95)

@@ -61,8 +61,9 @@ def reproduce_section(store: Store, preset: str = "cpu", results: Path = RESULTS
              "Last row: the clean validation loss on the same images, for reference: at a small σ₁ the depth term "
              "α|L₁/σ₁| dominates Eq. 4, which then ranks like this loss; Eq. 3 isolates the curvature."),
             ("joint", "Stand-alone flatness vs architecture-space flatness",
-             "τ-b between the stand-alone networks' weight-space flatness (seed mean, default σ) and the cells' "
-             "neighbourhood flatness in the NB201 graph (200-epoch CIFAR-10) and their matched-scale accuracy."),
+             "τ-b between the stand-alone networks' weight-space flatness (seed mean, default σ; α = 1: Eq. 4, "
+             "α = 0: Eq. 3) and the cells' neighbourhood flatness in the NB201 graph (200-epoch CIFAR-10) and their "
+             "matched-scale accuracy."),
             ("searched", "A²M vs DARTS cells at both scales",
              "CIFAR-10 accuracy of the cells each search returned: 200-epoch lookup, and matched-scale seed "
              "mean where the cell was trained alone (NaN: not trained alone yet).")):
