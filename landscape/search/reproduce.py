@@ -287,13 +287,13 @@ def reproduction(
     if not path.exists():
         raise ValueError(f"{path} does not exist: run `python -m landscape.search standalone --preset {p.name}`")
     runs = pd.read_csv(path)
-    truth = standalone_truth(runs)
+    every_truth = standalone_truth(runs)
     cells = matched_cells(p, random_state=random_state, store=store)
-    cells = cells[cells["arch"].isin(truth.index)].reset_index(drop=True)
+    cells = cells[cells["arch"].isin(every_truth.index)].reset_index(drop=True)
     if len(cells) < 3:
         raise ValueError(f"only {len(cells)} matched cells have stand-alone runs; at least 3 are needed")
     archs = cells["arch"].tolist()
-    truth = truth.loc[archs]
+    truth = every_truth.loc[archs]
     trained = train_supernet(p, out, random_state=random_state, device=device, progress=progress)
     cache = ProxyCache(trained, device=device, progress=progress)
     proxies = cache.proxies(archs)
@@ -352,7 +352,7 @@ def reproduction(
     all_counts = bootstrap_counts(acc200.size, p.n_boot, random_state)
     everywhere = -neighbourhood_flatness(acc200, store.index)
     neighbourhood = kendall_tau_interval(acc200, everywhere, all_counts, 0.95)
-    searched = a2m_vs_darts(a2m_dir if a2m_dir is not None else Path(out) / "no-a2m-runs", truth)
+    searched = a2m_vs_darts(a2m_dir if a2m_dir is not None else Path(out) / "no-a2m-runs", every_truth)
     coverage = pd.DataFrame([{"cells": len(archs), "cells_with_2_seeds": int((truth["n_seeds"] >= 2).sum()),
                               "runs": int(runs["arch"].isin(archs).sum()), "target_cells": 100,
                               "target_runs": 200}])

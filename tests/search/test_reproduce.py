@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import numpy as np
 import pandas as pd
 import pytest
@@ -112,9 +113,22 @@ def test_a_claim_that_holds_only_as_a_difference_says_so():
 def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
     cells = sa.matched_cells("smoke", store=store)
     archs = cells[cells["group"] == "table5"]["arch"].tolist()[:5]
-    sa.run_standalone("smoke", tmp_path / "standalone", archs, seeds=(0, 1), n_workers=1, progress=False)
+    # A returned cell outside the matched cells, trained alone too (as `study_cells` queues it): the
+    # A²M-vs-DARTS row must judge it at matched scale, not only by the 200-epoch lookup.
+    outside = next(a for a in map(str, store.index.arch_string(np.arange(100))) if a not in set(cells["arch"]))
+    returned = {"a2m": outside, "darts": archs[0]}
+    for method, arch in returned.items():
+        (tmp_path / "a2m" / f"{method}-seed0").mkdir(parents=True)
+        (tmp_path / "a2m" / f"{method}-seed0" / "result.json").write_text(json.dumps(
+            {"method": method, "random_state": 0, "arch": arch, "space": "nb201", "accuracy": {"cifar10": 90.0}}))
+    sa.run_standalone("smoke", tmp_path / "standalone", archs + [outside], seeds=(0, 1), n_workers=1,
+                      progress=False)
     out = tmp_path / "search" / "genas-nb201-smoke-seed0"
-    tables = rp.reproduction("smoke", out, tmp_path / "standalone", table1_archs=12, progress=False, store=store)
+    tables = rp.reproduction("smoke", out, tmp_path / "standalone", table1_archs=12, a2m_dir=tmp_path / "a2m",
+                             progress=False, store=store)
+    truth = rp.standalone_truth(pd.read_csv(tmp_path / "standalone" / "runs.csv"))["test_accuracy"]
+    searched = tables["searched"].set_index("method")["accuracy_matched"]
+    assert searched.to_dict() == pytest.approx({m: 100 * truth[a] for m, a in returned.items()})
     assert tables["coverage"].iloc[0].to_dict() == {"cells": 5, "cells_with_2_seeds": 5, "runs": 10,
                                                     "target_cells": 100, "target_runs": 200}
     assert set(tables["table5"]["dataset"]) == {"matched", "200-epoch"}
