@@ -303,7 +303,7 @@ def run_darts(
     result = {"space": space, "preset": p.name, "method": method, "random_state": seed, "selection": p.selection,
               "arch": chosen, "best_epoch": history[best]["epoch"],
               "best_valid_loss": history[best]["valid_loss"], "final_arch": history[-1]["arch"],
-              "epochs_run": len(history), "out": str(Path(out))}
+              "epochs_run": len(history)}
     if space == "nb201":
         truth = ground_truth([result["arch"]]).iloc[0]
         result["arch_index"] = int(truth["index"])

@@ -360,8 +360,9 @@ def reproduction(
               "claims": claims, "sigma": sigma, "alpha": alpha, "table1": table1, "generalise": generalise,
               "joint": joint, "searched": searched}
     tables["verdicts"] = verdicts(tables, table1_delta, neighbourhood, searched, sigmas=sigma_label(p.sigmas))
+    sweep = sorted(runs["config_hash"].astype(str).unique())  # the stand-alone runs' identity, not their folder
     run = RunStore(Path(out) / "reproduce", {"stage": "reproduce", "proxies": cache.run.hash, "seed": random_state,
-                                             "standalone": str(Path(standalone)), "table1_archs": table1_archs,
+                                             "standalone": sweep, "table1_archs": table1_archs,
                                              **p.stage_config("tables")})
     for name, frame in tables.items():
         run.write(name, frame)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,6 +140,10 @@ def test_reproduction_end_to_end_smoke(shared_data, store, tmp_path):
     assert {"GeNAS Table 1", "GeNAS Table 5", "GeNAS (premise)", "A²M (geometry)"} <= set(v["source"])
     for name in tables:
         assert (out / "reproduce" / f"{name}.csv").exists()
+    # `report --run` passes absolute folders, the CLI relative ones: the same runs, so the folder is reused.
+    again = rp.reproduction("smoke", out, os.path.relpath(tmp_path / "standalone"), table1_archs=12,
+                            a2m_dir=tmp_path / "a2m", progress=False, store=store)
+    pd.testing.assert_frame_equal(again["verdicts"], v)
     arts = reproduce_section(store, preset="smoke", results=tmp_path)
     assert [a.name for a in arts][:3] == ["reproduce_verdicts", "reproduce_noise_ceiling", "reproduce_table5"]
     assert "5 cells (5 with both seeds), 10 of 200 stand-alone runs" in arts[0].description
