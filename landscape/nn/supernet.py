@@ -21,6 +21,7 @@ from ..spaces.nb201 import EDGES, N_OPS, OPS, arch_codes, format_arch
 from ..validation import check_int, check_random_state
 from .nb201 import NB201Cell, NB201Network, ResNetBlock
 from .ops import NB201_OPS, make_op
+from .speed import is_channels_last
 
 __all__ = ["NB201SupernetCell", "NB201Supernet", "sample_architectures"]
 
@@ -66,7 +67,8 @@ class NB201Supernet(NB201Network):
     def subnet(self, arch, state: Mapping[str, torch.Tensor] | None = None) -> NB201Network:
         """The stand-alone network of ``arch`` carrying this supernet's weights (or ``state``'s).
 
-        ``state`` is a supernet ``state_dict`` snapshot (e.g. taken before training).
+        ``state`` is a supernet ``state_dict`` snapshot (e.g. taken before training).  The sub-network is on the
+        supernet's device, in its memory format (NHWC for a supernet trained with ``channels_last``).
         """
         codes = arch_codes(arch)
         net = NB201Network(lambda width: NB201Cell(codes, width, self.affine), self.c, self.n, self.num_classes,
@@ -82,7 +84,8 @@ class NB201Supernet(NB201Network):
                 raise ValueError(f"supernet state has no entry {key!r} for sub-network parameter {name!r}")
             mapped[name] = source[key]
         net.load_state_dict(mapped)
-        return net.to(next(self.parameters()).device)
+        net.to(next(self.parameters()).device)
+        return net.to(memory_format=torch.channels_last) if is_channels_last(self) else net
 
 
 def sample_architectures(n: int, random_state: int | np.random.Generator | None = None) -> np.ndarray:

@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from ..validation import check_choice, check_int
 from .images import ImageData, batches
+from .speed import check_speed, prepare_input, prepare_network, train_autocast
 
 __all__ = ["SCHEDULE_STEPS", "TrainConfig", "train_network", "evaluate_network"]
 
@@ -26,7 +27,11 @@ SCHEDULE_STEPS = ("iteration", "epoch")
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Training hyper-parameters (defaults: NB201's ``200E.config`` apart from ``epochs``)."""
+    """Training hyper-parameters (defaults: NB201's ``200E.config`` apart from ``epochs``).
+
+    ``precision``, ``channels_last`` and ``compile`` set how the steps compute (:mod:`landscape.nn.speed`):
+    defaults fp32, default memory format, eager.
+    """
 
     epochs: int = 200
     batch_size: int = 256
@@ -38,8 +43,12 @@ class TrainConfig:
     lr_min: float = 0.0
     schedule_step: str = "iteration"
     grad_clip: float | None = None
+    precision: str = "fp32"
+    channels_last: bool = False
+    compile: bool = False
 
     def __post_init__(self) -> None:
+        check_speed(self.precision, self.channels_last, self.compile)
         for name in ("epochs", "batch_size"):
             check_int(getattr(self, name), name, 1)
         if not self.lr > 0:
@@ -68,6 +77,7 @@ def train_network(
     if len(data) == 0:
         raise ValueError(f"{data.name}/{data.split} has no images to train on")
     net.to(device).train()
+    step = prepare_network(net, config.channels_last, config.compile)
     opt = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=config.momentum,
                           weight_decay=config.weight_decay, nesterov=config.nesterov)
     per_iteration = config.schedule_step == "iteration"
@@ -78,7 +88,8 @@ def train_network(
         total, n = 0.0, 0
         for x, y in batches(data, config.batch_size, shuffle=True, random_state=random_state * 100_003 + epoch,
                             device=device, augment=config.augment):
-            loss = nn.functional.cross_entropy(net(x), y)
+            with train_autocast(config.precision, device):
+                loss = nn.functional.cross_entropy(step(prepare_input(x, config.channels_last)), y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if config.grad_clip is not None:

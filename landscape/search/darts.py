@@ -37,6 +37,7 @@ from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
 from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
+from ..nn.speed import check_speed, prepare_input, prepare_network, speed_config, train_autocast
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
 from ..validation import check_choice, check_int, check_random_state, check_seed
@@ -45,7 +46,7 @@ from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS
 from ..spaces import SPACES
 
-__all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "early_stop", "run_darts",
+__all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "early_stop", "preset_config", "run_darts",
            "compare_a2m_darts"]
 
 #: Search spaces :func:`run_darts` searches.
@@ -70,7 +71,9 @@ class DartsPreset:
     ``train_search.py``): the genotype taken at the *start* of that epoch, and the validation loss
     over the whole valid half with the training augmentation (when ``augment``), eval mode;
     ``"exact"``: the genotype at the *end* of the epoch, whose weights the loss measured, on
-    clean images.
+    clean images.  ``precision``, ``channels_last`` and ``compile`` set how the search steps compute
+    (:mod:`landscape.nn.speed`; defaults fp32, default memory format, eager); the validation loss of the
+    selection is always fp32.
     """
 
     name: str
@@ -95,8 +98,12 @@ class DartsPreset:
     augment: bool = True
     selection: str = "faithful"
     note: str = ""
+    precision: str = "fp32"
+    channels_last: bool = False
+    compile: bool = False
 
     def __post_init__(self) -> None:
+        check_speed(self.precision, self.channels_last, self.compile)
         for name in ("epochs", "batch_size", "c", "n", "layers", "patience"):
             check_int(getattr(self, name), name, 1)
         for name in ("n_train_per_class", "n_valid_per_class"):
@@ -130,6 +137,13 @@ DARTS_PRESETS: dict[str, DartsPreset] = {
 }
 
 
+def preset_config(p: DartsPreset) -> dict:
+    """The preset's fields for a run's configuration; the speed switches only where they differ from the
+    defaults, so the configurations (and hashes) of fp32 runs are unchanged."""
+    config = {k: v for k, v in asdict(p).items() if k not in ("precision", "channels_last", "compile")}
+    return {**config, **speed_config(p.precision, p.channels_last, p.compile)}
+
+
 def _resolve_preset(preset: str | DartsPreset) -> DartsPreset:
     if isinstance(preset, DartsPreset):
         return preset
@@ -160,29 +174,34 @@ def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
 def _arch_direction(net: nn.Module, method: str, p: DartsPreset, x: torch.Tensor, y: torch.Tensor
                     ) -> list[torch.Tensor]:
     """The architecture step's direction on one validation batch: DARTS' first-order gradient of the loss in α,
-    or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`)."""
+    or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`).
+    ``net`` may be the :func:`~landscape.nn.speed.prepare_network` wrapper; forward passes at ``p.precision``."""
     def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
-        return F.cross_entropy(net(x, alphas), y)
+        with train_autocast(p.precision, x.device):
+            return F.cross_entropy(net(x, alphas), y)
 
     if method == "a2m":
         return a2m_gradient(loss_fn, net.arch_parameters(), rho=p.rho, eps=p.eps)
     return darts_gradient(loss_fn, net.arch_parameters())
 
 
-def _epoch(net: nn.Module, pairs: Iterable, method: str, p: DartsPreset, w_opt: torch.optim.Optimizer,
-           a_opt: torch.optim.Optimizer) -> tuple[float, float]:
+def _epoch(net: nn.Module, step: nn.Module, pairs: Iterable, method: str, p: DartsPreset,
+           w_opt: torch.optim.Optimizer, a_opt: torch.optim.Optimizer) -> tuple[float, float]:
     """One search epoch over ``(train batch, valid batch)`` pairs: per pair an architecture step on the
     validation batch, then a weight step (gradient clipped at ``p.grad_clip``) on the training batch.
-    Returns the training loss and accuracy (%) over the epoch."""
+    ``step`` runs the forward passes (``net`` itself, or its :func:`~landscape.nn.speed.prepare_network`
+    wrapper).  Returns the training loss and accuracy (%) over the epoch."""
     arch_params, weight_params = net.arch_parameters(), net.weight_parameters()
     train_loss, train_correct, seen = 0.0, 0, 0
     for (xt, yt), (xv, yv) in pairs:
-        for param, direction in zip(arch_params, _arch_direction(net, method, p, xv, yv)):
+        xt, xv = prepare_input(xt, p.channels_last), prepare_input(xv, p.channels_last)
+        for param, direction in zip(arch_params, _arch_direction(step, method, p, xv, yv)):
             param.grad = direction
         a_opt.step()
         w_opt.zero_grad(set_to_none=True)
-        logits = net(xt)
-        loss = F.cross_entropy(logits, yt)
+        with train_autocast(p.precision, xt.device):
+            logits = step(xt)
+            loss = F.cross_entropy(logits, yt)
         loss.backward(inputs=weight_params)
         nn.utils.clip_grad_norm_(weight_params, p.grad_clip)
         w_opt.step()
@@ -207,6 +226,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
     with torch_seed(init_seed):
         net = _build(space, p)
     net = net.to(device)
+    step = prepare_network(net, p.channels_last, p.compile)
     w_opt = torch.optim.SGD(net.weight_parameters(), lr=p.w_lr, momentum=p.w_momentum, weight_decay=p.w_weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, T_max=p.epochs, eta_min=p.w_lr_min)
     a_opt = torch.optim.Adam(net.arch_parameters(), lr=p.a_lr, betas=tuple(p.a_betas), weight_decay=p.a_weight_decay)
@@ -233,7 +253,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                     batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
                             augment=p.augment, drop_last=True))
         lr = w_opt.param_groups[0]["lr"]
-        train_loss, train_acc = _epoch(net, pairs, method, p, w_opt, a_opt)
+        train_loss, train_acc = _epoch(net, step, pairs, method, p, w_opt, a_opt)
         sched.step()
         faithful = p.selection == "faithful"
         valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
@@ -288,7 +308,7 @@ def run_darts(
     device = resolve_device(device)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
-    config = {"driver": "darts", "space": space, "method": method, "preset": asdict(p), "random_state": seed,
+    config = {"driver": "darts", "space": space, "method": method, "preset": preset_config(p), "random_state": seed,
               "data": "cifar10-jpeg train/valid halves"}
     run = RunStore(out, config)
     state = run.load_checkpoint()

@@ -15,6 +15,7 @@ import numpy as np
 from ..flatness.losses import BN_MODES, published_recalibration_batches
 from ..flatness.perturb import check_sigmas
 from ..flatness.proxies import GENAS_GAMMA, GENAS_SIGMAS
+from ..nn.speed import check_speed, speed_config
 from ..nn.train import TrainConfig
 from ..validation import check_choice, check_int
 
@@ -59,6 +60,9 @@ class SearchPreset:
     the Table 9 sweep, the γ of the Eq. 5 sweep and ``n_boot`` bootstrap resamples for the CIs.
     Space: ``layers`` is set for the DARTS space (cells of the supernet; published 8, with ``c`` = 16);
     then ``n`` (NB201's cells per stage) is not used.  None for NB201.
+    Speed of the supernet training (:mod:`landscape.nn.speed`): ``precision`` (``"fp32"``/``"bf16"``) and
+    ``channels_last``; ``compile`` must stay False (a SPOS path changes every step, so every new path
+    would recompile).  Evaluation always runs in fp32.
     """
 
     name: str
@@ -93,8 +97,16 @@ class SearchPreset:
     n_boot: int
     note: str
     layers: int | None = None
+    precision: str = "fp32"
+    channels_last: bool = False
+    compile: bool = False
 
     def __post_init__(self) -> None:
+        check_speed(self.precision, self.channels_last, self.compile)
+        if self.compile:
+            raise ValueError("compile=True does not pay on a SPOS supernet: its sampled path changes every step, so "
+                             "torch.compile would recompile for every new path (benchmarks/results.json); use "
+                             "channels_last and precision instead")
         positive = ("c", "n", "epochs", "batch_size", "eval_batch_size", "recalibrate_batches", "n_draws",
                     "population", "generations", "top_k", "table_archs", "n_boot")
         for name in positive:
@@ -142,7 +154,8 @@ class SearchPreset:
         """
         return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, lr_min=self.lr_min,
                            momentum=self.momentum, weight_decay=self.weight_decay, nesterov=False,
-                           augment=self.augment, schedule_step="epoch", grad_clip=self.grad_clip)
+                           augment=self.augment, schedule_step="epoch", grad_clip=self.grad_clip,
+                           precision=self.precision, channels_last=self.channels_last)
 
     def stage_config(self, *stages: str) -> dict:
         """The fields of ``stages`` (keys of :data:`STAGE_FIELDS`) with the preset's name."""
@@ -153,6 +166,8 @@ class SearchPreset:
         config = {"preset": self.name, **{f: values[f] for s in stages for f in STAGE_FIELDS[s]}}
         if self.layers is not None and "spos" in stages:  # DARTS space only: NB201 configs (and hashes) unchanged
             config["layers"] = self.layers
+        if "spos" in stages:  # only switches off their defaults: the configs (and hashes) of fp32 runs unchanged
+            config.update(speed_config(self.precision, self.channels_last, self.compile))
         return config
 
 

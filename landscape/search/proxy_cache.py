@@ -22,9 +22,11 @@ from ..flatness.study import supernet_proxies
 from ..nn.images import batches
 from ..runs import RunStore
 from ..nn.device import resolve_device
+from ..nn.speed import prepare_input
+from .presets import SearchPreset
 from .spos import TrainedSupernet, load_data
 
-__all__ = ["ProxyCache", "proxy_frame", "sigma_label"]
+__all__ = ["ProxyCache", "proxies_config", "proxy_frame", "sigma_label"]
 
 
 def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = GENAS_GAMMA) -> pd.DataFrame:
@@ -50,6 +52,13 @@ def sigma_label(sigmas: Sequence[float]) -> str:
     return ",".join(f"{s:g}" for s in sigmas)
 
 
+def proxies_config(preset: SearchPreset, supernet_hash: str, random_state: int) -> dict:
+    """The configuration ``<out>/proxies`` is pinned to: the supernet's run hash, its seed and the preset's
+    evaluation fields."""
+    return {"stage": "proxies", "supernet": supernet_hash, "seed": random_state, "angle": "faithful",
+            "noise": "residual", **preset.stage_config("eval")}
+
+
 class ProxyCache:
     """Proxies of sub-networks of one trained supernet, kept per architecture in ``<out>/proxies``.
 
@@ -64,18 +73,20 @@ class ProxyCache:
         self.trained, self.preset = trained, trained.preset
         self.device, self.data_path, self.progress = resolve_device(device), data_path, progress
         self.run = RunStore(trained.run.path.parent / "proxies",
-                              {"stage": "proxies", "supernet": trained.run.hash, "seed": trained.random_state,
-                               "angle": "faithful", "noise": "residual", **self.preset.stage_config("eval")})
+                            proxies_config(self.preset, trained.run.hash, trained.random_state))
         self._data: tuple[list, list] | None = None
 
     def _batches(self) -> tuple[list, list]:
-        """Validation batches and the BN-recalibration batches (loaded on first use)."""
+        """Validation batches and the BN-recalibration batches (loaded on first use; NHWC when the supernet
+        trained channels-last, whose sub-networks are NHWC too)."""
         if self._data is None:
             p, seed = self.preset, self.trained.random_state
-            valid = list(batches(load_data(p, seed, self.data_path, "valid"), p.eval_batch_size, device=self.device))
+            valid = [(prepare_input(x, p.channels_last), y) for x, y in
+                     batches(load_data(p, seed, self.data_path, "valid"), p.eval_batch_size, device=self.device)]
             train = batches(load_data(p, seed, self.data_path, "train"), p.batch_size, shuffle=True,
                             random_state=seed, device=self.device)
-            self._data = valid, [b for _, b in zip(range(p.recalibrate_batches), train)]
+            self._data = valid, [(prepare_input(x, p.channels_last), y)
+                                 for _, (x, y) in zip(range(p.recalibrate_batches), train)]
         return self._data
 
     def _missing(self, table: str, archs: list[str]) -> list[str]:

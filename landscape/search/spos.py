@@ -29,12 +29,14 @@ from ..nn.darts_spos import DARTSSPOSSupernet
 from ..nn.supernet import NB201Supernet, sample_architectures
 from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
+from ..nn.speed import prepare_input, prepare_network, train_autocast
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import random_candidates
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
-__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load_data", "train_supernet"]
+__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load_data", "spos_config",
+           "train_supernet"]
 
 #: Search spaces of the SPOS supernet training.
 SPOS_SPACES = ("nb201", "darts")
@@ -72,6 +74,11 @@ def load_data(preset: SearchPreset, random_state: int = 0, data_path: str | os.P
     return cifar10_jpeg(split, path=data_path, n_per_class=per_class, random_state=random_state)
 
 
+def spos_config(preset: SearchPreset, space: str, random_state: int) -> dict:
+    """The configuration ``<out>/spos`` is pinned to: the preset's supernet fields, the space and the seed."""
+    return {"stage": "spos", "space": space, "seed": random_state, **preset.stage_config("spos")}
+
+
 def _epoch_seed(random_state: int, epoch: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([random_state, epoch])
 
@@ -91,15 +98,17 @@ def _build(space: str, p: SearchPreset) -> NB201Supernet | DARTSSPOSSupernet:
 
 def _train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
                  p: SearchPreset, random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
-    """One SPOS epoch: a sampled path per step (seeded by ``(random_state, epoch)``)."""
+    """One SPOS epoch: a sampled path per step (seeded by ``(random_state, epoch)``), forward passes at the
+    preset's precision and memory format."""
     t0 = time.perf_counter()
     paths = _paths(space, steps, _epoch_seed(random_state, epoch))
     net.train()
     total = correct = seen = 0.0
     for path, (x, y) in zip(paths, batches(train, p.batch_size, shuffle=True, device=device, augment=p.augment,
                                            random_state=random_state * 100_003 + epoch)):
-        logits = net(x, path)
-        loss = nn.functional.cross_entropy(logits, y)
+        with train_autocast(p.precision, device):
+            logits = net(prepare_input(x, p.channels_last), path)
+            loss = nn.functional.cross_entropy(logits, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(net.parameters(), p.grad_clip)
@@ -146,11 +155,10 @@ def train_supernet(
                          f"SearchPreset.layers")
     random_state = check_seed(random_state)
     dev = resolve_device(device)
-    run = RunStore(Path(out) / "spos", {"stage": "spos", "space": space, "seed": random_state,
-                                          **p.stage_config("spos")})
+    run = RunStore(Path(out) / "spos", spos_config(p, space, random_state))
     with torch_seed(random_state):
         net = _build(space, p)
-    net = net.to(dev)
+    net = prepare_network(net.to(dev), p.channels_last, compile=False)
     state = run.load_checkpoint()
     if state is None:
         initial = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}

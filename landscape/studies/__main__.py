@@ -1,0 +1,74 @@
+"""Command line of the studies.
+
+    python -m landscape.studies ladder --preset cpu [--workers 2] [--rung NAME ...] [--stage train|proxies]
+
+Re-running a command resumes it (finished rungs and cells are never redone).  Exit status 2 for invalid
+arguments, 1 for a corrupt checkpoint or a folder of another run, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import CheckpointError, ConfigMismatchError
+from ..presets import PRESETS, results_folder
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m landscape.studies",
+                                     description="The papers' experiments at chosen scales; re-running resumes.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ladder = sub.add_parser("ladder", help="SPOS supernet budget ladder: train every rung, score the cells on each",
+                            description="Train the SPOS supernets of a budget ladder and score the ladder's cells "
+                                        "by every GeNAS proxy on each (a resumable sweep).")
+    ladder.add_argument("--preset", choices=PRESETS, required=True,
+                        help="smoke (seconds), cpu (about 12 core-hours), paper (the paper's supernet, a GPU)")
+    ladder.add_argument("--out", type=Path, help="results folder (default <results>/ladder/nb201-<preset>; "
+                                                 "<results> is reports/results, runs/results for smoke)")
+    ladder.add_argument("--workers", type=int, default=None,
+                        help="worker processes, one torch thread each (default: the CPU count)")
+    ladder.add_argument("--rung", action="append", dest="rungs", metavar="NAME",
+                        help="only this rung (repeatable), e.g. c8n1-e10-s0")
+    ladder.add_argument("--stage", choices=("train", "proxies"), action="append", dest="stages",
+                        help="only this stage (repeatable; default both: train, then proxies)")
+    ladder.add_argument("--backend", choices=("local", "ray"), default="local", help="where the tasks run")
+    return parser
+
+
+def _ladder(args: argparse.Namespace) -> None:
+    from ..validation import check_int
+    from .ladder import get_ladder, run_ladder
+
+    ladder = get_ladder(args.preset)
+    if args.workers is not None:
+        check_int(args.workers, "--workers", 1)
+    for name in args.rungs or ():
+        ladder.rung(name)
+    out = args.out or results_folder(args.preset) / "ladder" / f"nb201-{args.preset}"
+    done = run_ladder(ladder, out, rungs=args.rungs, stages=args.stages or ("train", "proxies"),
+                      n_workers=args.workers, backend=args.backend)
+    print(f"{len(done)} task(s) done (train and proxies of each rung); summary {out / 'tasks.csv'}")
+    print(f"preset {ladder.name}: {ladder.note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        _ladder(args)
+    except KeyboardInterrupt:
+        print(f"{parser.prog} {args.command}: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+    except (CheckpointError, ConfigMismatchError) as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
