@@ -40,6 +40,7 @@ __all__ = [
     "weighted_tau_bootstrap",
     "rank_agreement",
     "paired_bootstrap_test",
+    "mean_difference_interval",
 ]
 
 _MEASURES = {"kendall": "kendall_tau_b", "spearman": "spearman_rho"}
@@ -227,3 +228,20 @@ def paired_bootstrap_test(proxy_a, proxy_b, truth, *, measure: str = "kendall", 
     return pd.DataFrame([{"measure": which, "estimate_a": score["a"][0], "estimate_b": score["b"][0],
                           "difference": diff[0], "ci_low": low, "ci_high": high, "p_value": p_value,
                           "n": len(a), "n_boot": n_boot}])
+
+
+def mean_difference_interval(diff, ci: float = 0.95) -> tuple[float, float, float]:
+    """Mean of paired differences with its Student-t interval: ``(mean, low, high)``; NaN entries are dropped,
+    and the interval is NaN with fewer than 2 pairs.
+
+    >>> mean_difference_interval([1.0, 2.0, 3.0])
+    (2.0, -0.48..., 4.48...)
+    """
+    from scipy import stats
+
+    diff = np.asarray(diff, dtype=np.float64)
+    diff = diff[np.isfinite(diff)]
+    if diff.size < 2:
+        return (float(diff.mean()) if diff.size else float("nan")), float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + ci / 2, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
+    return float(diff.mean()), float(diff.mean() - half), float(diff.mean() + half)

@@ -304,6 +304,10 @@ def run_darts(
     space = check_choice(space, "space", SPACES)
     method = check_choice(method, "method", METHODS)
     p = _resolve_preset(preset)
+    if method == "a2m" and p.precision != "fp32":
+        raise ValueError(f"A²M needs precision='fp32' (preset {p.name!r} has {p.precision!r}): its Hessian term is a "
+                         f"central difference of gradients with eps={p.eps}, below bf16's resolution (measured: its "
+                         f"cosine with the fp32 term is 0.25; docs/fidelity.md)")
     seed = check_seed(random_state)
     device = resolve_device(device)
     if callback is not None and not callable(callback):

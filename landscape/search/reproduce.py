@@ -26,7 +26,8 @@ from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.proxies import flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
-from ..geometry.ranking import bootstrap_counts, bootstrap_interval, kendall_tau, kendall_tau_interval
+from ..geometry.ranking import (bootstrap_counts, bootstrap_interval, kendall_tau, kendall_tau_interval,
+                                mean_difference_interval)
 from ..runs import RunStore
 from .proxy_cache import ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
@@ -190,17 +191,6 @@ def a2m_vs_darts(a2m_dir: str | os.PathLike, truth: pd.DataFrame | None = None) 
     return pd.DataFrame(rows, columns=["method", "seed", "arch", "accuracy_200", "accuracy_matched"])
 
 
-def _mean_difference_ci(diff: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
-    """Mean of paired differences with its t interval (nan when fewer than 2 pairs)."""
-    from scipy import stats
-
-    diff = diff[np.isfinite(diff)]
-    if diff.size < 2:
-        return (float(diff.mean()) if diff.size else float("nan")), float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + ci / 2, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
-    return float(diff.mean()), float(diff.mean() - half), float(diff.mean() + half)
-
-
 def verdicts(tables: Mapping[str, pd.DataFrame], table1_delta: Mapping[str, float],
              neighbourhood: Mapping[str, float], searched: pd.DataFrame, *, sigmas: str | None = None
              ) -> pd.DataFrame:
@@ -246,7 +236,7 @@ def verdicts(tables: Mapping[str, pd.DataFrame], table1_delta: Mapping[str, floa
         for truth, col in (("200-epoch", "accuracy_200"), ("matched", "accuracy_matched")):
             if "a2m" not in pairs[col] or "darts" not in pairs[col]:
                 continue
-            est, lo, hi = _mean_difference_ci((pairs[col]["a2m"] - pairs[col]["darts"]).to_numpy(dtype=float))
+            est, lo, hi = mean_difference_interval((pairs[col]["a2m"] - pairs[col]["darts"]).to_numpy(dtype=float))
             word = ("cannot tell at this scale (the returned cells were not trained alone yet)" if not np.isfinite(est)
                     else "holds" if lo > 0 else "does not hold" if hi < 0
                     else "cannot tell at this scale (the CI includes 0)")

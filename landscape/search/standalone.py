@@ -30,6 +30,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from ..nn import create_network
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network, train_network
 from ..nn.rng import torch_seed
+from ..nn.speed import speed_config
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_random_state, check_seed
@@ -54,7 +56,7 @@ from .spos import load_data
 from .tables import sample_archs
 
 __all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells", "standalone_config",
-           "standalone_tasks", "train_standalone", "run_standalone", "loss_column"]
+           "standalone_tasks", "train_standalone", "run_standalone", "loss_column", "weights_path"]
 
 #: Images per class of the held-out test split (2,500 of the JPEG test folder).
 TEST_PER_CLASS = 250
@@ -114,13 +116,24 @@ def study_cells(preset: str | SearchPreset, a2m_dir: str | os.PathLike | None = 
 
 
 def standalone_config(preset: str | SearchPreset) -> dict[str, Any]:
-    """Everything that changes a stand-alone run's numbers (the results folder is pinned to it)."""
+    """Everything that changes a stand-alone run's numbers (the results folder is pinned to it).
+
+    The training's speed switches (:mod:`landscape.nn.speed`) enter only where they differ from the defaults, so
+    fp32 runs keep their configuration; evaluation is fp32 whatever the training precision.
+    """
     p = get_preset(preset)
     fields = ("c", "n", "train_per_class", "valid_per_class", "epochs", "batch_size", "lr", "lr_min", "momentum",
               "weight_decay", "augment", "grad_clip", "eval_batch_size")
     return {"stage": "standalone", "space": "nb201", "preset": p.name, **{f: getattr(p, f) for f in fields},
             "nesterov": False, "schedule_step": "epoch", "data_seed": DATA_SEED, "test_per_class": TEST_PER_CLASS,
-            "sigma_sets": [list(s) for s in p.sigma_sets], "modes": list(MODES), "n_draws": N_DRAWS}
+            "sigma_sets": [list(s) for s in p.sigma_sets], "modes": list(MODES), "n_draws": N_DRAWS,
+            **speed_config(p.precision, p.channels_last, p.compile)}
+
+
+def _task_preset(config: Mapping[str, Any]) -> SearchPreset:
+    """The preset a task's configuration was made from: the named preset with the configuration's speed switches."""
+    p = get_preset(config["preset"])
+    return replace(p, precision=config.get("precision", "fp32"), channels_last=config.get("channels_last", False))
 
 
 def standalone_tasks(preset: str | SearchPreset, archs: Iterable[str | Sequence[int]],
@@ -136,7 +149,8 @@ def standalone_tasks(preset: str | SearchPreset, archs: Iterable[str | Sequence[
     return [{"key": f"{a}@seed={s}", "arch": a, "seed": s, "config": config, **extra} for a in strings for s in seeds]
 
 
-def _weights_path(weights_dir: str, key: str) -> Path:
+def weights_path(weights_dir: str | os.PathLike, key: str) -> Path:
+    """Where the sweep keeps the initial and trained weights of the run keyed ``key`` (``"<arch>@seed=<s>"``)."""
     return Path(weights_dir) / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.pt"
 
 
@@ -150,7 +164,7 @@ def train_standalone(task: Mapping[str, Any]) -> dict[str, Any]:
     the all-parameter angle, the validation loss at every σ level (:func:`loss_column`) and timings.
     """
     config = dict(task["config"])
-    p = get_preset(config["preset"])
+    p = _task_preset(config)
     if standalone_config(p) != config:
         raise ValueError(f"task {task.get('key')!r} was made for another configuration of preset {p.name!r}")
     seed = check_seed(task["seed"])
@@ -180,7 +194,7 @@ def train_standalone(task: Mapping[str, Any]) -> dict[str, Any]:
                 for i, loss in enumerate(result.losses, start=1):
                     row[loss_column(mode, sigmas, i)] = float(loss)
         if "weights_dir" in task:
-            path = _weights_path(task["weights_dir"], task["key"])
+            path = weights_path(task["weights_dir"], task["key"])
             path.parent.mkdir(parents=True, exist_ok=True)
             torch.save({"arch": arch, "seed": seed, "initial": initial, "trained": net.state_dict()}, path)
     finally:

@@ -1,6 +1,7 @@
 """Command line of the studies.
 
     python -m landscape.studies ladder --preset cpu [--workers 2] [--rung NAME ...] [--stage train|proxies]
+    python -m landscape.studies precision [--cells 20] [--workers 2]   # fast training and bf16 evaluation checks
 
 Re-running a command resumes it (finished rungs and cells are never redone).  Exit status 2 for invalid
 arguments, 1 for a corrupt checkpoint or a folder of another run, 130 when interrupted.
@@ -34,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     ladder.add_argument("--stage", choices=("train", "proxies"), action="append", dest="stages",
                         help="only this stage (repeatable; default both: train, then proxies)")
     ladder.add_argument("--backend", choices=("local", "ray"), default="local", help="where the tasks run")
+    precision = sub.add_parser(
+        "precision", help="retrain matched-scale cells with the fast settings; fp32 vs bf16 evaluation",
+        description="Retrain matched-scale cells (cpu recipe, both seeds) in bf16 + channels-last, compare them with "
+                    "their fp32 runs, and compare fp32 with bf16 evaluation of the trained networks.")
+    precision.add_argument("--cells", type=int, default=20, help="matched-scale cells to retrain (default 20)")
+    precision.add_argument("--workers", type=int, default=None,
+                           help="worker processes, one torch thread each (default: the CPU count)")
     return parser
 
 
@@ -53,11 +61,32 @@ def _ladder(args: argparse.Namespace) -> None:
     print(f"preset {ladder.name}: {ladder.note}")
 
 
+def _precision(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from ..validation import check_int
+    from .precision import precision_study
+
+    check_int(args.cells, "--cells", 2, 100)
+    if args.workers is not None:
+        check_int(args.workers, "--workers", 1)
+    results = Path("reports") / "results"
+    fp32 = results / "standalone" / "nb201-cpu" / "runs.csv"
+    if not fp32.exists():
+        raise ValueError(f"{fp32} is missing: the fp32 runs come from `python -m landscape.search standalone "
+                         "--preset cpu`")
+    tables = precision_study(results / "standalone" / "nb201-cpu-bf16", results / "precision", pd.read_csv(fp32),
+                             n_cells=args.cells, n_workers=args.workers)
+    print(tables["accuracy"].round(4).to_string(index=False))
+    print(tables["evaluation_summary"].round(4).to_string(index=False))
+    print(f"tables in {results / 'precision'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        _ladder(args)
+        {"ladder": _ladder, "precision": _precision}[args.command](args)
     except KeyboardInterrupt:
         print(f"{parser.prog} {args.command}: interrupted; rerun the same command to resume", file=sys.stderr)
         return 130

@@ -20,7 +20,7 @@ from landscape.runs import RunStore
 from landscape.search.a2m import a2m_gradient, darts_gradient
 from landscape.search.darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
 from landscape.spaces.darts import parse_genotype
-from landscape.spaces.nb201 import OPS, format_arch, parse_arch
+from landscape.spaces.nb201 import EDGES, OPS, format_arch, parse_arch
 
 # -- the gradients ---------------------------------------------------------------------------------------------
 
@@ -115,6 +115,37 @@ def test_mixed_supernet_with_one_hot_alphas_is_the_standalone_network() -> None:
             torch.testing.assert_close(mixed(x, alphas), net(x), rtol=1e-5, atol=1e-6)
             torch.testing.assert_close(mixed(x, [alphas]), net(x), rtol=1e-5, atol=1e-6)
         assert mixed.arch(alphas) == arch
+
+
+def _definition_cell(cell, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """NB201's TinyNetworkDarts cell by its definition: node j = sum over i < j and every op o (``none`` included,
+    each op module applied whole) of w_(j,i),o * o(node i)."""
+    nodes = [x]
+    for j in range(1, 4):
+        nodes.append(sum(sum(w * op(nodes[src]) for w, op in zip(weights[e], cell.edges[e]))
+                         for e, (dst, src) in enumerate(EDGES) if dst == j))
+    return nodes[3]
+
+
+def test_mixed_cell_equals_its_definition_in_values_and_gradients() -> None:
+    """The cell shares parameter-free work between edges; the function and every gradient are the definition's."""
+    torch.manual_seed(2)
+    cell = NB201MixedSupernet(c=4, n=1).cells[0].train()
+    x = torch.randn(3, 4, 8, 8)
+    alphas = torch.randn(6, 5, requires_grad=True)
+    grads = []
+    for forward in (cell.forward, lambda h, w: _definition_cell(cell, h, w)):
+        cell.zero_grad()
+        h = x.clone().requires_grad_(True)
+        out = forward(h, F.softmax(alphas, dim=-1))
+        d_alpha, d_x = torch.autograd.grad((out * torch.linspace(-1, 1, out.numel()).view_as(out)).sum(), [alphas, h])
+        grads.append((out.detach(), d_alpha, d_x, [p.grad for p in cell.parameters()]))
+    (out, da, dx, dw), (ref, ref_da, ref_dx, ref_dw) = grads
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(da, ref_da, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(dx, ref_dx, rtol=1e-5, atol=1e-6)
+    for g, ref_g in zip(dw, ref_dw):
+        torch.testing.assert_close(g, ref_g, rtol=1e-5, atol=1e-6)
 
 
 def test_mixed_supernet_arch_and_parameters() -> None:
