@@ -22,12 +22,19 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..spaces.nb201 import EDGES, N_EDGES, N_OPS, OPS, format_arch
+from ..validation import check_choice, check_int
 from .nb201 import NB201Network, ResNetBlock
 from .supernet import NB201SupernetCell
 
-__all__ = ["NB201MixedCell", "NB201MixedSupernet"]
+__all__ = ["NB201MixedCell", "NB201MixedSupernet", "AUX_SOURCES", "channel_shuffle"]
 
 _NONE, _SKIP, _POOL = OPS.index("none"), OPS.index("skip_connect"), OPS.index("avg_pool_3x3")
+
+
+def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
+    """Interleave ``groups`` equal channel groups (ShuffleNet; PC-DARTS after its partial-channel cell)."""
+    b, c, h, w = x.shape
+    return x.view(b, groups, c // groups, h, w).transpose(1, 2).reshape(b, c, h, w)
 
 
 class NB201MixedCell(NB201SupernetCell):
@@ -38,10 +45,29 @@ class NB201MixedCell(NB201SupernetCell):
     each convolution are computed once per source node and shared by its outgoing edges (the pooling has no
     parameters here: input and output widths are equal).  The same function and gradients in fewer passes
     (``benchmarks/``: the α-supernet step ran 1.2× faster).
+
+    ``partial`` > 1 is the A²M code's PC-DARTS cell: the cell runs on the first ``c / partial`` channels of its
+    input (operations ``partial`` times narrower), the other channels bypass it, and the two are concatenated
+    and channel-shuffled in ``partial`` groups.  ``aux`` > 0 is DARTS−'s auxiliary skip connection, ``aux · x``
+    added on every edge, ``x`` the cell input (``aux_source="cell"``, the A²M code) or the edge's own input
+    (``"edge"``, the DARTS− paper).
     """
 
-    def forward(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        """``weights``: softmax(α), one row of op weights per edge, shape ``(6, 5)``."""
+    def __init__(self, c: int, affine: bool = False, partial: int = 1):
+        if c % partial:
+            raise ValueError(f"partial channels: {partial} must divide the cell width {c}")
+        super().__init__(c // partial, affine)
+        self.partial, self.width = partial, c // partial
+
+    def forward(self, x: torch.Tensor, weights: torch.Tensor, aux: float = 0.0,  # type: ignore[override]
+                aux_source: str = "cell") -> torch.Tensor:
+        """``weights``: one row of op weights per edge (softmax(α)), shape ``(6, 5)``."""
+        if self.partial == 1:
+            return self._dag(x, weights, aux, aux_source)
+        out = self._dag(x[:, :self.width], weights, aux, aux_source)
+        return channel_shuffle(torch.cat([out, x[:, self.width:]], dim=1), self.partial)
+
+    def _dag(self, x: torch.Tensor, weights: torch.Tensor, aux: float, aux_source: str) -> torch.Tensor:
         nodes, shared = [x], {}
         for j in range(1, 4):
             terms = []
@@ -49,6 +75,8 @@ class NB201MixedCell(NB201SupernetCell):
                 if dst == j:
                     terms += [w * self._op(k, op, nodes[src], src, shared)
                               for k, (w, op) in enumerate(zip(weights[e], self.edges[e])) if k != _NONE]
+                    if aux:
+                        terms.append(aux * (x if aux_source == "cell" else nodes[src]))
             nodes.append(sum(terms))
         return nodes[3]
 
@@ -66,18 +94,29 @@ class NB201MixedCell(NB201SupernetCell):
         return op[2](op[1](shared["relu", src]))  # ReLUConvBN without its ReLU
 
 
+#: Where DARTS−'s auxiliary skip connection takes its input: the cell input (A²M code) or the edge's input (paper).
+AUX_SOURCES: tuple[str, ...] = ("cell", "edge")
+
+
 class NB201MixedSupernet(NB201Network):
     """The NB201 skeleton (C, N) with mixed-operation cells and architecture parameters ``alphas`` (6, 5).
 
     ``alphas`` is initialised as ``1e-3 · randn`` (DARTS) and registered as a parameter, so
     ``parameters()`` includes it; use :meth:`weight_parameters` and :meth:`arch_parameters` for
-    the two optimisers of the bilevel search.
+    the two optimisers of the bilevel search.  ``partial_channels`` > 1 builds the PC-DARTS cells of the A²M
+    code (:class:`NB201MixedCell`); :attr:`aux_skip` (default 0) is DARTS−'s auxiliary skip coefficient, which
+    a search loop sets as it decays, with :attr:`aux_source` saying where the skip takes its input.
     """
 
-    def __init__(self, c: int = 16, n: int = 5, num_classes: int = 10, in_channels: int = 3):
-        super().__init__(lambda width: NB201MixedCell(width, affine=False), c, n, num_classes, in_channels)
+    def __init__(self, c: int = 16, n: int = 5, num_classes: int = 10, in_channels: int = 3,
+                 partial_channels: int = 1):
+        check_int(partial_channels, "partial_channels", 1)
+        super().__init__(lambda width: NB201MixedCell(width, affine=False, partial=partial_channels), c, n,
+                         num_classes, in_channels)
         self.c, self.n, self.num_classes, self.in_channels = c, n, num_classes, in_channels
+        self.partial_channels = partial_channels
         self.alphas = nn.Parameter(1e-3 * torch.randn(N_EDGES, N_OPS))
+        self.aux_skip, self.aux_source = 0.0, "cell"
 
     def arch_parameters(self) -> list[nn.Parameter]:
         """``[alphas]``."""
@@ -98,18 +137,29 @@ class NB201MixedSupernet(NB201Network):
                              f"arch_parameters() returns), got {got}")
         return alpha
 
-    def forward(self, x: torch.Tensor, alphas: torch.Tensor | Sequence[torch.Tensor] | None = None) -> torch.Tensor:
-        """Logits with the module's α, or with ``alphas`` (a ``(6, 5)`` tensor or ``[tensor]``) in its place.
+    def forward(self, x: torch.Tensor, alphas: torch.Tensor | Sequence[torch.Tensor] | None = None, *,
+                weights: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits with the module's α, or with ``alphas`` (a ``(6, 5)`` tensor or ``[tensor]``) in its place, or
+        with op ``weights`` given directly (``(6, 5)``, used as they are: SDARTS perturbs softmax(α)).
 
         The override is used functionally (the module is not modified) and gradients flow into
         it, so an optimiser can evaluate the loss at perturbed α (A²M).
         """
-        weights = F.softmax(self._alphas(alphas), dim=-1)
+        if weights is None:
+            weights = F.softmax(self._alphas(alphas), dim=-1)
+        elif tuple(weights.shape) != tuple(self.alphas.shape):
+            raise ValueError(f"weights must have shape {tuple(self.alphas.shape)}, got {tuple(weights.shape)}")
+        check_choice(self.aux_source, "aux_source", AUX_SOURCES)
         x = self.stem(x)
         for cell in self.cells:
-            x = cell(x) if isinstance(cell, ResNetBlock) else cell(x, weights)
+            x = cell(x) if isinstance(cell, ResNetBlock) else cell(x, weights, self.aux_skip, self.aux_source)
         return self.classifier(self.global_pooling(self.lastact(x)).flatten(1))
 
-    def arch(self, alphas: torch.Tensor | Sequence[torch.Tensor] | None = None) -> str:
-        """The NB201 architecture string of α (or of ``alphas``): the argmax op of each edge, ``none`` included."""
-        return str(format_arch(self._alphas(alphas).detach().argmax(dim=-1).cpu().numpy()))
+    def arch(self, alphas: torch.Tensor | Sequence[torch.Tensor] | None = None, *, exclude_none: bool = False) -> str:
+        """The NB201 architecture string of α (or of ``alphas``): the argmax op of each edge, ``none`` included
+        (NB201's derivation), or with ``exclude_none`` the argmax over the other four (DARTS's derivation)."""
+        alpha = self._alphas(alphas).detach()
+        if exclude_none:
+            alpha = alpha.clone()
+            alpha[:, _NONE] = -torch.inf
+        return str(format_arch(alpha.argmax(dim=-1).cpu().numpy()))

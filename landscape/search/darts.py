@@ -37,7 +37,8 @@ from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import evaluate_network
 from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
-from ..nn.speed import check_speed, prepare_input, prepare_network, speed_config, train_autocast
+from ..nn.nb201_mixed import AUX_SOURCES
+from ..nn.speed import check_speed, prepare_input, prepare_network, train_autocast
 from ..runs import RunStore, rng_state, set_rng_state
 from ..spaces.darts import format_genotype
 from ..validation import check_choice, check_int, check_random_state, check_seed
@@ -46,7 +47,8 @@ from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS
 from ..spaces import SPACES
 
-__all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "early_stop", "preset_config", "run_darts",
+__all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "VARIANTS", "EpochSchedule", "epoch_schedule",
+           "beta_regulariser", "smoothed_weights", "trajectory_row", "early_stop", "preset_config", "run_darts",
            "compare_a2m_darts"]
 
 #: Search spaces :func:`run_darts` searches.
@@ -54,6 +56,14 @@ __all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "early_stop"
 METHODS: tuple[str, ...] = ("darts", "a2m")
 #: How the returned genotype is chosen (see :class:`DartsPreset`).
 SELECTIONS: tuple[str, ...] = ("faithful", "exact")
+#: Differentiable methods the loop runs (each with the DARTS or the A²M architecture step; see :class:`DartsPreset`).
+VARIANTS: tuple[str, ...] = ("darts", "sdarts", "darts-minus", "beta-darts", "pc-darts")
+#: Fields added after runs were committed: a run's configuration lists them only where they differ from these.
+_LATER_FIELDS = {"precision": "fp32", "channels_last": False, "compile": False, "variant": "darts",
+                 "sdarts_epsilon": (0.03, 0.3), "aux_source": "cell", "beta_weight": 25.0, "partial_channels": 4,
+                 "log_every": None}
+#: Seed stream of SDARTS's noise (one generator per epoch, so a resumed run draws the same noise).
+SDARTS_STREAM = 27
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,24 @@ class DartsPreset:
     clean images.  ``precision``, ``channels_last`` and ``compile`` set how the search steps compute
     (:mod:`landscape.nn.speed`; defaults fp32, default memory format, eager); the validation loss of the
     selection is always fp32.
+
+    ``variant``: the differentiable method, as the A²M code runs it on NB201 (``docs/fidelity.md``), each with
+    or without A²M's architecture step (``method``):
+
+    * ``"darts"``: first-order DARTS;
+    * ``"sdarts"``: SDARTS random smoothing: in the weight step, softmax(α) plus uniform noise in ``[−ε_e, ε_e]``,
+      clipped to [0, 1] and renormalised per edge; ε_e grows linearly over the epochs from ``sdarts_epsilon[0]``
+      towards ``sdarts_epsilon[1]`` (ε_e = a + (b − a)·e/E);
+    * ``"darts-minus"``: DARTS−: ``β_e · x`` added on every edge (``aux_source``: x the cell input, as the A²M
+      code, or the edge's input, as the paper), β decaying linearly from 1 (epoch 0: 1, epoch e ≥ 1:
+      (E + 1 − e)/E in training and (E − e)/E in the epoch's validation, as the code's scheduler);
+    * ``"beta-darts"``: β-DARTS: every architecture loss is L_val + λ_e · mean over edges of logsumexp(α), with
+      λ_e = ``beta_weight`` · e/E (the code's 0.5 per epoch over its 50 epochs: ``beta_weight`` = 25);
+    * ``"pc-darts"``: the A²M code's PC-DARTS: each cell on 1/``partial_channels`` of its channels, then a channel
+      shuffle.
+
+    ``log_every`` (steps, None: never) records the argmax genotype of α every so many steps
+    (``trajectory.csv``): NB201's derivation over all five operations and DARTS's with ``none`` excluded.
     """
 
     name: str
@@ -101,9 +129,25 @@ class DartsPreset:
     precision: str = "fp32"
     channels_last: bool = False
     compile: bool = False
+    variant: str = "darts"
+    sdarts_epsilon: tuple[float, float] = (0.03, 0.3)
+    aux_source: str = "cell"
+    beta_weight: float = 25.0
+    partial_channels: int = 4
+    log_every: int | None = None
 
     def __post_init__(self) -> None:
         check_speed(self.precision, self.channels_last, self.compile)
+        check_choice(self.variant, "variant", VARIANTS)
+        check_choice(self.aux_source, "aux_source", AUX_SOURCES)
+        check_int(self.partial_channels, "partial_channels", 1)
+        if self.log_every is not None:
+            check_int(self.log_every, "log_every", 1)
+        low, high = self.sdarts_epsilon
+        if not 0 <= low <= high:
+            raise ValueError(f"sdarts_epsilon must be (start, end) with 0 <= start <= end, got {self.sdarts_epsilon!r}")
+        if not self.beta_weight >= 0:
+            raise ValueError(f"beta_weight must be >= 0, got {self.beta_weight!r}")
         for name in ("epochs", "batch_size", "c", "n", "layers", "patience"):
             check_int(getattr(self, name), name, 1)
         for name in ("n_train_per_class", "n_valid_per_class"):
@@ -138,10 +182,12 @@ DARTS_PRESETS: dict[str, DartsPreset] = {
 
 
 def preset_config(p: DartsPreset) -> dict:
-    """The preset's fields for a run's configuration; the speed switches only where they differ from the
-    defaults, so the configurations (and hashes) of fp32 runs are unchanged."""
-    config = {k: v for k, v in asdict(p).items() if k not in ("precision", "channels_last", "compile")}
-    return {**config, **speed_config(p.precision, p.channels_last, p.compile)}
+    """The preset's fields for a run's configuration; the fields added after runs were committed (speed switches,
+    variants, trajectory logging) only where they differ from their defaults, so the configurations (and
+    hashes) of the committed runs are unchanged."""
+    return {k: v for k, v in asdict(p).items()
+            if k not in _LATER_FIELDS or (list(v) if isinstance(v, tuple) else v) != (
+                list(_LATER_FIELDS[k]) if isinstance(_LATER_FIELDS[k], tuple) else _LATER_FIELDS[k])}
 
 
 def _resolve_preset(preset: str | DartsPreset) -> DartsPreset:
@@ -154,7 +200,10 @@ def _build(space: str, p: DartsPreset) -> nn.Module:
     if space == "nb201":
         from ..nn.nb201_mixed import NB201MixedSupernet
 
-        return NB201MixedSupernet(c=p.c, n=p.n, num_classes=10)
+        net = NB201MixedSupernet(c=p.c, n=p.n, num_classes=10,
+                                 partial_channels=p.partial_channels if p.variant == "pc-darts" else 1)
+        net.aux_source = p.aux_source
+        return net
     from ..nn.darts import DARTSSupernet
 
     return DARTSSupernet(c=p.c, layers=p.layers, num_classes=10)
@@ -171,44 +220,127 @@ def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
     return len(valid_losses) - 1 - best > patience
 
 
-def _arch_direction(net: nn.Module, method: str, p: DartsPreset, x: torch.Tensor, y: torch.Tensor
-                    ) -> list[torch.Tensor]:
+@dataclass(frozen=True)
+class EpochSchedule:
+    """What the variant's schedules are in one epoch (:class:`DartsPreset`): SDARTS's ε, DARTS−'s skip coefficient
+    in training and in the epoch's validation, β-DARTS's λ (all 0 when the variant does not use them)."""
+
+    sdarts_epsilon: float
+    aux_train: float
+    aux_valid: float
+    beta_weight: float
+
+
+def epoch_schedule(p: DartsPreset, epoch: int) -> EpochSchedule:
+    """The schedules of ``p.variant`` in 0-based ``epoch`` of ``p.epochs`` (see :class:`DartsPreset`)."""
+    e, total = epoch, p.epochs
+    low, high = p.sdarts_epsilon
+    minus = p.variant == "darts-minus"
+    return EpochSchedule(
+        sdarts_epsilon=low + (high - low) * e / total if p.variant == "sdarts" else 0.0,
+        aux_train=(1.0 if e == 0 else (total + 1 - e) / total) if minus else 0.0,
+        aux_valid=(total - e) / total if minus else 0.0,
+        beta_weight=p.beta_weight * e / total if p.variant == "beta-darts" else 0.0)
+
+
+def beta_regulariser(alphas: Sequence[torch.Tensor]) -> torch.Tensor:
+    """β-DARTS's regulariser: the mean over edges of logsumexp of the raw α (summed over the α tensors)."""
+    return sum(torch.logsumexp(a, dim=-1).mean() for a in alphas)
+
+
+def smoothed_weights(alphas: torch.Tensor, epsilon: float, generator: torch.Generator) -> torch.Tensor:
+    """SDARTS random smoothing as the A²M code: softmax(α) + U(−ε, ε), clipped to [0, 1], an all-zero row set to
+    one at its argmax, each row renormalised to sum 1 (no gradient flows to α)."""
+    weights = F.softmax(alphas.detach(), dim=-1)
+    noise = torch.rand(weights.shape, generator=generator, dtype=weights.dtype).to(weights.device)
+    weights = (weights + (2 * noise - 1) * epsilon).clamp(0, 1)
+    empty = weights.sum(-1) == 0
+    if empty.any():
+        weights[empty] = F.one_hot(weights[empty].argmax(-1), weights.shape[-1]).to(weights.dtype)
+    return weights / weights.sum(-1, keepdim=True)
+
+
+def _arch_direction(net: nn.Module, method: str, p: DartsPreset, x: torch.Tensor, y: torch.Tensor,
+                    beta_weight: float = 0.0) -> list[torch.Tensor]:
     """The architecture step's direction on one validation batch: DARTS' first-order gradient of the loss in α,
-    or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`).
+    or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`); with
+    ``beta_weight`` > 0 every loss carries β-DARTS's regulariser.
     ``net`` may be the :func:`~landscape.nn.speed.prepare_network` wrapper; forward passes at ``p.precision``."""
     def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
         with train_autocast(p.precision, x.device):
-            return F.cross_entropy(net(x, alphas), y)
+            loss = F.cross_entropy(net(x, alphas), y)
+        return loss + beta_weight * beta_regulariser(alphas) if beta_weight else loss
 
     if method == "a2m":
         return a2m_gradient(loss_fn, net.arch_parameters(), rho=p.rho, eps=p.eps)
     return darts_gradient(loss_fn, net.arch_parameters())
 
 
-def _epoch(net: nn.Module, step: nn.Module, pairs: Iterable, method: str, p: DartsPreset,
-           w_opt: torch.optim.Optimizer, a_opt: torch.optim.Optimizer) -> tuple[float, float]:
+@dataclass
+class _Loop:
+    """One epoch's search state: the network and its forward wrapper, the optimisers and the epoch's schedules."""
+
+    net: nn.Module
+    step: nn.Module
+    method: str
+    p: DartsPreset
+    w_opt: torch.optim.Optimizer
+    a_opt: torch.optim.Optimizer
+    schedule: EpochSchedule
+    noise: torch.Generator | None = None
+
+
+def _weight_step(loop: _Loop, xt: torch.Tensor, yt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """SGD on w with the training loss (SDARTS: at smoothed op weights); returns the logits and the loss."""
+    weight_params = loop.net.weight_parameters()
+    loop.w_opt.zero_grad(set_to_none=True)
+    smooth = loop.p.variant == "sdarts"
+    with train_autocast(loop.p.precision, xt.device):
+        if smooth:
+            weights = smoothed_weights(loop.net.arch_parameters()[0], loop.schedule.sdarts_epsilon, loop.noise)
+            logits = loop.step(xt, weights=weights)
+        else:
+            logits = loop.step(xt)
+        loss = F.cross_entropy(logits, yt)
+    loss.backward(inputs=weight_params)
+    nn.utils.clip_grad_norm_(weight_params, loop.p.grad_clip)
+    loop.w_opt.step()
+    return logits, loss
+
+
+def _epoch(loop: _Loop, pairs: Iterable, on_step: Callable[[int], None] | None = None) -> tuple[float, float]:
     """One search epoch over ``(train batch, valid batch)`` pairs: per pair an architecture step on the
-    validation batch, then a weight step (gradient clipped at ``p.grad_clip``) on the training batch.
-    ``step`` runs the forward passes (``net`` itself, or its :func:`~landscape.nn.speed.prepare_network`
-    wrapper).  Returns the training loss and accuracy (%) over the epoch."""
-    arch_params, weight_params = net.arch_parameters(), net.weight_parameters()
+    validation batch, then a weight step (gradient clipped at ``p.grad_clip``) on the training batch, then
+    ``on_step(steps done this epoch)``.  ``loop.step`` runs the forward passes (the network itself, or its
+    :func:`~landscape.nn.speed.prepare_network` wrapper).  Returns the training loss and accuracy (%)."""
+    p, arch_params = loop.p, loop.net.arch_parameters()
+    loop.net.aux_skip = loop.schedule.aux_train
     train_loss, train_correct, seen = 0.0, 0, 0
-    for (xt, yt), (xv, yv) in pairs:
+    for i, ((xt, yt), (xv, yv)) in enumerate(pairs, start=1):
         xt, xv = prepare_input(xt, p.channels_last), prepare_input(xv, p.channels_last)
-        for param, direction in zip(arch_params, _arch_direction(step, method, p, xv, yv)):
+        for param, direction in zip(arch_params, _arch_direction(loop.step, loop.method, p, xv, yv,
+                                                                 loop.schedule.beta_weight)):
             param.grad = direction
-        a_opt.step()
-        w_opt.zero_grad(set_to_none=True)
-        with train_autocast(p.precision, xt.device):
-            logits = step(xt)
-            loss = F.cross_entropy(logits, yt)
-        loss.backward(inputs=weight_params)
-        nn.utils.clip_grad_norm_(weight_params, p.grad_clip)
-        w_opt.step()
+        loop.a_opt.step()
+        logits, loss = _weight_step(loop, xt, yt)
         train_loss += float(loss.detach()) * len(yt)
         train_correct += int((logits.detach().argmax(1) == yt).sum())
         seen += len(yt)
+        if on_step is not None:
+            on_step(i)
     return train_loss / seen, 100.0 * train_correct / seen
+
+
+def trajectory_row(net: nn.Module, step: int) -> dict:
+    """The argmax genotypes of α after ``step`` steps: NB201's derivation (``arch``) and DARTS's without ``none``
+    (``arch_no_none``), with their numbers of skip connections, ``none`` edges and parameter-free operations,
+    and the largest softmax weight."""
+    row = {"step": step, "max_weight": float(F.softmax(net.alphas.detach(), -1).max())}
+    for key, arch in (("arch", net.arch()), ("arch_no_none", net.arch(exclude_none=True))):
+        ops = [o.split("~")[0] for node in arch.strip("|").split("|+|") for o in node.split("|")]
+        row.update({key: arch, f"{key}_skips": ops.count("skip_connect"), f"{key}_nones": ops.count("none"),
+                    f"{key}_parameter_free": sum(o in ("none", "skip_connect", "avg_pool_3x3") for o in ops)})
+    return row
 
 
 def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
@@ -232,6 +364,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
     a_opt = torch.optim.Adam(net.arch_parameters(), lr=p.a_lr, betas=tuple(p.a_betas), weight_decay=p.a_weight_decay)
 
     history: list[dict] = []
+    trajectory: list[dict] = []
     start = 0
     if state is not None:
         net.load_state_dict(state["model"])
@@ -240,7 +373,9 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         sched.load_state_dict(state["sched"])
         set_rng_state(state["rng"])
         history, start = list(state["history"]), state["epoch"]
+        trajectory = list(state.get("trajectory", []))
 
+    steps_per_epoch = min(len(train), len(valid)) // p.batch_size
     bar = tqdm(total=p.epochs, initial=start, desc=f"{method} search on {space}", unit="epoch",
                disable=not progress, leave=False)
     for epoch in range(start, p.epochs):
@@ -253,9 +388,20 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                     batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
                             augment=p.augment, drop_last=True))
         lr = w_opt.param_groups[0]["lr"]
-        train_loss, train_acc = _epoch(net, step, pairs, method, p, w_opt, a_opt)
+        schedule = epoch_schedule(p, epoch)
+        noise = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, SDARTS_STREAM, epoch])
+                                                  .generate_state(1)[0]))
+        loop = _Loop(net, step, method, p, w_opt, a_opt, schedule, noise)
+
+        def log(i: int, epoch: int = epoch) -> None:
+            done = epoch * steps_per_epoch + i
+            if p.log_every is not None and space == "nb201" and done % p.log_every == 0:
+                trajectory.append({"epoch": epoch + 1, **trajectory_row(net, done)})
+
+        train_loss, train_acc = _epoch(loop, pairs, log)
         sched.step()
         faithful = p.selection == "faithful"
+        net.aux_skip = schedule.aux_valid
         valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
                                                  augment=faithful and p.augment, random_state=base + 2)
         row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc,
@@ -265,8 +411,10 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         stopped = early_stop([r["valid_loss"] for r in history], p.patience)
         run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "w_opt": w_opt.state_dict(),
                                "a_opt": a_opt.state_dict(), "sched": sched.state_dict(), "rng": rng_state(),
-                               "history": history, "stopped": stopped})
+                               "history": history, "stopped": stopped, "trajectory": trajectory})
         run.write("epochs", pd.DataFrame(history))
+        if p.log_every is not None and space == "nb201":
+            run.write("trajectory", pd.DataFrame(trajectory))
         bar.update()
         bar.set_postfix(valid_loss=f"{valid_loss:.3f}")
         if callback is not None:
@@ -304,10 +452,13 @@ def run_darts(
     space = check_choice(space, "space", SPACES)
     method = check_choice(method, "method", METHODS)
     p = _resolve_preset(preset)
+    if space == "darts" and p.variant != "darts":
+        raise ValueError(f"variant {p.variant!r} runs on the NB201 space only (the A²M code's NB201 methods); "
+                         "on the DARTS space use variant='darts'")
     if method == "a2m" and p.precision != "fp32":
         raise ValueError(f"A²M needs precision='fp32' (preset {p.name!r} has {p.precision!r}): its Hessian term is a "
-                         f"central difference of gradients with eps={p.eps}, below bf16's resolution (measured: its "
-                         f"cosine with the fp32 term is 0.25; docs/fidelity.md)")
+                         f"central difference of gradients with eps={p.eps}, below bf16's resolution (its cosine with "
+                         f"the fp32 term is near 0: benchmarks/results.json, train_a2m_alpha_bf16)")
     seed = check_seed(random_state)
     device = resolve_device(device)
     if callback is not None and not callable(callback):
@@ -325,6 +476,7 @@ def run_darts(
     best = int(np.argmin([r["valid_loss"] for r in history]))
     chosen = history[best]["arch_start" if p.selection == "faithful" else "arch"]
     result = {"space": space, "preset": p.name, "method": method, "random_state": seed, "selection": p.selection,
+              **({"variant": p.variant} if p.variant != "darts" else {}),
               "arch": chosen, "best_epoch": history[best]["epoch"],
               "best_valid_loss": history[best]["valid_loss"], "final_arch": history[-1]["arch"],
               "epochs_run": len(history)}

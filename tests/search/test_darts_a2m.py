@@ -148,6 +148,13 @@ def test_mixed_cell_equals_its_definition_in_values_and_gradients() -> None:
         torch.testing.assert_close(g, ref_g, rtol=1e-5, atol=1e-6)
 
 
+def test_a2m_refuses_bf16(tmp_path) -> None:
+    fast = dataclasses.replace(DARTS_PRESETS["smoke"], precision="bf16")
+    with pytest.raises(ValueError, match="A²M needs precision='fp32'"):
+        run_darts("nb201", fast, method="a2m", out=tmp_path / "a2m", progress=False)
+    assert not (tmp_path / "a2m").exists()
+
+
 def test_mixed_supernet_arch_and_parameters() -> None:
     net = NB201MixedSupernet(c=4, n=1)
     assert net.alphas.shape == (6, 5) and net.arch_parameters() == [net.alphas]
