@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from ..presets import PRESETS
 from ..validation import check_choice
 from .sections import PRESET_SECTIONS
+from .sections.base import results_root
 
 A2M_SEEDS = (0, 1, 2)
 
@@ -23,7 +26,7 @@ def compute_missing(preset: str, results: Path, *, only: Sequence[str] | None = 
     ``preset``, under ``results``: the stand-alone flatness study (``flatness``), GeNAS (SPOS, tables,
     angle+flatness evolution) and A²M vs DARTS on NB201 (``search``) and on the DARTS space (``darts_genas``),
     and, below the paper preset, the matched-scale stand-alone training and the "Does it reproduce?" tables
-    (``reproduce``, which needs the NB201 runs)."""
+    (``reproduce``, which needs the NB201 runs), and the supernet budget ladder (``ladder``)."""
     check_choice(preset, "--run preset", PRESETS)
     wanted = set(PRESET_SECTIONS if not only else only)
     from ..flatness.study import evaluate_proxies, spread_architectures
@@ -48,7 +51,15 @@ def compute_missing(preset: str, results: Path, *, only: Sequence[str] | None = 
         run_search(preset, darts, space="darts", fitness="angle_flatness", device=device, progress=progress)
         compare_a2m_darts("darts", preset, list(A2M_SEEDS), results / "search" / f"a2m-darts-{preset}",
                           device=device, progress=progress)
+    standalone = results / "standalone" / f"nb201-{preset}"
     if "reproduce" in wanted and preset != "paper":  # matched-scale ground truth: CPU hours (none for paper yet)
-        standalone = results / "standalone" / f"nb201-{preset}"
         run_standalone(preset, standalone, study_cells(preset, a2m), progress=progress)
         reproduction(preset, genas, standalone, a2m_dir=a2m, device=device, progress=progress)
+    if "ladder" in wanted:  # the supernet budget ladder: core-hours at the cpu preset
+        from ..studies.ladder import run_ladder
+        from ..studies.ladder_results import ladder_results
+
+        ladder = results / "ladder" / f"nb201-{preset}"
+        run_ladder(preset, ladder, progress=progress)
+        truth = results_root("cpu") / "standalone" / "nb201-cpu" / "runs.csv"  # the matched truth is the cpu one
+        ladder_results(preset, ladder, pd.read_csv(truth))

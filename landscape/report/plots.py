@@ -345,3 +345,46 @@ def plot_search_accuracy(long: pd.DataFrame, ax=None, paper: dict[str, float] | 
     ax.set(xlabel="", ylabel="200-epoch test accuracy of the found cell (%)",
            title="Searched architectures: one point per seed, bar = mean ± sd")
     return ax
+
+
+def plot_ladder_curve(curve: pd.DataFrame, axes, ceiling: pd.DataFrame | None = None,
+                      proxies: tuple[str, ...] = ("angle", "accuracy", "flatness", "angle_accuracy", "angle_flatness",
+                                                  "accuracy_flatness")):
+    """The budget ladder: τ (95% CI) of each proxy against images seen (log axis), one panel per truth (``matched``,
+    ``cifar10``).  Lines: the main series (seed 0); open circles: other seeds; squares: other skeletons; diamonds
+    at 6.25M: GeNAS Table 5 (CIFAR-10 panel); grey band: the noise ceiling (seed 0 vs seed 1 at matched scale)."""
+    series = curve[curve["seed"] == 0].groupby(["c", "n"]).size().idxmax()
+    colours = dict(zip(proxies, sns.color_palette(PALETTE, len(proxies))))
+    for ax, truth in zip(np.ravel(axes), ("matched", "cifar10")):
+        part = curve[(curve["truth"] == truth) & curve["proxy"].isin(proxies)]
+        for proxy, g in part.groupby("proxy", sort=False):
+            main = g[(g["c"] == series[0]) & (g["n"] == series[1]) & (g["seed"] == 0)].sort_values("images_seen")
+            err = np.vstack([main["tau"] - main["ci_low"], main["ci_high"] - main["tau"]])
+            ax.errorbar(main["images_seen"], main["tau"], yerr=err, color=colours[proxy], marker="o", markersize=3,
+                        capsize=2, linewidth=1, label=proxy)
+            for _, r in g.drop(main.index).iterrows():
+                marker = "o" if (r["c"], r["n"]) == tuple(series) else "s"
+                ax.errorbar(r["images_seen"] * (1.06 if marker == "o" else 0.94), r["tau"],
+                            yerr=[[r["tau"] - r["ci_low"]], [r["ci_high"] - r["tau"]]], color=colours[proxy],
+                            marker=marker, mfc="none", markersize=5, capsize=2, linewidth=0.8)
+            if truth == "cifar10" and np.isfinite(g["paper_tau"].iloc[0]):
+                ax.scatter([6.25e6], [g["paper_tau"].iloc[0]], marker="D", facecolors="none", edgecolors=colours[proxy])
+        if ceiling is not None and truth == "matched" and len(ceiling):
+            seeds = ceiling.iloc[0]
+            ax.axhspan(seeds["ci_low"], seeds["ci_high"], color="0.85", zorder=0, label="seed vs seed (ceiling)")
+        ax.axhline(0, color="0.4", linewidth=0.8, linestyle="--")
+        ax.set_xscale("log")
+        ax.set_xlim(curve["images_seen"].min() / 1.6, 1e7)
+        cells = int(part["n_cells"].max()) if len(part) else 0
+        ax.set(xlabel="images seen by the supernet (log)", ylabel=f"Kendall τ-b vs {truth} truth",
+               title={"matched": f"against the matched-scale truth ({cells} cells)",
+                      "cifar10": f"against 200-epoch CIFAR-10 ({cells} cells)"}[truth])
+    from matplotlib.lines import Line2D
+
+    handles, _ = np.ravel(axes)[-1].get_legend_handles_labels()
+    handles += [Line2D([], [], color="0.3", marker="o", mfc="none", linestyle="", label="another supernet seed"),
+                Line2D([], [], color="0.3", marker="s", mfc="none", linestyle="", label="another skeleton (C, N)"),
+                Line2D([], [], color="0.3", marker="D", mfc="none", linestyle="", label="GeNAS Table 5 (6.25M)")]
+    np.ravel(axes)[-1].legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                              frameon=False)
+    return axes

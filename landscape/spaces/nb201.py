@@ -43,6 +43,8 @@ __all__ = [
     "isomorphism_hash",
     "unique_strings",
     "isomorphism_classes",
+    "live_edges",
+    "parameter_free_live",
     "ArchIndex",
 ]
 
@@ -285,6 +287,34 @@ def isomorphism_classes(codes: np.ndarray, kind: str = "nb201") -> np.ndarray:
         raise ValueError(f"kind must be 'nb201' or 'functional', got {kind!r}")
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first[inverse.reshape(key.shape)].astype(np.int64)
+
+
+def live_edges(codes: np.ndarray) -> np.ndarray:
+    """Which edges of each cell are on a path from the input (node 0) to the output (node 3): ``(n, 6)`` bools.
+
+    An edge ``j ← i`` is live when its operation is not ``none``, node ``i`` is reached from the input and node
+    ``j`` reaches the output through edges that are not ``none``; a dead edge cannot change the cell's output.
+
+    >>> live_edges(np.array([parse_arch("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|")]))
+    array([[ True, False,  True, False, False,  True]])
+    """
+    on = as_codes(codes) != _OP_CODE["none"]
+    e = {edge: on[..., k] for k, edge in enumerate(EDGES)}
+    reach = {0: np.ones(on.shape[:-1], dtype=bool)}
+    for j in range(1, N_NODES):
+        reach[j] = np.any([reach[i] & e[(j, i)] for i in range(j)], axis=0)
+    back = {N_NODES - 1: np.ones(on.shape[:-1], dtype=bool)}
+    for i in range(N_NODES - 2, -1, -1):
+        back[i] = np.any([back[j] & e[(j, i)] for j in range(i + 1, N_NODES)], axis=0)
+    return np.stack([e[(j, i)] & reach[i] & back[j] for j, i in EDGES], axis=-1)
+
+
+def parameter_free_live(codes: np.ndarray) -> np.ndarray:
+    """The number of parameter-free operations (``skip_connect``, ``avg_pool_3x3``) on live edges of each cell
+    (:func:`live_edges`): the cell's share of weight-free paths, the early bias of a weight-sharing supernet."""
+    codes = as_codes(codes)
+    free = (codes == _OP_CODE["skip_connect"]) | (codes == _OP_CODE["avg_pool_3x3"])
+    return (free & live_edges(codes)).sum(axis=-1)
 
 
 class ArchIndex:

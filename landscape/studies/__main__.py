@@ -58,6 +58,15 @@ def _ladder(args: argparse.Namespace) -> None:
     done = run_ladder(ladder, out, rungs=args.rungs, stages=args.stages or ("train", "proxies"),
                       n_workers=args.workers, backend=args.backend)
     print(f"{len(done)} task(s) done (train and proxies of each rung); summary {out / 'tasks.csv'}")
+    truth = Path("reports") / "results" / "standalone" / "nb201-cpu" / "runs.csv"
+    if truth.exists():
+        import pandas as pd
+
+        from .ladder_results import ladder_results
+
+        first = ladder_results(ladder, out, pd.read_csv(truth))["first_rung"]
+        print(first.round(3).to_string(index=False))
+        print(f"tables in {out / 'tables'}")
     print(f"preset {ladder.name}: {ladder.note}")
 
 

@@ -345,3 +345,21 @@ def test_different_ops_on_live_edges_differ():
     a, b = (1, 0, 0, 1, 1, 0), (0, 1, 0, 1, 0, 1)  # x0 + x0 either way
     assert _same_class(a, b, kind="functional")
     assert not _same_class(a, b)
+
+
+def test_live_edges_are_on_an_input_output_path():
+    """Reference: networkx reachability on the graph of the cell's non-``none`` edges, for every cell."""
+    import networkx as nx
+
+    from landscape.spaces.nb201 import EDGES, all_codes, live_edges, parameter_free_live
+
+    codes = all_codes()
+    live = live_edges(codes)
+    for row, flags in zip(codes[::7], live[::7]):
+        g = nx.DiGraph()
+        g.add_nodes_from(range(4))
+        g.add_edges_from((i, j) for (j, i), op in zip(EDGES, row) if op != 0)
+        expected = [op != 0 and nx.has_path(g, 0, i) and nx.has_path(g, j, 3) for (j, i), op in zip(EDGES, row)]
+        assert list(flags) == expected
+        free = sum(f and op in (1, 4) for f, op in zip(expected, row))
+        assert parameter_free_live(row[None])[0] == free

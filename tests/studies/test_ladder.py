@@ -14,6 +14,7 @@ from landscape.studies.ladder import (LADDER_PRESETS, LadderPreset, Rung, get_la
 from landscape.studies.__main__ import main
 
 SMOKE = LADDER_PRESETS["smoke"]
+RUNS = os.path.join(os.path.dirname(__file__), "..", "..", "reports", "results", "standalone", "nb201-cpu", "runs.csv")
 
 
 def test_cells_are_the_matched_cells_then_one_uniform_cell_per_isomorphism_class(store):
@@ -65,7 +66,7 @@ def test_bad_ladders_are_refused():
 
 @pytest.fixture(scope="module")
 def smoke_run(shared_data, store, tmp_path_factory):
-    out = tmp_path_factory.mktemp("ladder")
+    out = tmp_path_factory.mktemp("results") / "ladder" / "nb201-smoke"
     done = run_ladder(SMOKE, out, n_workers=1, progress=False, store=store)
     return out, done
 
@@ -96,6 +97,30 @@ def test_smoke_ladder_resumes_without_redoing_work(smoke_run, store):
     again = run_ladder(SMOKE, out, n_workers=1, progress=False, store=store)
     assert again.equals(done)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.csv")} == stamp
+
+
+def test_smoke_ladder_through_to_the_report_section(smoke_run, store, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from landscape.report.build import build_report
+    from landscape.studies.ladder_results import ladder_results
+
+    out, _ = smoke_run
+    fp32 = pd.read_csv(RUNS)
+    tables = ladder_results(SMOKE, out, fp32, n_boot=50, store=store)
+    curve = tables["tau_curve"]
+    assert set(curve["rung"]) == {r.name for r in SMOKE.rungs} and set(curve["truth"]) == {"matched", "cifar10"}
+    matched = curve[curve["truth"] == "matched"]
+    assert (matched["n_cells"] == SMOKE.n_matched).all()
+    assert set(tables["claims"]["source"]) >= {"GeNAS Table 5", "GeNAS Table 8", "GeNAS Table 9", "GeNAS Table 1"}
+    assert (tables["first_rung"]["first_rung"].str.startswith("none up to") | tables["first_rung"]["images_seen"]
+            .notna()).all()
+    index = build_report(tmp_path / "report", ["ladder"], preset="smoke", results=out.parents[1])
+    text = index.read_text()
+    assert "Budget ladder (smoke)" in text and (tmp_path / "report" / "ladder_curve.png").exists()
 
 
 def test_another_ladder_into_the_same_folder_is_refused(smoke_run, store):

@@ -12,10 +12,10 @@ from typing import Any
 #: Section names in report order; section ``name`` is ``<name>_section`` in module ``.<name>`` (imported on first
 #: use of :data:`SECTIONS`, so that the command line answers before matplotlib and torch load).
 SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "lon", "ranking", "flatness",
-                                  "darts_space", "search", "darts_genas", "reproduce")
+                                  "darts_space", "search", "darts_genas", "reproduce", "ladder")
 
 #: Sections that read cached results: they render the runs of one preset (``section(store, preset, results)``).
-PRESET_SECTIONS: tuple[str, ...] = ("flatness", "search", "darts_genas", "reproduce")
+PRESET_SECTIONS: tuple[str, ...] = ("flatness", "search", "darts_genas", "reproduce", "ladder")
 
 #: What to do when a section that reads cached results finds none.
 EMPTY_HINTS = {
@@ -29,6 +29,8 @@ EMPTY_HINTS = {
                    "--run cpu`",
     "reproduce": "run `python -m landscape.search standalone --preset cpu` (hours: the matched-scale ground truth), "
                  "then `python -m landscape.report --run cpu`",
+    "ladder": "run `python -m landscape.studies ladder --preset cpu` (about 12 core-hours: the supernet budget ladder), "
+              "then `python -m landscape.report --run cpu --only ladder`",
 }
 
 __all__ = ["SECTION_NAMES", "PRESET_SECTIONS", "SECTIONS", "EMPTY_HINTS"]
