@@ -38,12 +38,13 @@ from landscape.nn import create_network
 from landscape.nn.darts_spos import DARTSSPOSSupernet
 from landscape.nn.images import ImageData, batches, cifar10_jpeg
 from landscape.nn.nb201_mixed import NB201MixedCell, NB201MixedSupernet
-from landscape.nn.speed import prepare_network, speed_label
+from landscape.nn.speed import prepare_network, speed_label, train_autocast
 from landscape.nn.supernet import NB201Supernet
 from landscape.nn.train import train_network
 from landscape.spaces.nb201 import EDGES
 from landscape.search import darts as darts_search
 from landscape.search import spos
+from landscape.search.a2m import darts_gradient
 from landscape.search.presets import DARTS_SPACE_PRESETS, SEARCH_PRESETS
 
 BATCH = 64
@@ -112,7 +113,7 @@ class _SPOS(_Loop):
     def run(self, steps: int) -> None:
         data = ImageData(self.data.name, self.data.split, self.data.x[:steps * BATCH], self.data.y[:steps * BATCH],
                          self.data.classes, self.data.note, self.data.mean, self.data.std, self.data.crop_pad)
-        spos._train_epoch(self.net, self.space, data, self.opt, self.p, 0, self.epoch, steps, torch.device("cpu"))
+        spos.train_epoch(self.net, self.space, data, self.opt, self.p, 0, self.epoch, steps, torch.device("cpu"))
         self.epoch += 1  # new paths every call
 
 
@@ -120,8 +121,11 @@ class _SPOSDarts(_SPOS):
     space = "darts"
 
 
-def _reference_cell(self: NB201MixedCell, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """NB201's ``TinyNetworkDarts`` cell as published: every operation on every edge, ``none`` included."""
+def _reference_cell(self: NB201MixedCell, x: torch.Tensor, weights: torch.Tensor, aux: float = 0.0,
+                    aux_source: str = "cell") -> torch.Tensor:
+    """NB201's ``TinyNetworkDarts`` cell as published: every operation on every edge, ``none`` included (plain
+    first-order DARTS: no auxiliary skip)."""
+    assert aux == 0.0
     nodes = [x]
     for j in range(1, 4):
         nodes.append(sum(sum(w * op(nodes[src]) for w, op in zip(weights[e], self.edges[e]))
@@ -151,7 +155,9 @@ class _Alpha(_Loop):
 
     def run(self, steps: int) -> None:
         pairs = [self.pairs[i % len(self.pairs)] for i in range(steps)]
-        darts_search._epoch(self.net, self.step, pairs, self.method, self.p, self.w_opt, self.a_opt)
+        state = darts_search.SearchState(self.net, self.step, self.method, self.p, self.w_opt, self.a_opt,
+                                         darts_search.epoch_schedule(self.p, 0))
+        darts_search.search_epoch(state, pairs)
 
 
 class _A2M(_Alpha):
@@ -219,7 +225,18 @@ def measure(name: str, variant: tuple[str, bool, bool]) -> dict:
 
 def _process_rate(name: str, variant: tuple[str, bool, bool], threads: int, queue) -> None:
     torch.set_num_threads(threads)
-    queue.put(measure(name, variant)["step_s"])
+    try:
+        queue.put(measure(name, variant)["step_s"])
+    except BaseException as exc:  # the parent must never wait for a rate that will not come
+        queue.put(exc)
+        raise
+
+
+def _rate(queue) -> float:
+    step_s = queue.get(timeout=3600)
+    if isinstance(step_s, BaseException):
+        raise RuntimeError(f"a measuring process failed: {step_s!r}") from step_s
+    return BATCH / step_s
 
 
 def parallel_rates(name: str, variant: tuple[str, bool, bool]) -> dict:
@@ -229,12 +246,12 @@ def parallel_rates(name: str, variant: tuple[str, bool, bool]) -> dict:
     procs = [ctx.Process(target=_process_rate, args=(name, variant, 1, queue)) for _ in range(2)]
     for p in procs:
         p.start()
-    two_procs = sum(BATCH / queue.get() for _ in procs)
+    two_procs = sum(_rate(queue) for _ in procs)
     for p in procs:
         p.join()
     proc = ctx.Process(target=_process_rate, args=(name, variant, 2, queue))
     proc.start()
-    two_threads = BATCH / queue.get()
+    two_threads = _rate(queue)
     proc.join()
     return {"images_per_s_1thread_x2proc": two_procs, "images_per_s_2threads_x1proc": two_threads}
 
@@ -269,6 +286,33 @@ def _entry(name: str, v: tuple[str, bool, bool], t: dict, base: float, flops: in
     }
 
 
+def a2m_hessian_bf16_cosine(steps: int = 20) -> dict:
+    """Cosines between fp32 and bf16 of A²M's direction and of its Hessian term h alone, on one validation batch of
+    the α-supernet (C=8, N=1) after ``steps`` weight steps: why A²M stays fp32."""
+    torch.manual_seed(0)
+    net = NB201MixedSupernet(c=8, n=1).train()
+    x, y = next(batches(_images(BATCH), BATCH))
+    opt = torch.optim.SGD(net.weight_parameters(), lr=0.025, momentum=0.9)
+    for _ in range(steps):
+        opt.zero_grad()
+        nn.functional.cross_entropy(net(x), y).backward()
+        opt.step()
+    out = {}
+    for precision in ("fp32", "bf16"):
+        def loss(a, precision=precision):
+            with train_autocast(precision, "cpu"):
+                return nn.functional.cross_entropy(net(x, a), y)
+        alpha = net.alphas.detach()
+        g = darts_gradient(loss, [alpha])[0]
+        tilde = alpha + 1e-2 * g
+        g_tilde = darts_gradient(loss, [tilde])[0]
+        h = (darts_gradient(loss, [tilde + 1e-2 * g_tilde])[0] - darts_gradient(loss, [tilde - 1e-2 * g_tilde])[0]) / 2e-2
+        out[precision] = (g_tilde + 1e-2 * h, h)
+    cos = [float(nn.functional.cosine_similarity(a.flatten(), b.flatten(), dim=0))
+           for a, b in zip(out["fp32"], out["bf16"])]
+    return {"direction_cosine": round(cos[0], 4), "hessian_term_cosine": round(cos[1], 4)}
+
+
 def bench_training(name: str) -> list[dict]:
     """Every variant of loop ``name`` side by side, then the adopted one on 2 processes and on 2 threads."""
     variants = ALPHA_VARIANTS if "alpha" in name else VARIANTS
@@ -282,6 +326,13 @@ def bench_training(name: str) -> list[dict]:
         torch.set_num_threads(threads)
     base = timings[variants[0]]["step_s"]
     entries = [_entry(name, v, t, base, flops, peaks[v[0].split("-")[0]]) for v, t in timings.items()]
+    if name == "a2m_alpha":
+        cosines = a2m_hessian_bf16_cosine()
+        for e in entries:
+            if "bf16" in e["name"]:
+                e.update(cosines)
+                e["note"] += (f"; not adopted: fp32 vs bf16 cosine of the A2M direction {cosines['direction_cosine']}, "
+                              f"of its Hessian term {cosines['hessian_term_cosine']}")
     rates = parallel_rates(name, ADOPTED[name])
     entries.append({
         "name": f"train_{name}_processes_vs_threads", "ours_s": 1 / rates["images_per_s_1thread_x2proc"],

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for r in found if isinstance(found, list) else [found]:
             _record(r, machine, results)
-    args.out.write_text(json.dumps(list(results.values()), indent=1) + "\n")
+        args.out.write_text(json.dumps(list(results.values()), indent=1) + "\n")  # after each: a crash keeps the rest
     return 0
 
 

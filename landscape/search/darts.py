@@ -48,7 +48,7 @@ from ..bench.store import DATASETS
 from ..spaces import SPACES
 
 __all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "VARIANTS", "EpochSchedule", "epoch_schedule",
-           "beta_regulariser", "smoothed_weights", "trajectory_row", "early_stop", "preset_config", "run_darts",
+           "beta_regulariser", "smoothed_weights", "trajectory_row", "SearchState", "search_epoch", "early_stop", "preset_config", "run_darts",
            "compare_a2m_darts"]
 
 #: Search spaces :func:`run_darts` searches.
@@ -277,8 +277,10 @@ def _arch_direction(net: nn.Module, method: str, p: DartsPreset, x: torch.Tensor
 
 
 @dataclass
-class _Loop:
-    """One epoch's search state: the network and its forward wrapper, the optimisers and the epoch's schedules."""
+class SearchState:
+    """One epoch's search state: the network, the module that runs its forward passes (the network or its
+    :func:`~landscape.nn.speed.prepare_network` wrapper), the method (``"darts"``/``"a2m"``), the preset, the two
+    optimisers, the epoch's schedules and SDARTS's noise generator."""
 
     net: nn.Module
     step: nn.Module
@@ -290,7 +292,7 @@ class _Loop:
     noise: torch.Generator | None = None
 
 
-def _weight_step(loop: _Loop, xt: torch.Tensor, yt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _weight_step(loop: SearchState, xt: torch.Tensor, yt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """SGD on w with the training loss (SDARTS: at smoothed op weights); returns the logits and the loss."""
     weight_params = loop.net.weight_parameters()
     loop.w_opt.zero_grad(set_to_none=True)
@@ -308,7 +310,7 @@ def _weight_step(loop: _Loop, xt: torch.Tensor, yt: torch.Tensor) -> tuple[torch
     return logits, loss
 
 
-def _epoch(loop: _Loop, pairs: Iterable, on_step: Callable[[int], None] | None = None) -> tuple[float, float]:
+def search_epoch(loop: SearchState, pairs: Iterable, on_step: Callable[[int], None] | None = None) -> tuple[float, float]:
     """One search epoch over ``(train batch, valid batch)`` pairs: per pair an architecture step on the
     validation batch, then a weight step (gradient clipped at ``p.grad_clip``) on the training batch, then
     ``on_step(steps done this epoch)``.  ``loop.step`` runs the forward passes (the network itself, or its
@@ -391,14 +393,14 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         schedule = epoch_schedule(p, epoch)
         noise = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, SDARTS_STREAM, epoch])
                                                   .generate_state(1)[0]))
-        loop = _Loop(net, step, method, p, w_opt, a_opt, schedule, noise)
+        loop = SearchState(net, step, method, p, w_opt, a_opt, schedule, noise)
 
         def log(i: int, epoch: int = epoch) -> None:
             done = epoch * steps_per_epoch + i
             if p.log_every is not None and space == "nb201" and done % p.log_every == 0:
                 trajectory.append({"epoch": epoch + 1, **trajectory_row(net, done)})
 
-        train_loss, train_acc = _epoch(loop, pairs, log)
+        train_loss, train_acc = search_epoch(loop, pairs, log)
         sched.step()
         faithful = p.selection == "faithful"
         net.aux_skip = schedule.aux_valid

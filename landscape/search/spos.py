@@ -36,7 +36,7 @@ from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
 __all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load_data", "spos_config",
-           "train_supernet"]
+           "train_epoch", "train_supernet"]
 
 #: Search spaces of the SPOS supernet training.
 SPOS_SPACES = ("nb201", "darts")
@@ -96,7 +96,7 @@ def _build(space: str, p: SearchPreset) -> NB201Supernet | DARTSSPOSSupernet:
     return NB201Supernet(c=p.c, n=p.n, num_classes=10)
 
 
-def _train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
+def train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
                  p: SearchPreset, random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
     """One SPOS epoch: a sampled path per step (seeded by ``(random_state, epoch)``), forward passes at the
     preset's precision and memory format."""
@@ -179,7 +179,7 @@ def train_supernet(
         bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({space}, {p.name})", unit="epoch", initial=start,
                    total=p.epochs, disable=not progress)
         for epoch in bar:
-            history.append(_train_epoch(net, space, train, opt, p, random_state, epoch, steps_per_epoch, dev))
+            history.append(train_epoch(net, space, train, opt, p, random_state, epoch, steps_per_epoch, dev))
             sched.step()
             run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
                                    "scheduler": sched.state_dict(), "initial": initial, "history": history,
