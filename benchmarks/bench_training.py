@@ -4,7 +4,7 @@ Each loop is the package's own code on a fixed set of mini-batches of 64 CIFAR-1
 thread: the stand-alone NB201 network (:func:`~landscape.nn.train.train_network`, the heaviest cell, five 3×3
 convolutions, C=8, N=1), the NB201 SPOS supernet step and the DARTS-space SPOS step
 (:mod:`landscape.search.spos`, C=8, N=1 / C=8, 5 cells, a new uniformly sampled path each step), and the NB201
-α-supernet (C=8, N=1) with a first-order DARTS and an A²M architecture step (:mod:`landscape.search.darts`).
+α-supernet (C=8, N=1) with a first-order DARTS and an A²M architecture step (:mod:`landscape.search.gradient`).
 
 Variants, side by side in one run: eager fp32 (the baseline: how every loop ran before), channels-last,
 bf16 autocast, their combination, ``torch.compile`` with and without them.  The α-supernet's baseline also runs
@@ -42,10 +42,11 @@ from landscape.nn.speed import prepare_network, speed_label, train_autocast
 from landscape.nn.supernet import NB201Supernet
 from landscape.nn.train import train_network
 from landscape.spaces.nb201 import EDGES
-from landscape.search import darts as darts_search
+from landscape.search import gradient
 from landscape.search import spos
 from landscape.search.a2m import darts_gradient
 from landscape.search.presets import DARTS_SPACE_PRESETS, SEARCH_PRESETS
+from landscape.studies.darts import DARTS_PRESETS
 
 BATCH = 64
 HEAVIEST = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
@@ -139,7 +140,7 @@ class _Alpha(_Loop):
     def _setup(self) -> None:
         reference = self.precision == "fp32-reference"
         self.precision = "fp32" if reference else self.precision
-        self.p = dataclasses.replace(darts_search.DARTS_PRESETS["cpu"], precision=self.precision,
+        self.p = dataclasses.replace(DARTS_PRESETS["cpu"], precision=self.precision,
                                      channels_last=self.channels_last, compile=self.compile)
         self.net = NB201MixedSupernet(c=8, n=1).train()
         if reference:
@@ -155,9 +156,10 @@ class _Alpha(_Loop):
 
     def run(self, steps: int) -> None:
         pairs = [self.pairs[i % len(self.pairs)] for i in range(steps)]
-        state = darts_search.SearchState(self.net, self.step, self.method, self.p, self.w_opt, self.a_opt,
-                                         darts_search.epoch_schedule(self.p, 0))
-        darts_search.search_epoch(state, pairs)
+        config = self.p.bilevel()
+        state = gradient.SearchState(self.net, self.step, self.method, config, self.w_opt, self.a_opt,
+                                     gradient.epoch_schedule(config, 0))
+        gradient.search_epoch(state, pairs)
 
 
 class _A2M(_Alpha):

@@ -6,7 +6,7 @@ sum of the 5 NB201 operations (BatchNorm without affine parameters).  α has sha
 one row per edge in :data:`~landscape.spaces.nb201.EDGES` order, one column per
 :data:`~landscape.spaces.nb201.OPS` entry.  The discrete architecture takes the argmax op of each
 edge (``none`` included), as DARTS-for-NB201 does.  Used by first-order DARTS and A²M
-(:mod:`landscape.search.darts`).
+(:mod:`landscape.search.gradient`).
 
 The edge modules are laid out like :class:`~landscape.nn.supernet.NB201SupernetCell`'s
 (``cells.<i>.edges.<edge>.<op>``), so a state dict without ``alphas`` loads into an

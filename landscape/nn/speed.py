@@ -2,7 +2,7 @@
 
 Three switches, shared by every training loop (:class:`~landscape.nn.train.TrainConfig`, the SPOS
 supernet of :class:`~landscape.search.presets.SearchPreset`, the DARTS/A²M search of
-:class:`~landscape.search.darts.DartsPreset`):
+:class:`~landscape.studies.darts.DartsPreset`):
 
 ``precision``
     ``"fp32"`` (default) or ``"bf16"``: the forward pass of a training step under

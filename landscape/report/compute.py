@@ -30,7 +30,8 @@ def compute_missing(preset: str, results: Path, *, only: Sequence[str] | None = 
     check_choice(preset, "--run preset", PRESETS)
     wanted = set(PRESET_SECTIONS if not only else only)
     from ..flatness.study import evaluate_proxies, spread_architectures
-    from ..search import compare_a2m_darts, proxy_tables, run_search
+    from ..search import proxy_tables, run_search
+    from ..studies.darts import compare_a2m_darts
     from ..search.darts_tables import darts_tables
     from ..search.reproduce import reproduction
     from ..search.standalone import run_standalone, study_cells

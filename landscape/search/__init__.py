@@ -6,7 +6,6 @@ Training runs (minutes even at the smoke preset), so not run as doctests:
 >>> trained = train_supernet("smoke", "runs/genas")                      # doctest: +SKIP
 >>> result = run_search("smoke", "runs/genas", fitness="angle_flatness")  # doctest: +SKIP
 >>> tables = proxy_tables("smoke", "runs/genas")                         # doctest: +SKIP
->>> result = run_darts("nb201", "smoke", method="a2m", out="runs/a2m")   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from ..lazy import lazy_exports
 #: Public name → the submodule that defines it.
 _WHERE = {
     "a2m_gradient": "a2m", "darts_gradient": "a2m",
-    "DARTS_PRESETS": "darts", "DartsPreset": "darts", "compare_a2m_darts": "darts", "run_darts": "darts",
+    "METHODS": "gradient", "VARIANTS": "gradient", "BilevelConfig": "gradient", "search_epoch": "gradient",
     "GENOMES": "evolution", "EvolutionResult": "evolution", "Genome": "evolution", "crossover": "evolution",
     "evolutionary_search": "evolution", "mutate": "evolution",
     "SearchResult": "genas", "run_search": "genas",

@@ -117,7 +117,7 @@ def _run(args: argparse.Namespace) -> None:
         print(f"{len(runs)} stand-alone runs in {out / 'runs.csv'}; "
               f"mean test accuracy {runs['test_accuracy'].mean():.4f}")
     else:
-        from .darts import run_darts
+        from ..studies.darts import run_darts
 
         result = run_darts(args.space, args.preset, method=args.command, out=out, random_state=args.seed,
                            device=args.device, progress=True)

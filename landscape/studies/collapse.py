@@ -24,7 +24,8 @@ import pandas as pd
 import torch
 
 from ..runs import RunStore, config_hash
-from ..search.darts import DartsPreset, METHODS, VARIANTS, preset_config, run_darts
+from ..search.gradient import METHODS, VARIANTS
+from .darts import DartsPreset, preset_config, run_darts
 from ..validation import check_choice, check_int, check_seed
 
 __all__ = ["CollapsePreset", "COLLAPSE_PRESETS", "get_collapse", "collapse_tasks", "collapse_task", "run_collapse",

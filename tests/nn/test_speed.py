@@ -16,7 +16,7 @@ from landscape.nn.speed import is_channels_last, prepare_input, prepare_network,
 from landscape.nn.supernet import NB201Supernet
 from landscape.nn.train import TrainConfig, train_network
 from landscape.runs import config_hash
-from landscape.search.darts import DARTS_PRESETS, DartsPreset, preset_config
+from landscape.studies.darts import DARTS_PRESETS, DartsPreset, preset_config
 from landscape.search.presets import SEARCH_PRESETS, get_preset
 from landscape.search.proxy_cache import proxies_config
 from landscape.search.spos import spos_config

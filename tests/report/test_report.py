@@ -98,7 +98,7 @@ def test_smoke_runs_never_mix_into_the_cpu_report(store, tmp_path):
     import shutil
 
     from landscape.report.sections.base import RESULTS
-    from landscape.search import run_darts
+    from landscape.studies.darts import run_darts
     from landscape.search.__main__ import main as search_main
 
     results = tmp_path / "results"

@@ -18,7 +18,7 @@ from landscape.nn.nb201_mixed import NB201MixedSupernet
 from landscape.nn.supernet import NB201Supernet
 from landscape.runs import RunStore
 from landscape.search.a2m import a2m_gradient, darts_gradient
-from landscape.search.darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
+from landscape.studies.darts import DARTS_PRESETS, DartsPreset, compare_a2m_darts, run_darts
 from landscape.spaces.darts import parse_genotype
 from landscape.spaces.nb201 import EDGES, OPS, format_arch, parse_arch
 
@@ -284,7 +284,7 @@ def test_config_mismatch_and_argument_errors(smoke_runs, tmp_path) -> None:
 
 def test_early_stop_after_more_than_patience_epochs() -> None:
     """The published A²M script stops once the epochs since the best validation loss exceed ``patience``."""
-    from landscape.search.darts import early_stop
+    from landscape.search.gradient import early_stop
 
     losses = [3.0, 2.0, 2.5, 2.6, 2.7, 2.8]
     assert [early_stop(losses[:k], 2) for k in range(1, 7)] == [False, False, False, False, True, True]
@@ -294,7 +294,6 @@ def test_early_stop_after_more_than_patience_epochs() -> None:
 def test_exact_selection_takes_the_genotype_at_the_end_of_the_best_epoch(shared_data, tmp_path) -> None:
     import dataclasses
 
-    from landscape.search.darts import DARTS_PRESETS
 
     exact = dataclasses.replace(DARTS_PRESETS["smoke"], selection="exact")
     r = run_darts("nb201", exact, method="darts", out=tmp_path / "exact", progress=False)

@@ -13,15 +13,15 @@ import torch
 import torch.nn.functional as F
 
 from landscape.nn.nb201_mixed import NB201MixedCell, NB201MixedSupernet, channel_shuffle
-from landscape.search.darts import (DARTS_PRESETS, VARIANTS, beta_regulariser, epoch_schedule, preset_config,
-                                    run_darts, smoothed_weights, trajectory_row)
+from landscape.search.gradient import VARIANTS, BilevelConfig, beta_regulariser, epoch_schedule, smoothed_weights, trajectory_row
+from landscape.studies.darts import DARTS_PRESETS, preset_config, run_darts
 from landscape.spaces.nb201 import OPS, format_arch
 
 
 def test_schedules_follow_the_published_scripts():
     """At the scripts' 50 epochs: SDARTS ε = 0.03 + 0.27·e/50; DARTS− β = 1 in epoch 0, (51 − e)/50 after, and
     (50 − e)/50 in the epoch's validation; β-DARTS λ = 0.5·e."""
-    p = dataclasses.replace(DARTS_PRESETS["paper"], variant="sdarts")
+    p = BilevelConfig(epochs=50, variant="sdarts")
     for e in (0, 1, 25, 49):
         assert epoch_schedule(p, e).sdarts_epsilon == pytest.approx(0.03 + 0.27 * e / 50)
         assert epoch_schedule(p, e).aux_train == epoch_schedule(p, e).beta_weight == 0

@@ -17,7 +17,7 @@ from landscape.bench.analyses import ground_truth
 from landscape.errors import CheckpointError, ConfigMismatchError
 from landscape.flatness.study import STUDY_PRESETS
 from landscape.presets import PRESETS
-from landscape.search.darts import DARTS_PRESETS
+from landscape.studies.darts import DARTS_PRESETS
 from landscape.search.presets import DARTS_SPACE_PRESETS
 from landscape.search import (GENOMES, SEARCH_PRESETS, Genome, crossover, evolutionary_search, get_preset, mutate,
                               run_search, train_supernet)

@@ -59,7 +59,7 @@ def darts_genas_section(store: Store, preset: str = "cpu", results: Path = RESUL
             "Surrogate accuracy of the genotype each search returns: GeNAS evolution (budget = genotypes evaluated "
             "on the supernet), random search by the same fitness at the same budget and one random genotype (mean, "
             "bars = central 95% of single searches, from the sampled genotypes of Table 5), first-order DARTS and "
-            "A²M on the same space (landscape.search.darts.DARTS_PRESETS), and the "
+            "A²M on the same space (landscape.studies.darts.DARTS_PRESETS), and the "
             "genotypes DARTS and PC-DARTS published after full-scale searches. " + _CAVEAT, comparison,
             plots.plot_darts_search, figsize=(8, 0.9 + 0.35 * len(comparison))))
     return out

@@ -82,7 +82,7 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
             "a2m_vs_darts", "A²M vs first-order DARTS on NB201",
             "Ground-truth 200-epoch test accuracy of the architecture each search returns (taken at the epoch of "
             "minimum supernet validation loss), per seed; A²M's architecture step as in its published code "
-            "(ρ = ε = 1e-2). Reduced scale (preset in the table; landscape.search.darts.DARTS_PRESETS). The A²M "
+            "(ρ = ε = 1e-2). Reduced scale (preset in the table; landscape.studies.darts.DARTS_PRESETS). The A²M "
             "paper reports 92.39 ± 0.59 on CIFAR-10 for A²M at its full NB201 setting.", long,
             lambda table, ax: plots.plot_search_accuracy(table, ax, paper={"cifar10": A2M_PAPER_CIFAR10}),
             summary=summary))

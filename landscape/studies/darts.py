@@ -1,21 +1,13 @@
-"""First-order DARTS and A²M search on the NB201 and DARTS spaces, resumable.
+"""First-order DARTS and A²M searches as the papers run them: presets, data, folders, ground truth; resumable.
 
-Bilevel first-order DARTS (Liu et al., ICLR 2019, ξ = 0): for each pair of a training and a
-validation mini-batch, one architecture step (Adam on α with the validation loss) and one
-weight step (SGD on w with the training loss).  With ``method="a2m"`` the architecture gradient
-is A²M's flatness-biased direction (:func:`~landscape.search.a2m.a2m_gradient`; A²M paper,
-"Architecture-Aware Minimization", 2025).  Hyper-parameters follow the A²M code (see
-:class:`DartsPreset`); the architecture returned is the one of the epoch with the lowest
-supernet validation loss, with early stopping after ``patience`` epochs without improvement.
+The search itself is :mod:`landscape.search.gradient` (the bilevel loop, its variants and A²M's step); this
+module gives it the A²M code's NB201 settings (:class:`DartsPreset`), the CIFAR-10 JPEG halves (weights on
+``train``, α on ``valid``), a checkpointed :class:`~landscape.runs.RunStore` folder, the returned genotype (the
+epoch of lowest supernet validation loss, early stopping after ``patience`` epochs without improvement) and, on
+NB201, its ground truth (200-epoch test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120, mean over NB201's
+seeds); on the DARTS space the genotype is returned (there is no ground truth).
 
-Data: the YoongiKim CIFAR-10 JPEG zip (:func:`landscape.nn.images.cifar10_jpeg`), weights trained
-on its ``train`` half, α on its ``valid`` half.  On NB201 the architecture found is looked up in
-the ground truth (200-epoch test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120, mean over
-NB201's seeds); on the DARTS space the genotype is returned (there is no ground truth).
-
-Each run lives in a :class:`~landscape.runs.RunStore` folder pinned to its configuration,
-checkpointed atomically after every epoch: a killed run resumes from its last epoch and ends with
-the same numbers as an uninterrupted one.
+A killed run resumes from its last epoch and ends with the same numbers as an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -23,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -33,31 +25,24 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..nn.images import batches, cifar10_jpeg
-from ..nn.train import evaluate_network
-from ..nn.device import resolve_device
-from ..nn.rng import torch_seed
-from ..nn.nb201_mixed import AUX_SOURCES
-from ..nn.speed import check_speed, prepare_input, prepare_network, train_autocast
-from ..runs import RunStore, rng_state, set_rng_state
-from ..spaces.darts import format_genotype
-from ..validation import check_choice, check_int, check_random_state, check_seed
-from .a2m import a2m_gradient, darts_gradient
 from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS
+from ..nn.device import resolve_device
+from ..nn.images import batches, cifar10_jpeg
+from ..nn.rng import torch_seed
+from ..nn.speed import check_speed, prepare_network
+from ..nn.train import evaluate_network
+from ..runs import RunStore, rng_state, set_rng_state
+from ..search.gradient import (METHODS, VARIANTS, BilevelConfig, SearchState, early_stop, epoch_schedule,
+                               make_optimizers, search_epoch, trajectory_row)
 from ..spaces import SPACES
+from ..spaces.darts import format_genotype
+from ..validation import check_choice, check_int, check_random_state, check_seed
 
-__all__ = ["DartsPreset", "DARTS_PRESETS", "METHODS", "SELECTIONS", "VARIANTS", "EpochSchedule", "epoch_schedule",
-           "beta_regulariser", "smoothed_weights", "trajectory_row", "SearchState", "search_epoch", "early_stop", "preset_config", "run_darts",
-           "compare_a2m_darts"]
+__all__ = ["DartsPreset", "DARTS_PRESETS", "SELECTIONS", "preset_config", "run_darts", "compare_a2m_darts"]
 
-#: Search spaces :func:`run_darts` searches.
-#: Architecture-gradient methods: first-order DARTS and A²M.
-METHODS: tuple[str, ...] = ("darts", "a2m")
 #: How the returned genotype is chosen (see :class:`DartsPreset`).
 SELECTIONS: tuple[str, ...] = ("faithful", "exact")
-#: Differentiable methods the loop runs (each with the DARTS or the A²M architecture step; see :class:`DartsPreset`).
-VARIANTS: tuple[str, ...] = ("darts", "sdarts", "darts-minus", "beta-darts", "pc-darts")
 #: Fields added after runs were committed: a run's configuration lists them only where they differ from these.
 _LATER_FIELDS = {"precision": "fp32", "channels_last": False, "compile": False, "variant": "darts",
                  "sdarts_epsilon": (0.03, 0.3), "aux_source": "cell", "beta_weight": 25.0, "partial_channels": 4,
@@ -85,20 +70,8 @@ class DartsPreset:
     (:mod:`landscape.nn.speed`; defaults fp32, default memory format, eager); the validation loss of the
     selection is always fp32.
 
-    ``variant``: the differentiable method, as the A²M code runs it on NB201 (``docs/fidelity.md``), each with
-    or without A²M's architecture step (``method``):
-
-    * ``"darts"``: first-order DARTS;
-    * ``"sdarts"``: SDARTS random smoothing: in the weight step, softmax(α) plus uniform noise in ``[−ε_e, ε_e]``,
-      clipped to [0, 1] and renormalised per edge; ε_e grows linearly over the epochs from ``sdarts_epsilon[0]``
-      towards ``sdarts_epsilon[1]`` (ε_e = a + (b − a)·e/E);
-    * ``"darts-minus"``: DARTS−: ``β_e · x`` added on every edge (``aux_source``: x the cell input, as the A²M
-      code, or the edge's input, as the paper), β decaying linearly from 1 (epoch 0: 1, epoch e ≥ 1:
-      (E + 1 − e)/E in training and (E − e)/E in the epoch's validation, as the code's scheduler);
-    * ``"beta-darts"``: β-DARTS: every architecture loss is L_val + λ_e · mean over edges of logsumexp(α), with
-      λ_e = ``beta_weight`` · e/E (the code's 0.5 per epoch over its 50 epochs: ``beta_weight`` = 25);
-    * ``"pc-darts"``: the A²M code's PC-DARTS: each cell on 1/``partial_channels`` of its channels, then a channel
-      shuffle.
+    ``variant`` and its settings (``sdarts_epsilon``, ``aux_source``, ``beta_weight``, ``partial_channels``): the
+    differentiable method, each with the DARTS or the A²M architecture step (:mod:`landscape.search.gradient`).
 
     ``log_every`` (steps, None: never) records the argmax genotype of α every so many steps
     (``trajectory.csv``): NB201's derivation over all five operations and DARTS's with ``none`` excluded.
@@ -138,31 +111,20 @@ class DartsPreset:
 
     def __post_init__(self) -> None:
         check_speed(self.precision, self.channels_last, self.compile)
-        check_choice(self.variant, "variant", VARIANTS)
-        check_choice(self.aux_source, "aux_source", AUX_SOURCES)
-        check_int(self.partial_channels, "partial_channels", 1)
+        self.bilevel()  # the search's own checks
         if self.log_every is not None:
             check_int(self.log_every, "log_every", 1)
-        low, high = self.sdarts_epsilon
-        if not 0 <= low <= high:
-            raise ValueError(f"sdarts_epsilon must be (start, end) with 0 <= start <= end, got {self.sdarts_epsilon!r}")
-        if not self.beta_weight >= 0:
-            raise ValueError(f"beta_weight must be >= 0, got {self.beta_weight!r}")
-        for name in ("epochs", "batch_size", "c", "n", "layers", "patience"):
+        for name in ("batch_size", "c", "n", "layers", "patience"):
             check_int(getattr(self, name), name, 1)
         for name in ("n_train_per_class", "n_valid_per_class"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"{name} must be a positive integer or None (all images), got {value!r}")
-        for name in ("w_lr", "a_lr", "grad_clip", "eps"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
-        for name in ("w_lr_min", "w_momentum", "w_weight_decay", "a_weight_decay", "rho"):
-            if not getattr(self, name) >= 0:
-                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
-        if len(self.a_betas) != 2 or not all(0 <= b < 1 for b in self.a_betas):
-            raise ValueError(f"a_betas must be two floats in [0, 1), got {self.a_betas!r}")
         check_choice(self.selection, "selection", SELECTIONS)
+
+    def bilevel(self) -> BilevelConfig:
+        """The search's configuration (:class:`~landscape.search.gradient.BilevelConfig`) from this preset."""
+        return BilevelConfig(**{f.name: getattr(self, f.name) for f in fields(BilevelConfig)})
 
 
 DARTS_PRESETS: dict[str, DartsPreset] = {
@@ -213,138 +175,6 @@ def _arch(space: str, net: nn.Module) -> str:
     return net.arch() if space == "nb201" else str(format_genotype(net.genotype()))
 
 
-def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
-    """True when more than ``patience`` epochs have passed since the lowest validation loss so far
-    (the published A²M script stops at ``> patience``, so ``patience`` non-improving epochs are allowed)."""
-    best = int(np.argmin(valid_losses))
-    return len(valid_losses) - 1 - best > patience
-
-
-@dataclass(frozen=True)
-class EpochSchedule:
-    """What the variant's schedules are in one epoch (:class:`DartsPreset`): SDARTS's ε, DARTS−'s skip coefficient
-    in training and in the epoch's validation, β-DARTS's λ (all 0 when the variant does not use them)."""
-
-    sdarts_epsilon: float
-    aux_train: float
-    aux_valid: float
-    beta_weight: float
-
-
-def epoch_schedule(p: DartsPreset, epoch: int) -> EpochSchedule:
-    """The schedules of ``p.variant`` in 0-based ``epoch`` of ``p.epochs`` (see :class:`DartsPreset`)."""
-    e, total = epoch, p.epochs
-    low, high = p.sdarts_epsilon
-    minus = p.variant == "darts-minus"
-    return EpochSchedule(
-        sdarts_epsilon=low + (high - low) * e / total if p.variant == "sdarts" else 0.0,
-        aux_train=(1.0 if e == 0 else (total + 1 - e) / total) if minus else 0.0,
-        aux_valid=(total - e) / total if minus else 0.0,
-        beta_weight=p.beta_weight * e / total if p.variant == "beta-darts" else 0.0)
-
-
-def beta_regulariser(alphas: Sequence[torch.Tensor]) -> torch.Tensor:
-    """β-DARTS's regulariser: the mean over edges of logsumexp of the raw α (summed over the α tensors)."""
-    return sum(torch.logsumexp(a, dim=-1).mean() for a in alphas)
-
-
-def smoothed_weights(alphas: torch.Tensor, epsilon: float, generator: torch.Generator) -> torch.Tensor:
-    """SDARTS random smoothing as the A²M code: softmax(α) + U(−ε, ε), clipped to [0, 1], an all-zero row set to
-    one at its argmax, each row renormalised to sum 1 (no gradient flows to α)."""
-    weights = F.softmax(alphas.detach(), dim=-1)
-    noise = torch.rand(weights.shape, generator=generator, dtype=weights.dtype).to(weights.device)
-    weights = (weights + (2 * noise - 1) * epsilon).clamp(0, 1)
-    empty = weights.sum(-1) == 0
-    if empty.any():
-        weights[empty] = F.one_hot(weights[empty].argmax(-1), weights.shape[-1]).to(weights.dtype)
-    return weights / weights.sum(-1, keepdim=True)
-
-
-def _arch_direction(net: nn.Module, method: str, p: DartsPreset, x: torch.Tensor, y: torch.Tensor,
-                    beta_weight: float = 0.0) -> list[torch.Tensor]:
-    """The architecture step's direction on one validation batch: DARTS' first-order gradient of the loss in α,
-    or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`); with
-    ``beta_weight`` > 0 every loss carries β-DARTS's regulariser.
-    ``net`` may be the :func:`~landscape.nn.speed.prepare_network` wrapper; forward passes at ``p.precision``."""
-    def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
-        with train_autocast(p.precision, x.device):
-            loss = F.cross_entropy(net(x, alphas), y)
-        return loss + beta_weight * beta_regulariser(alphas) if beta_weight else loss
-
-    if method == "a2m":
-        return a2m_gradient(loss_fn, net.arch_parameters(), rho=p.rho, eps=p.eps)
-    return darts_gradient(loss_fn, net.arch_parameters())
-
-
-@dataclass
-class SearchState:
-    """One epoch's search state: the network, the module that runs its forward passes (the network or its
-    :func:`~landscape.nn.speed.prepare_network` wrapper), the method (``"darts"``/``"a2m"``), the preset, the two
-    optimisers, the epoch's schedules and SDARTS's noise generator."""
-
-    net: nn.Module
-    step: nn.Module
-    method: str
-    p: DartsPreset
-    w_opt: torch.optim.Optimizer
-    a_opt: torch.optim.Optimizer
-    schedule: EpochSchedule
-    noise: torch.Generator | None = None
-
-
-def _weight_step(loop: SearchState, xt: torch.Tensor, yt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """SGD on w with the training loss (SDARTS: at smoothed op weights); returns the logits and the loss."""
-    weight_params = loop.net.weight_parameters()
-    loop.w_opt.zero_grad(set_to_none=True)
-    smooth = loop.p.variant == "sdarts"
-    with train_autocast(loop.p.precision, xt.device):
-        if smooth:
-            weights = smoothed_weights(loop.net.arch_parameters()[0], loop.schedule.sdarts_epsilon, loop.noise)
-            logits = loop.step(xt, weights=weights)
-        else:
-            logits = loop.step(xt)
-        loss = F.cross_entropy(logits, yt)
-    loss.backward(inputs=weight_params)
-    nn.utils.clip_grad_norm_(weight_params, loop.p.grad_clip)
-    loop.w_opt.step()
-    return logits, loss
-
-
-def search_epoch(loop: SearchState, pairs: Iterable, on_step: Callable[[int], None] | None = None) -> tuple[float, float]:
-    """One search epoch over ``(train batch, valid batch)`` pairs: per pair an architecture step on the
-    validation batch, then a weight step (gradient clipped at ``p.grad_clip``) on the training batch, then
-    ``on_step(steps done this epoch)``.  ``loop.step`` runs the forward passes (the network itself, or its
-    :func:`~landscape.nn.speed.prepare_network` wrapper).  Returns the training loss and accuracy (%)."""
-    p, arch_params = loop.p, loop.net.arch_parameters()
-    loop.net.aux_skip = loop.schedule.aux_train
-    train_loss, train_correct, seen = 0.0, 0, 0
-    for i, ((xt, yt), (xv, yv)) in enumerate(pairs, start=1):
-        xt, xv = prepare_input(xt, p.channels_last), prepare_input(xv, p.channels_last)
-        for param, direction in zip(arch_params, _arch_direction(loop.step, loop.method, p, xv, yv,
-                                                                 loop.schedule.beta_weight)):
-            param.grad = direction
-        loop.a_opt.step()
-        logits, loss = _weight_step(loop, xt, yt)
-        train_loss += float(loss.detach()) * len(yt)
-        train_correct += int((logits.detach().argmax(1) == yt).sum())
-        seen += len(yt)
-        if on_step is not None:
-            on_step(i)
-    return train_loss / seen, 100.0 * train_correct / seen
-
-
-def trajectory_row(net: nn.Module, step: int) -> dict:
-    """The argmax genotypes of α after ``step`` steps: NB201's derivation (``arch``) and DARTS's without ``none``
-    (``arch_no_none``), with their numbers of skip connections, ``none`` edges and parameter-free operations,
-    and the largest softmax weight."""
-    row = {"step": step, "max_weight": float(F.softmax(net.alphas.detach(), -1).max())}
-    for key, arch in (("arch", net.arch()), ("arch_no_none", net.arch(exclude_none=True))):
-        ops = [o.split("~")[0] for node in arch.strip("|").split("|+|") for o in node.split("|")]
-        row.update({key: arch, f"{key}_skips": ops.count("skip_connect"), f"{key}_nones": ops.count("none"),
-                    f"{key}_parameter_free": sum(o in ("none", "skip_connect", "avg_pool_3x3") for o in ops)})
-    return row
-
-
 def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
             device: str | torch.device, progress: bool, callback: Callable[[dict], None] | None) -> list[dict]:
     """Train the supernet and α from scratch or on from ``state`` (a checkpoint); returns all epoch rows."""
@@ -361,9 +191,8 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         net = _build(space, p)
     net = net.to(device)
     step = prepare_network(net, p.channels_last, p.compile)
-    w_opt = torch.optim.SGD(net.weight_parameters(), lr=p.w_lr, momentum=p.w_momentum, weight_decay=p.w_weight_decay)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, T_max=p.epochs, eta_min=p.w_lr_min)
-    a_opt = torch.optim.Adam(net.arch_parameters(), lr=p.a_lr, betas=tuple(p.a_betas), weight_decay=p.a_weight_decay)
+    config = p.bilevel()
+    w_opt, a_opt, sched = make_optimizers(net, config)
 
     history: list[dict] = []
     trajectory: list[dict] = []
@@ -390,10 +219,10 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                     batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
                             augment=p.augment, drop_last=True))
         lr = w_opt.param_groups[0]["lr"]
-        schedule = epoch_schedule(p, epoch)
+        schedule = epoch_schedule(config, epoch)
         noise = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, SDARTS_STREAM, epoch])
                                                   .generate_state(1)[0]))
-        loop = SearchState(net, step, method, p, w_opt, a_opt, schedule, noise)
+        loop = SearchState(net, step, method, config, w_opt, a_opt, schedule, noise)
 
         def log(i: int, epoch: int = epoch) -> None:
             done = epoch * steps_per_epoch + i
