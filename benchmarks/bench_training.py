@@ -3,7 +3,7 @@
 Each loop is the package's own code on a fixed set of mini-batches of 64 CIFAR-10 JPEG images, one torch
 thread: the stand-alone NB201 network (:func:`~landscape.nn.train.train_network`, the heaviest cell, five 3×3
 convolutions, C=8, N=1), the NB201 SPOS supernet step and the DARTS-space SPOS step
-(:mod:`landscape.search.spos`, C=8, N=1 / C=8, 5 cells, a new uniformly sampled path each step), and the NB201
+(:mod:`landscape.studies.supernet`, C=8, N=1 / C=8, 5 cells, a new uniformly sampled path each step), and the NB201
 α-supernet (C=8, N=1) with a first-order DARTS and an A²M architecture step (:mod:`landscape.search.gradient`).
 
 Variants, side by side in one run: eager fp32 (the baseline: how every loop ran before), channels-last,
@@ -43,9 +43,9 @@ from landscape.nn.supernet import NB201Supernet
 from landscape.nn.train import train_network
 from landscape.spaces.nb201 import EDGES
 from landscape.search import gradient
-from landscape.search import spos
+from landscape.studies import supernet
 from landscape.search.a2m import darts_gradient
-from landscape.search.presets import DARTS_SPACE_PRESETS, SEARCH_PRESETS
+from landscape.studies.presets import DARTS_SPACE_PRESETS, SEARCH_PRESETS
 from landscape.studies.darts import DARTS_PRESETS
 
 BATCH = 64
@@ -114,7 +114,7 @@ class _SPOS(_Loop):
     def run(self, steps: int) -> None:
         data = ImageData(self.data.name, self.data.split, self.data.x[:steps * BATCH], self.data.y[:steps * BATCH],
                          self.data.classes, self.data.note, self.data.mean, self.data.std, self.data.crop_pad)
-        spos.train_epoch(self.net, self.space, data, self.opt, self.p, 0, self.epoch, steps, torch.device("cpu"))
+        supernet.train_epoch(self.net, self.space, data, self.opt, self.p, 0, self.epoch, steps, torch.device("cpu"))
         self.epoch += 1  # new paths every call
 
 

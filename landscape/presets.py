@@ -1,7 +1,7 @@
 """The one preset vocabulary of the package.
 
 Every driver offers the same three scales, each with its own settings:
-:data:`landscape.search.presets.SEARCH_PRESETS` (SPOS + evolution), :data:`landscape.studies.darts.DARTS_PRESETS`
+:data:`landscape.studies.presets.SEARCH_PRESETS` (SPOS + evolution), :data:`landscape.studies.darts.DARTS_PRESETS`
 (DARTS / A²M), :data:`landscape.flatness.study.STUDY_PRESETS` (stand-alone proxy study) and
 ``python -m landscape.report --run``.
 

@@ -82,7 +82,7 @@ def test_the_import_graph_is_read():
     g = _graph()
     assert len(MODULES) > 80 and g.number_of_edges() > 200
     assert g.has_edge("landscape.geometry.neighbourhood", "landscape.graph")
-    assert g.has_edge("landscape.search.spos", "landscape.runs")
+    assert g.has_edge("landscape.studies.supernet", "landscape.runs")
 
 
 def test_no_cycle_between_modules():
@@ -127,7 +127,7 @@ def test_analysis_packages_import_without_torch():
 def test_the_checks_catch_what_they_look_for(tmp_path):
     """The private-import check is not vacuous: two planted imports are found, a package-internal one is not."""
     bad = tmp_path / "x.py"
-    bad.write_text("from landscape.geometry._common import check_nodes\nfrom landscape.search.tables import _tau\n")
+    bad.write_text("from landscape.geometry._common import check_nodes\nfrom landscape.studies.genas_tables import _tau\n")
     found = _private_imports(bad, "tests")
     assert len(found) == 2 and "private to landscape.geometry" in found[0] and "imports _tau" in found[1]
     assert not _private_imports(PACKAGE / "geometry" / "neighbourhood.py", "landscape.geometry.neighbourhood")
@@ -144,6 +144,7 @@ LAYERS = (
     ("flatness",),
     ("backend",),
     ("search",),
+    ("studies",),
     ("report",),
 )
 

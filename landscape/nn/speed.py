@@ -1,7 +1,7 @@
 """How a training loop computes: precision, memory format and compilation (the same numbers' science, faster).
 
 Three switches, shared by every training loop (:class:`~landscape.nn.train.TrainConfig`, the SPOS
-supernet of :class:`~landscape.search.presets.SearchPreset`, the DARTS/A²M search of
+supernet of :class:`~landscape.studies.presets.SearchPreset`, the DARTS/A²M search of
 :class:`~landscape.studies.darts.DartsPreset`):
 
 ``precision``

@@ -4,7 +4,7 @@ The defaults are NAS-Bench-201's ``200E.config``: SGD lr 0.1, momentum 0.9, Nest
 decay 5e-4, cosine annealing to 0 stepped per iteration, batch 256, random crop + flip.
 Reduced presets shorten the schedule and the data; the schedule shape stays the same.  The
 SPOS recipe of GeNAS/RLNAS (no Nesterov, lr 0.025 → 0.001 stepped per epoch, gradient norm
-clipped at 5) is the same function with other fields (:meth:`~landscape.search.presets.SearchPreset.train_config`).
+clipped at 5) is the same function with other fields (:meth:`~landscape.studies.presets.SearchPreset.train_config`).
 """
 
 from __future__ import annotations

@@ -32,9 +32,9 @@ def compute_missing(preset: str, results: Path, *, only: Sequence[str] | None = 
     from ..flatness.study import evaluate_proxies, spread_architectures
     from ..search import proxy_tables, run_search
     from ..studies.darts import compare_a2m_darts
-    from ..search.darts_tables import darts_tables
-    from ..search.reproduce import reproduction
-    from ..search.standalone import run_standalone, study_cells
+    from ..studies.genas_darts_space import darts_tables
+    from ..studies.reproduce import reproduction
+    from ..studies.standalone import run_standalone, study_cells
 
     results.mkdir(parents=True, exist_ok=True)
     if "flatness" in wanted:

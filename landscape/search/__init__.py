@@ -1,11 +1,13 @@
-"""Search drivers for end-to-end checks: SPOS + evolution (GeNAS) and first-order DARTS + A²M.
+"""Search algorithms: arrays, callables and configuration objects in, results out.
 
-Names are imported on first use, so ``python -m landscape.search --help`` answers before torch loads.
-Training runs (minutes even at the smoke preset), so not run as doctests:
+* :mod:`~landscape.search.spos` — SPOS supernet training, one sampled path per step;
+* :mod:`~landscape.search.evolution` — the evolutionary search of SPOS/GeNAS over genomes;
+* :mod:`~landscape.search.random_search` — random search from a scored sample;
+* :mod:`~landscape.search.gradient` — the bilevel loop of differentiable NAS (DARTS, its variants);
+* :mod:`~landscape.search.a2m` — the architecture directions of first-order DARTS and A²M.
 
->>> trained = train_supernet("smoke", "runs/genas")                      # doctest: +SKIP
->>> result = run_search("smoke", "runs/genas", fitness="angle_flatness")  # doctest: +SKIP
->>> tables = proxy_tables("smoke", "runs/genas")                         # doctest: +SKIP
+The papers' experiments that drive them (presets, data, folders, ground truth) are :mod:`landscape.studies`.
+Names are imported on first use, so command-line help answers before torch loads.
 """
 
 from __future__ import annotations
@@ -18,13 +20,8 @@ _WHERE = {
     "METHODS": "gradient", "VARIANTS": "gradient", "BilevelConfig": "gradient", "search_epoch": "gradient",
     "GENOMES": "evolution", "EvolutionResult": "evolution", "Genome": "evolution", "crossover": "evolution",
     "evolutionary_search": "evolution", "mutate": "evolution",
-    "SearchResult": "genas", "run_search": "genas",
-    "ProxyCache": "proxy_cache", "proxy_frame": "proxy_cache",
-    "FITNESSES": "vocabulary", "PROXIES": "vocabulary",
-    "SEARCH_PRESETS": "presets", "SearchPreset": "presets", "get_preset": "presets",
-    "TrainedSupernet": "spos", "train_supernet": "spos",
-    "ProxyTables": "tables", "pairwise_table": "tables", "proxy_tables": "tables", "rank_table": "tables",
-    "sample_archs": "tables", "wide": "tables",
+    "random_search": "random_search",
+    "PATH_SAMPLERS": "spos", "spos_epoch": "spos",
 }
 
 __all__ = list(_WHERE)

@@ -6,7 +6,7 @@ the parents of ``mutants`` mutants (each choice redrawn with probability ``mutat
 population; an architecture is never evaluated twice.  A :class:`Genome` says how a space's rows are
 drawn, which choices mutate and how a row is made valid again (:data:`GENOMES`: NB201 cells; DARTS supernet
 candidates as the published GeNAS code evolves them).  :func:`evolutionary_search` maximises any function
-of op-code rows, so it is tested on known functions; :func:`landscape.search.genas.run_search` drives it
+of op-code rows, so it is tested on known functions; :func:`landscape.studies.genas.run_search` drives it
 with GeNAS proxies.
 """
 

@@ -1,193 +1,62 @@
-"""SPOS supernet training (Guo et al. 2020; the supernet of RLNAS and GeNAS) on NB201 or DARTS, resumable.
+"""SPOS supernet training (Guo et al. 2020; the supernet of RLNAS and GeNAS): one sampled path per step.
 
-Every training step samples one path (NB201: uniformly, :func:`~landscape.nn.supernet.sample_architectures`;
-DARTS: the published per-edge draw repaired to two inputs per node,
-:func:`~landscape.spaces.darts.random_candidates`) and updates only its weights; SGD with momentum, gradient norm clipped at ``grad_clip`` (5), cosine
-annealing from ``lr`` to ``lr_min`` stepped once per epoch, as GeNAS's ``train_supernet/train.py``.
-The run lives in ``<out>/spos`` (a :class:`~landscape.runs.RunStore` pinned to the
-preset's supernet fields and the seed): the initial weights (the reference of the angle, GeNAS
-Eq. 8) and, after every epoch, weights, optimizer, schedule and RNG states are checkpointed,
-so after ``kill -9`` the same call resumes and ends with the same weights as an uninterrupted run.
+Every training step samples one path and updates only its weights: SGD with momentum, gradient norm clipped
+(GeNAS: 5), the cosine schedule stepped once per epoch by the caller.  Paths: NB201 op codes drawn uniformly
+(:func:`nb201_paths`), or DARTS supernet candidates drawn per edge and repaired to two inputs per node as the
+published code (:func:`darts_paths`).  Algorithms only: the presets, data, folders and checkpoints of a study
+live in :mod:`landscape.studies.supernet`.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
-import pandas as pd
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from ..nn.images import ImageData, batches, cifar10_jpeg
-from ..nn.darts_spos import DARTSSPOSSupernet
-from ..nn.supernet import NB201Supernet, sample_architectures
-from ..nn.device import resolve_device
-from ..nn.rng import torch_seed
-from ..nn.speed import prepare_input, prepare_network, train_autocast
-from ..runs import RunStore, rng_state, set_rng_state
+from ..nn.speed import prepare_input, train_autocast
+from ..nn.supernet import sample_architectures
 from ..spaces.darts import random_candidates
-from ..validation import check_choice, check_seed
-from .presets import SearchPreset, get_preset
 
-__all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load_data", "spos_config",
-           "train_epoch", "train_supernet"]
-
-#: Search spaces of the SPOS supernet training.
-SPOS_SPACES = ("nb201", "darts")
+__all__ = ["nb201_paths", "darts_paths", "PATH_SAMPLERS", "spos_epoch"]
 
 
-def check_space(space: str) -> str:
-    """``space`` if the SPOS supernet training supports it, else a ValueError saying what is."""
-    return check_choice(space, "space", SPOS_SPACES)
-
-
-def check_nb201(space: str, what: str) -> str:
-    """``space`` if it is NB201; the GeNAS proxies, tables, evolution and stand-alone runs read NB201 cells."""
-    if check_space(space) != "nb201":
-        raise ValueError(f"{what} runs on the NB201 space only so far; on the DARTS space the SPOS supernet trains "
-                         f"(python -m landscape.search spos --space darts) and DARTS/A²M search (darts, a2m)")
-    return space
-
-
-@dataclass
-class TrainedSupernet:
-    """A trained supernet, its initial weights (for the angle, Eq. 8) and its per-epoch history."""
-
-    supernet: NB201Supernet | DARTSSPOSSupernet
-    initial_state: dict[str, torch.Tensor]
-    history: pd.DataFrame
-    run: RunStore
-    preset: SearchPreset
-    random_state: int
-
-
-def load_data(preset: SearchPreset, random_state: int = 0, data_path: str | os.PathLike | None = None,
-              split: str = "train") -> ImageData:
-    """The preset's seeded class-balanced subset of a half (``"train"``/``"valid"``) of the CIFAR-10 JPEG zip."""
-    per_class = preset.train_per_class if split == "train" else preset.valid_per_class
-    return cifar10_jpeg(split, path=data_path, n_per_class=per_class, random_state=random_state)
-
-
-def spos_config(preset: SearchPreset, space: str, random_state: int) -> dict:
-    """The configuration ``<out>/spos`` is pinned to: the preset's supernet fields, the space and the seed."""
-    return {"stage": "spos", "space": space, "seed": random_state, **preset.stage_config("spos")}
-
-
-def _epoch_seed(random_state: int, epoch: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence([random_state, epoch])
-
-
-def _paths(space: str, steps: int, seed: np.random.SeedSequence) -> list:
-    """One sampled path per training step: NB201 op-code tuples, or DARTS supernet candidates ``(2, 14)``."""
-    if space == "darts":
-        return list(random_candidates(steps, np.random.default_rng(seed)))
+def nb201_paths(steps: int, seed: np.random.SeedSequence) -> list[tuple[int, ...]]:
+    """``steps`` NB201 paths (op-code tuples), each drawn uniformly (SPOS)."""
     return [tuple(int(c) for c in codes) for codes in sample_architectures(steps, seed)]
 
 
-def _build(space: str, p: SearchPreset) -> NB201Supernet | DARTSSPOSSupernet:
-    if space == "darts":
-        return DARTSSPOSSupernet(c=p.c, layers=p.layers, num_classes=10)
-    return NB201Supernet(c=p.c, n=p.n, num_classes=10)
+def darts_paths(steps: int, seed: np.random.SeedSequence) -> list[np.ndarray]:
+    """``steps`` DARTS supernet candidates ``(2, 14)``: the published per-edge draw repaired to two inputs per
+    node (:func:`~landscape.spaces.darts.random_candidates`)."""
+    return list(random_candidates(steps, np.random.default_rng(seed)))
 
 
-def train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
-                 p: SearchPreset, random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
-    """One SPOS epoch: a sampled path per step (seeded by ``(random_state, epoch)``), forward passes at the
-    preset's precision and memory format."""
+#: The path sampler of each space the SPOS supernets cover.
+PATH_SAMPLERS: dict[str, Callable[[int, np.random.SeedSequence], list]] = {"nb201": nb201_paths,
+                                                                           "darts": darts_paths}
+
+
+def spos_epoch(net: nn.Module, paths: Sequence, batches: Iterable, opt: torch.optim.Optimizer, *,
+               grad_clip: float, precision: str = "fp32", channels_last: bool = False) -> dict[str, float]:
+    """One SPOS epoch: for each ``(path, (x, y))`` of ``zip(paths, batches)`` a forward pass of ``net(x, path)`` at
+    ``precision`` (:mod:`landscape.nn.speed`), the cross-entropy's gradient clipped at norm ``grad_clip`` and one
+    ``opt`` step.  Returns ``train_loss`` and ``train_accuracy`` (a fraction) over the epoch and its ``seconds``."""
     t0 = time.perf_counter()
-    paths = _paths(space, steps, _epoch_seed(random_state, epoch))
     net.train()
     total = correct = seen = 0.0
-    for path, (x, y) in zip(paths, batches(train, p.batch_size, shuffle=True, device=device, augment=p.augment,
-                                           random_state=random_state * 100_003 + epoch)):
-        with train_autocast(p.precision, device):
-            logits = net(prepare_input(x, p.channels_last), path)
+    device = next(net.parameters()).device
+    for path, (x, y) in zip(paths, batches):
+        with train_autocast(precision, device):
+            logits = net(prepare_input(x, channels_last), path)
             loss = nn.functional.cross_entropy(logits, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), p.grad_clip)
+        nn.utils.clip_grad_norm_(net.parameters(), grad_clip)
         opt.step()
         total += float(loss.detach()) * len(y)
         correct += float((logits.argmax(1) == y).sum())
         seen += len(y)
-    return {"epoch": epoch + 1, "train_loss": total / seen, "train_accuracy": correct / seen,
-            "lr": opt.param_groups[0]["lr"], "seconds": time.perf_counter() - t0}  # the lr this epoch used
-
-
-def train_supernet(
-    preset: str | SearchPreset,
-    out: str | os.PathLike,
-    *,
-    space: str = "nb201",
-    random_state: int = 0,
-    device: str | torch.device = "auto",
-    progress: bool = True,
-    data_path: str | os.PathLike | None = None,
-    on_epoch: Callable[[int], None] | None = None,
-) -> TrainedSupernet:
-    """Train (or resume, or just load) the SPOS supernet of ``preset`` in ``<out>/spos``.
-
-    Parameters
-    ----------
-    preset : a preset name of ``space`` (:data:`~landscape.search.presets.PRESETS_BY_SPACE`) or a
-        :class:`SearchPreset` (on the DARTS space it must set ``layers``).
-    out : the search's results folder.
-    space : ``"nb201"`` or ``"darts"`` (the published DARTS-space supernet, :mod:`landscape.nn.darts_spos`).
-    random_state : seed of the data subset, the initial weights, the sampled paths and the batches.
-    on_epoch : called with the number of finished epochs after each checkpoint (e.g. for a
-        progress hook; an exception raised there stops the run, which the next call resumes).
-
-    Raises
-    ------
-    CheckpointError : the checkpoint is corrupt; ConfigMismatchError : ``<out>/spos`` holds
-    another configuration (never silently restarted).
-    """
-    space = check_space(space)
-    p = get_preset(preset, space)
-    if space == "darts" and p.layers is None:
-        raise ValueError(f"preset {p.name!r} has no layers: on the DARTS space use DARTS_SPACE_PRESETS or set "
-                         f"SearchPreset.layers")
-    random_state = check_seed(random_state)
-    dev = resolve_device(device)
-    run = RunStore(Path(out) / "spos", spos_config(p, space, random_state))
-    with torch_seed(random_state):
-        net = _build(space, p)
-    net = prepare_network(net.to(dev), p.channels_last, compile=False)
-    state = run.load_checkpoint()
-    if state is None:
-        initial = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-        history: list[dict] = []
-        start = 0
-    else:
-        initial, history, start = state["initial"], list(state["history"]), int(state["epoch"])
-        net.load_state_dict(state["model"])
-    if start < p.epochs:
-        train = load_data(p, random_state, data_path)
-        steps_per_epoch = -(-len(train) // p.batch_size)
-        opt = torch.optim.SGD(net.parameters(), lr=p.lr, momentum=p.momentum, weight_decay=p.weight_decay)
-        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=p.epochs, eta_min=p.lr_min)
-        if state is not None:
-            opt.load_state_dict(state["optimizer"])
-            sched.load_state_dict(state["scheduler"])
-            set_rng_state(state["rng"])
-        bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({space}, {p.name})", unit="epoch", initial=start,
-                   total=p.epochs, disable=not progress)
-        for epoch in bar:
-            history.append(train_epoch(net, space, train, opt, p, random_state, epoch, steps_per_epoch, dev))
-            sched.step()
-            run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
-                                   "scheduler": sched.state_dict(), "initial": initial, "history": history,
-                                   "rng": rng_state()})
-            run.write("history", pd.DataFrame(history))
-            bar.set_postfix(loss=f"{history[-1]['train_loss']:.3f}", acc=f"{history[-1]['train_accuracy']:.3f}")
-            if on_epoch is not None:
-                on_epoch(epoch + 1)
-    net.eval()
-    return TrainedSupernet(net, {k: v.to(dev) for k, v in initial.items()}, pd.DataFrame(history), run, p,
-                           random_state)
+    return {"train_loss": total / seen, "train_accuracy": correct / seen, "seconds": time.perf_counter() - t0}

@@ -1,5 +1,6 @@
 """Command line of the studies.
 
+    python -m landscape.studies {spos,evolve,tables,darts,a2m,standalone} --preset cpu ...   # GeNAS, DARTS/A²M
     python -m landscape.studies ladder --preset cpu [--workers 2] [--rung NAME ...] [--stage train|proxies]
     python -m landscape.studies precision [--cells 20] [--workers 2]   # fast training and bf16 evaluation checks
 
@@ -15,12 +16,17 @@ from pathlib import Path
 
 from ..errors import CheckpointError, ConfigMismatchError
 from ..presets import PRESETS, results_folder
+from . import search_cli
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m landscape.studies",
-                                     description="The papers' experiments at chosen scales; re-running resumes.")
+    parser = argparse.ArgumentParser(
+        prog="python -m landscape.studies",
+        description="The papers' experiments at chosen scales: SPOS supernet + evolution with GeNAS proxies, rank "
+                    "tables, first-order DARTS and A²M, the matched-scale truth, the supernet budget ladder, the "
+                    "precision checks. Re-running a command resumes it.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    search_cli.add_parsers(sub)
     ladder = sub.add_parser("ladder", help="SPOS supernet budget ladder: train every rung, score the cells on each",
                             description="Train the SPOS supernets of a budget ladder and score the ladder's cells "
                                         "by every GeNAS proxy on each (a resumable sweep).")
@@ -82,7 +88,7 @@ def _precision(args: argparse.Namespace) -> None:
     results = Path("reports") / "results"
     fp32 = results / "standalone" / "nb201-cpu" / "runs.csv"
     if not fp32.exists():
-        raise ValueError(f"{fp32} is missing: the fp32 runs come from `python -m landscape.search standalone "
+        raise ValueError(f"{fp32} is missing: the fp32 runs come from `python -m landscape.studies standalone "
                          "--preset cpu`")
     tables = precision_study(results / "standalone" / "nb201-cpu-bf16", results / "precision", pd.read_csv(fp32),
                              n_cells=args.cells, n_workers=args.workers)
@@ -95,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        {"ladder": _ladder, "precision": _precision}[args.command](args)
+        {"ladder": _ladder, "precision": _precision}.get(args.command, search_cli.run)(args)
     except KeyboardInterrupt:
         print(f"{parser.prog} {args.command}: interrupted; rerun the same command to resume", file=sys.stderr)
         return 130

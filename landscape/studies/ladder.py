@@ -5,8 +5,8 @@ The matched-scale study found the ``cpu`` supernet (120,000 images seen) ranks n
 SGD 0.025 → 0.001 cosine per epoch over each rung's own epochs, clip 5, batch 64), each rung from
 scratch, on budgets that roughly double, and scores the same cells by every GeNAS proxy at every rung.
 
-Each rung is a :class:`Rung`; its supernet is trained by :func:`~landscape.search.spos.train_supernet`
-in ``<out>/<rung>/spos`` and its proxies kept by :class:`~landscape.search.proxy_cache.ProxyCache` in
+Each rung is a :class:`Rung`; its supernet is trained by :func:`~landscape.studies.supernet.train_supernet`
+in ``<out>/<rung>/spos`` and its proxies kept by :class:`~landscape.studies.proxy_cache.ProxyCache` in
 ``<out>/<rung>/proxies`` (both resumable, checkpointed every epoch and every cell).  Training a rung
 and scoring a rung are tasks of one resumable sweep each (:func:`~landscape.backend.sweep.run_sweep`),
 so ``backend="ray"`` runs the same ladder on a cluster, up to the paper's own rung.
@@ -36,10 +36,10 @@ from ..bench import load_store
 from ..bench.store import Store
 from ..nn.speed import speed_label
 from ..runs import RunStore, config_hash
-from ..search.presets import SEARCH_PRESETS, TABLE8_SIGMAS, SearchPreset
-from ..search.proxy_cache import ProxyCache, proxies_config, proxy_frame
-from ..search.spos import spos_config, train_supernet
-from ..search.standalone import matched_cells
+from ..studies.presets import SEARCH_PRESETS, TABLE8_SIGMAS, SearchPreset
+from ..studies.proxy_cache import ProxyCache, proxies_config, proxy_frame
+from ..studies.supernet import spos_config, train_supernet
+from ..studies.standalone import matched_cells
 from ..validation import check_choice, check_int, check_random_state
 
 __all__ = ["Rung", "LadderPreset", "LADDER_PRESETS", "get_ladder", "ladder_cells", "rung_preset", "rung_store", "ladder_tasks",
@@ -88,7 +88,7 @@ class LadderPreset:
     """A ladder: its ``rungs``, the recipe they share (``base``), the cells every rung scores and where the paper
     stands.
 
-    Cells: the ``n_matched`` cells of the matched-scale study (:func:`~landscape.search.standalone.matched_cells`
+    Cells: the ``n_matched`` cells of the matched-scale study (:func:`~landscape.studies.standalone.matched_cells`
     of ``matched_preset``, which have a ground truth at that scale) plus ``n_uniform`` cells drawn uniformly,
     one per isomorphism class.  Every rung scores them on ``valid_per_class`` × 10 JPEG-valid images, BN
     re-estimated as published; ``sigma_sweep`` names the rungs that also get GeNAS Table 8's other σ triples
@@ -134,7 +134,7 @@ def get_ladder(preset: str | LadderPreset) -> LadderPreset:
 
 
 def rung_preset(ladder: LadderPreset, rung: Rung) -> SearchPreset:
-    """The :class:`~landscape.search.presets.SearchPreset` that trains and scores ``rung`` (the ladder's recipe
+    """The :class:`~landscape.studies.presets.SearchPreset` that trains and scores ``rung`` (the ladder's recipe
     with the rung's skeleton, data, epochs and speed switches)."""
     return replace(ladder.base, name=f"ladder-{ladder.name}", c=rung.c, n=rung.n, epochs=rung.epochs,
                    train_per_class=rung.train_per_class, valid_per_class=ladder.valid_per_class,
@@ -330,7 +330,7 @@ def ladder_proxies(preset: str | LadderPreset, out: str | os.PathLike, store: St
     """The tidy per-cell table of the ladder: one row per rung × cell × proxy, for the rungs scored so far.
 
     Columns ``rung, c, n, epochs, seed, images_seen, precision, arch, index, group, proxy, value``.  Proxies: the
-    GeNAS proxies and their combinations with the preset's γ (:func:`~landscape.search.proxy_cache.proxy_frame`)
+    GeNAS proxies and their combinations with the preset's γ (:func:`~landscape.studies.proxy_cache.proxy_frame`)
     and the supernet validation loss (``valid_loss``, lower is better).
     """
     ladder = get_ladder(preset)

@@ -29,10 +29,10 @@ from ..nn import create_network
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.speed import train_autocast
 from ..nn.train import evaluate_network
-from ..search.presets import SearchPreset, get_preset
-from ..search.spos import load_data
+from ..studies.presets import SearchPreset, get_preset
+from ..studies.supernet import load_data
 from ..runs import RunStore, config_hash
-from ..search.standalone import (DATA_SEED, TEST_PER_CLASS, matched_cells, run_standalone, standalone_config,
+from ..studies.standalone import (DATA_SEED, TEST_PER_CLASS, matched_cells, run_standalone, standalone_config,
                                  weights_path)
 from ..validation import check_int, check_random_state
 

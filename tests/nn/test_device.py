@@ -30,7 +30,7 @@ def test_cuda_without_cuda_is_a_clear_error():
 def test_clis_refuse_cuda_in_one_line_and_write_nothing(cli, tmp_path, capsys):
     out = tmp_path / "out"
     if cli == "search":
-        from landscape.search.__main__ import main
+        from landscape.studies.__main__ import main
 
         code = main(["spos", "--preset", "smoke", "--out", str(out), "--device", "cuda"])
     elif cli == "report":

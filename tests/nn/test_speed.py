@@ -17,9 +17,9 @@ from landscape.nn.supernet import NB201Supernet
 from landscape.nn.train import TrainConfig, train_network
 from landscape.runs import config_hash
 from landscape.studies.darts import DARTS_PRESETS, DartsPreset, preset_config
-from landscape.search.presets import SEARCH_PRESETS, get_preset
-from landscape.search.proxy_cache import proxies_config
-from landscape.search.spos import spos_config
+from landscape.studies.presets import SEARCH_PRESETS, get_preset
+from landscape.studies.proxy_cache import proxies_config
+from landscape.studies.supernet import spos_config
 
 RESULTS = Path(__file__).resolve().parents[2] / "reports" / "results"
 ARCH = "|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|"

@@ -99,7 +99,7 @@ def test_smoke_runs_never_mix_into_the_cpu_report(store, tmp_path):
 
     from landscape.report.sections.base import RESULTS
     from landscape.studies.darts import run_darts
-    from landscape.search.__main__ import main as search_main
+    from landscape.studies.__main__ import main as search_main
 
     results = tmp_path / "results"
     shutil.copytree(RESULTS / "search", results / "search", ignore=shutil.ignore_patterns("*.pt"))

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from landscape.search import get_preset, train_supernet
+from landscape.studies import get_preset, train_supernet
 
 TINY = dataclasses.replace(get_preset("smoke"), name="tiny", train_per_class=4, valid_per_class=2, batch_size=20,
                            eval_batch_size=20, population=4, generations=3, top_k=2, mutants=2, crossovers=1)

@@ -11,10 +11,10 @@ import pytest
 from scipy.stats import kendalltau
 
 from landscape.oracles.nb301 import NB301Surrogate
-from landscape.search.__main__ import main
-from landscape.search.darts_tables import PUBLISHED_GENOTYPES, random_search, sample_genotypes, search_comparison
-from landscape.search.genas import NB301_TRUTH
-from landscape.search.presets import DARTS_SPACE_PRESETS
+from landscape.studies.__main__ import main
+from landscape.studies.genas_darts_space import PUBLISHED_GENOTYPES, random_search, sample_genotypes, search_comparison
+from landscape.studies.genas import NB301_TRUTH
+from landscape.studies.presets import DARTS_SPACE_PRESETS
 from landscape.spaces.darts import format_genotype, parse_genotype
 
 

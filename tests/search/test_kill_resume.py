@@ -13,7 +13,7 @@ import pytest
 import torch
 from conftest import ROOT, subprocess_env
 
-from landscape.search import train_supernet
+from landscape.studies import train_supernet
 
 from .conftest import TINY
 
@@ -24,7 +24,7 @@ CHILD = """
 import dataclasses, sys, time
 import torch
 torch.set_num_threads(1)
-from landscape.search import get_preset, train_supernet
+from landscape.studies import get_preset, train_supernet
 tiny = dataclasses.replace(get_preset("smoke"), name="tiny", train_per_class=4, valid_per_class=2, batch_size=20,
                            eval_batch_size=20, population=4, generations=3, top_k=2, mutants=2, crossovers=1,
                            epochs=3)

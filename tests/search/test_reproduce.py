@@ -11,8 +11,8 @@ import pytest
 import scipy.stats
 
 from landscape.report.sections.reproduce import reproduce_section
-from landscape.search import reproduce as rp
-from landscape.search import standalone as sa
+from landscape.studies import reproduce as rp
+from landscape.studies import standalone as sa
 
 
 def test_paired_difference_on_known_orders():

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import landscape.search.proxy_cache as proxy_cache
+import landscape.studies.proxy_cache as proxy_cache
 from landscape.flatness.proxies import flatness_from_losses
 from landscape.geometry.neighbourhood import neighbourhood_flatness
 from landscape.bench import DATASETS
-from landscape.search import PROXIES, pairwise_table, proxy_tables, rank_table, sample_archs, wide
-from landscape.search.tables import PAPER_TABLE5
+from landscape.studies import PROXIES, pairwise_table, proxy_tables, rank_table, sample_archs, wide
+from landscape.studies.genas_tables import PAPER_TABLE5
 
 from .conftest import TINY
 

@@ -11,18 +11,18 @@ import pandas as pd
 import pytest
 import torch
 
-import landscape.search.proxy_cache as proxy_cache
+import landscape.studies.proxy_cache as proxy_cache
 from landscape.nn.darts_spos import DARTSSPOSSupernet
 from landscape.bench.analyses import ground_truth
 from landscape.errors import CheckpointError, ConfigMismatchError
 from landscape.flatness.study import STUDY_PRESETS
 from landscape.presets import PRESETS
 from landscape.studies.darts import DARTS_PRESETS
-from landscape.search.presets import DARTS_SPACE_PRESETS
-from landscape.search import (GENOMES, SEARCH_PRESETS, Genome, crossover, evolutionary_search, get_preset, mutate,
-                              run_search, train_supernet)
+from landscape.studies.presets import DARTS_SPACE_PRESETS
+from landscape.search import GENOMES, Genome, crossover, evolutionary_search, mutate
+from landscape.studies import SEARCH_PRESETS, get_preset, run_search, train_supernet
 from landscape.spaces.darts import SUPERNET_OPS, check_candidate, random_candidates
-from landscape.search.__main__ import main
+from landscape.studies.__main__ import main
 from landscape.spaces.nb201 import parse_arch
 
 from .conftest import TINY

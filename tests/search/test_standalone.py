@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landscape.search import sample_archs
-from landscape.search import standalone as sa
-from landscape.search.presets import get_preset
+from landscape.studies import sample_archs
+from landscape.studies import standalone as sa
+from landscape.studies.presets import get_preset
 
 
 def test_matched_cells(store):

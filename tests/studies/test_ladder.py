@@ -8,7 +8,7 @@ import os
 import pytest
 
 from landscape.errors import ConfigMismatchError
-from landscape.search.standalone import matched_cells
+from landscape.studies.standalone import matched_cells
 from landscape.studies.ladder import (LADDER_PRESETS, LadderPreset, Rung, get_ladder, ladder_cells, ladder_proxies,
                                       ladder_tasks, rung_preset, run_ladder)
 from landscape.studies.__main__ import main

@@ -11,8 +11,8 @@ import scipy.stats
 import torch
 
 from landscape.nn import create_network
-from landscape.search.presets import get_preset
-from landscape.search.standalone import matched_cells, standalone_config, weights_path
+from landscape.studies.presets import get_preset
+from landscape.studies.standalone import matched_cells, standalone_config, weights_path
 from landscape.studies.precision import (EVAL_TAU_BAR, accuracy_agreement, check_cells, evaluation_agreement,
                                          fast_preset)
 

@@ -22,12 +22,12 @@ EMPTY_HINTS = {
     "flatness": "run `python -m landscape.flatness --preset cpu` (writes reports/results/flatness_proxies.csv)",
     "darts_space": "install onnxruntime (`pip install 'landscape[nb301]'`) and put the NAS-Bench-301 surrogate "
                    "(slds-lmu_yahpo_data/nb301/model_v2.onnx) in the shared data folder",
-    "search": "run `python -m landscape.search {spos,tables,evolve} --preset cpu --out reports/results/search/"
+    "search": "run `python -m landscape.studies {spos,tables,evolve} --preset cpu --out reports/results/search/"
               "genas-nb201-cpu-seed0` (and the A²M comparison), or `python -m landscape.report --run cpu`",
-    "darts_genas": "run `python -m landscape.search evolve --space darts --preset cpu` and `… tables --space darts "
+    "darts_genas": "run `python -m landscape.studies evolve --space darts --preset cpu` and `… tables --space darts "
                    "--preset cpu` (and `darts`/`a2m --space darts` for the comparison), or `python -m landscape.report "
                    "--run cpu`",
-    "reproduce": "run `python -m landscape.search standalone --preset cpu` (hours: the matched-scale ground truth), "
+    "reproduce": "run `python -m landscape.studies standalone --preset cpu` (hours: the matched-scale ground truth), "
                  "then `python -m landscape.report --run cpu`",
     "ladder": "run `python -m landscape.studies ladder --preset cpu` (about 12 core-hours: the supernet budget ladder), "
               "then `python -m landscape.report --run cpu --only ladder`",

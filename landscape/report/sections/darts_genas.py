@@ -21,7 +21,7 @@ _CAVEAT = (f"The ground truth is a prediction: the NB301 surrogate's own Kendall
 
 
 def _comparison(results: Path, preset: str) -> pd.DataFrame:
-    from ...search.darts_tables import search_comparison
+    from ...studies.genas_darts_space import search_comparison
 
     parts = []
     for run in run_folders(results, f"genas-darts-{preset}"):
@@ -42,7 +42,7 @@ def darts_genas_section(store: Store, preset: str = "cpu", results: Path = RESUL
             "Kendall τ-b (95% bootstrap CI) of each proxy, scored on sub-networks of our DARTS-space SPOS supernet "
             "(published structure, reduced scale), against the NB301 surrogate's accuracy of the same genotypes, "
             "sampled uniformly from the space. angle/flatness as the published code, *_exact as the paper's text; "
-            f"combinations with γ (column gamma). Runs: {runs} (see landscape.search.presets.DARTS_SPACE_PRESETS). Grey band: the surrogate's own τ. " + _CAVEAT, table5,
+            f"combinations with γ (column gamma). Runs: {runs} (see landscape.studies.presets.DARTS_SPACE_PRESETS). Grey band: the surrogate's own τ. " + _CAVEAT, table5,
             lambda table, ax: plots.plot_darts_table5(table, ax, NASLIB_TAU), figsize=(8, 4.5)))
     gamma = run_tables(results, "gamma_ablation", prefix=prefix)
     if not gamma.empty:

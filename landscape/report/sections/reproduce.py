@@ -1,7 +1,7 @@
 """The "Does it reproduce?" section: each claim of GeNAS and A²M, the paper's number, ours at reduced scale
 against the matched-scale and the 200-epoch ground truth, with CIs and a verdict in words.
 
-Reads the tables :func:`landscape.search.reproduce.reproduction` writes to
+Reads the tables :func:`landscape.studies.reproduce.reproduction` writes to
 ``reports/results/search/genas-nb201-<preset>-seed0/reproduce``.
 """
 

@@ -35,7 +35,7 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
             "NB201 200-epoch test accuracy, beside the paper's τ (paper_tau; 250-epoch C=16 N=5 supernet). angle and "
             "flatness are the published code's (path-wise angle, residual noise); angle_exact and flatness_exact the "
             "paper's text (all-parameter angle, fresh noise per σ); the combinations use γ (column gamma). Runs: "
-            + ", ".join(sorted(table5.run.unique())) + " (preset in the run name; see landscape.search.presets). "
+            + ", ".join(sorted(table5.run.unique())) + " (preset in the run name; see landscape.studies.presets). "
             "At this scale the supernet is far from converged: where τ differs from the paper's, that is the reason "
             "to suspect first, not a refutation.", table5, plots.plot_table5, figsize=(8, 4.5)))
     for name, key, title, paper in (("sigma_ablation", "sigmas", "σ ablation (GeNAS Table 8)", "Table 8"),

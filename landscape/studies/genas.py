@@ -3,7 +3,7 @@
 On NB201 the winner's ground truth is the benchmark's 200-epoch test accuracy; on the DARTS space it is
 the NAS-Bench-301 surrogate's CIFAR-10 validation accuracy (:func:`space_truth`).  The search state is
 checkpointed after every generation in ``<out>/evolve_<fitness>``; proxies are shared with the rank tables
-through :class:`~landscape.search.proxy_cache.ProxyCache`.
+through :class:`~landscape.studies.proxy_cache.ProxyCache`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from ..bench.store import DATASETS, Store
 from ..oracles.nb301 import NB301Surrogate
 from ..runs import RunStore
 from ..validation import check_choice
-from .evolution import GENOMES, evolutionary_search
+from ..search.evolution import GENOMES, evolutionary_search
 from .presets import SearchPreset, get_preset
 from .proxy_cache import ProxyCache
 from .vocabulary import FITNESSES
-from .spos import check_space, train_supernet
+from .supernet import check_space, train_supernet
 
 __all__ = ["NB301_TRUTH", "SearchResult", "space_truth", "run_search"]
 

@@ -24,13 +24,13 @@ from ..runs import RunStore
 from ..nn.device import resolve_device
 from ..nn.speed import prepare_input
 from .presets import SearchPreset
-from .spos import TrainedSupernet, load_data
+from .supernet import TrainedSupernet, load_data
 
 __all__ = ["ProxyCache", "proxies_config", "proxy_frame", "sigma_label"]
 
 
 def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = GENAS_GAMMA) -> pd.DataFrame:
-    """The GeNAS proxies (columns :data:`~landscape.search.vocabulary.PROXIES`) from :func:`supernet_proxies`' columns.
+    """The GeNAS proxies (columns :data:`~landscape.studies.vocabulary.PROXIES`) from :func:`supernet_proxies`' columns.
 
     ``accuracy`` = validation accuracy, ``angle`` (Eq. 8, path-wise as the published code),
     ``flatness`` (Eq. 4, the published code's residual noise), ``angle_flatness`` =

@@ -1,7 +1,7 @@
 """GeNAS rank tables from a SPOS supernet: Table 5 (proxies), Table 8 (σ), Table 9 (α), a γ sweep, a joint table.
 
 A seeded uniform sample of distinct NB201 cells is scored by every proxy on its supernet
-sub-network (resumable: :class:`~landscape.search.proxy_cache.ProxyCache`), together with the
+sub-network (resumable: :class:`~landscape.studies.proxy_cache.ProxyCache`), together with the
 mean validation loss at each σ of every Table 8 triple.  Flatness for any α (Eq. 4) follows
 from those stored losses (:func:`~landscape.flatness.proxies.flatness_from_losses`), so the
 α sweep re-runs no network.  Each table gives Kendall τ-b against the NB201 200-epoch test
@@ -39,7 +39,7 @@ from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
 from .proxy_cache import ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
-from .spos import check_nb201, train_supernet
+from .supernet import check_nb201, train_supernet
 from .vocabulary import EXACT_PROXIES, PROXIES
 
 __all__ = ["PAPER_TABLE5", "PAPER_TABLE8", "PAPER_TABLE9", "ProxyTables", "sample_archs", "rank_table",
@@ -109,7 +109,7 @@ def pairwise_table(columns: Mapping[str, np.ndarray], *, n_boot: int = 1000, ci:
 def gamma_table(proxies: pd.DataFrame, truth: Mapping[str, np.ndarray], preset: SearchPreset, *, n_boot: int = 1000,
                 random_state=0) -> pd.DataFrame:
     """τ of the two flatness combinations of Eq. 5 for every γ of ``preset.gammas`` (``proxies``: the columns of
-    :func:`~landscape.search.proxy_cache.proxy_frame`): long frame ``gamma, dataset, tau, …, proxy``."""
+    :func:`~landscape.studies.proxy_cache.proxy_frame`): long frame ``gamma, dataset, tau, …, proxy``."""
     flat, sigma1 = proxies["flatness"].to_numpy(), preset.sigmas[0]
     bases = (("angle_flatness", proxies["angle"].to_numpy() / np.pi), ("accuracy_flatness", proxies["accuracy"].to_numpy()))
     return pd.concat([rank_table({g: combined_proxy(base, flat, sigma1, g) for g in preset.gammas}, truth, key="gamma",
@@ -149,7 +149,7 @@ def proxy_tables(
     the two flatness combinations of Eq. 5 for each γ of ``preset.gammas``) and ``joint``
     (``column_a, column_b, tau, …``).
     """
-    check_nb201(space, "proxy_tables (on the DARTS space: landscape.search.darts_tables.darts_tables)")
+    check_nb201(space, "proxy_tables (on the DARTS space: landscape.studies.genas_darts_space.darts_tables)")
     p = get_preset(preset)
     store = load_store() if store is None else store
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,

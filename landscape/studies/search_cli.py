@@ -1,36 +1,29 @@
-"""Command line of the search drivers.
+"""The GeNAS and DARTS/A²M commands of ``python -m landscape.studies``.
 
-    python -m landscape.search spos   --space nb201 --preset cpu [--seed 0] [--out DIR] [--device cpu]
-    python -m landscape.search evolve --space {nb201,darts} --preset cpu [--fitness angle_flatness]
-    python -m landscape.search tables --space {nb201,darts} --preset cpu
-    python -m landscape.search darts  --space {nb201,darts} --preset cpu
-    python -m landscape.search a2m    --space {nb201,darts} --preset cpu
-    python -m landscape.search standalone --preset cpu [--workers 2]   # matched-scale ground truth
+    python -m landscape.studies spos   --space nb201 --preset cpu [--seed 0] [--out DIR] [--device cpu]
+    python -m landscape.studies evolve --space {nb201,darts} --preset cpu [--fitness angle_flatness]
+    python -m landscape.studies tables --space {nb201,darts} --preset cpu
+    python -m landscape.studies darts  --space {nb201,darts} --preset cpu
+    python -m landscape.studies a2m    --space {nb201,darts} --preset cpu
+    python -m landscape.studies standalone --preset cpu [--workers 2]   # matched-scale ground truth
 
-Re-running a command with the same arguments resumes it (or just prints its result).  Exit
-status 2 for invalid arguments, 1 for a corrupt checkpoint or a folder of another run.
+Re-running a command with the same arguments resumes it (or just prints its result).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from ..errors import CheckpointError, ConfigMismatchError
 from ..presets import PRESETS, results_folder
 from ..spaces import SPACES
 from ..validation import DEVICE_HELP
 from .vocabulary import COMMANDS, FITNESSES
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m landscape.search",
-        description="NAS search drivers: SPOS supernet + evolution with GeNAS proxies, rank tables, "
-                    "first-order DARTS and A²M. Re-running a command resumes it.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """One sub-command per :data:`~landscape.studies.vocabulary.COMMANDS` entry."""
     for name, text in COMMANDS.items():
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--space", choices=SPACES, default="nb201", help="search space (default nb201)")
@@ -50,7 +43,6 @@ def _parser() -> argparse.ArgumentParser:
         if name == "standalone":
             p.add_argument("--workers", type=int, default=None,
                            help="worker processes, one torch thread each (default: the CPU count)")
-    return parser
 
 
 def _out(args: argparse.Namespace) -> Path:
@@ -64,7 +56,8 @@ def _out(args: argparse.Namespace) -> Path:
     return results / "search" / f"a2m-{args.space}-{args.preset}" / f"{args.command}-seed{args.seed}"
 
 
-def _run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace) -> None:
+    """Run the GeNAS or DARTS/A²M command ``args.command``."""
     from ..nn.device import resolve_device
     from .presets import get_preset
 
@@ -72,7 +65,7 @@ def _run(args: argparse.Namespace) -> None:
     out = _out(args)
     common = {"space": args.space, "random_state": args.seed, "device": args.device, "progress": True}
     if args.command == "spos":
-        from .spos import train_supernet
+        from .supernet import train_supernet
 
         trained = train_supernet(args.preset, out, **common)
         last = trained.history.iloc[-1]
@@ -88,8 +81,8 @@ def _run(args: argparse.Namespace) -> None:
         print(f"{what}: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
         print(f"results in {result.run.path}")
     elif args.command == "tables" and args.space == "darts":
-        from .darts_tables import darts_tables
-        from .tables import wide
+        from .genas_darts_space import darts_tables
+        from .genas_tables import wide
 
         tables = darts_tables(args.preset, out, random_state=args.seed, device=args.device, progress=True)
         print("Kendall tau vs the NB301 surrogate (Table 5 on the DARTS space)\n"
@@ -98,7 +91,7 @@ def _run(args: argparse.Namespace) -> None:
               + tables.random_search.round(2).to_string(index=False))
         print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
     elif args.command == "tables":
-        from .tables import proxy_tables, wide
+        from .genas_tables import proxy_tables, wide
 
         tables = proxy_tables(args.preset, out, **common)
         print("Kendall tau vs NB201 200-epoch test accuracy (GeNAS Table 5)\n" + wide(tables.table5).round(4).to_string())
@@ -107,7 +100,7 @@ def _run(args: argparse.Namespace) -> None:
         print("\nalpha ablation (Table 9)\n" + wide(tables.alpha, "alpha").round(4).to_string())
         print(f"\ntables (long CSVs, with bootstrap CIs) in {out / 'tables'}")
     elif args.command == "standalone":
-        from .spos import check_nb201
+        from .supernet import check_nb201
         from .standalone import run_standalone, study_cells
 
         check_nb201(args.space, "the stand-alone training")
@@ -125,21 +118,3 @@ def _run(args: argparse.Namespace) -> None:
     print(f"preset {args.preset}: {get_preset(args.preset, args.space).note}" if args.command in ("spos", "evolve", "tables",
                                                                                    "standalone")
           else f"results in {out}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        _run(args)
-    except (CheckpointError, ConfigMismatchError) as exc:
-        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
-        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -3,7 +3,7 @@
 GeNAS judges supernet proxies against NAS-Bench-201's 200-epoch accuracies.  At a reduced
 preset (``cpu``: C=8, N=1, 3,000 images, 40 epochs) a weak Kendall τ may be a scale effect or a
 bug; this module gives the preset a ground truth of its own.  Each cell is trained alone with
-exactly the supernet's recipe (:meth:`~landscape.search.presets.SearchPreset.train_config`:
+exactly the supernet's recipe (:meth:`~landscape.studies.presets.SearchPreset.train_config`:
 same C, N, training images, epochs, augmentation, SGD with cosine per epoch and gradient clip
 5) and measured on a seeded class-balanced split of the CIFAR-10 JPEG *test* folder, which
 neither the supernet (JPEG-train half) nor the proxies (JPEG-valid half) ever read.
@@ -52,8 +52,8 @@ from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_random_state, check_seed
 from .presets import SearchPreset, get_preset
-from .spos import load_data
-from .tables import sample_archs
+from .supernet import load_data
+from .genas_tables import sample_archs
 
 __all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells", "standalone_config",
            "standalone_tasks", "train_standalone", "run_standalone", "loss_column", "weights_path"]
@@ -75,7 +75,7 @@ def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: i
                   store: Store | None = None) -> pd.DataFrame:
     """The cells of the matched-scale study: Table 5's sample plus ``n_extra`` stratified cells.
 
-    The first group is the preset's Table 5 sample (the cells :func:`~landscape.search.tables.proxy_tables`
+    The first group is the preset's Table 5 sample (the cells :func:`~landscape.studies.genas_tables.proxy_tables`
     scores for supernet seed ``random_state``).  The ``n_extra`` others cover the 200-epoch
     CIFAR-10 test accuracy evenly: the isomorphism classes not already present are sorted by
     that accuracy and cut into ``n_extra`` equal-count strata, and one class is drawn per stratum

@@ -1,11 +1,11 @@
 """The names the search drivers take (fitnesses, proxies, commands), torch-free so that
-``python -m landscape.search --help`` and argument errors answer before torch is imported."""
+``python -m landscape.studies --help`` and argument errors answer before torch is imported."""
 
 from __future__ import annotations
 
 __all__ = ["FITNESSES", "PROXIES", "EXACT_PROXIES", "COMMANDS"]
 
-#: Fitness name → its column in :func:`~landscape.search.proxy_cache.proxy_frame` (larger = predicted better for
+#: Fitness name → its column in :func:`~landscape.studies.proxy_cache.proxy_frame` (larger = predicted better for
 #: every one): the published readings and their combinations (Eq. 5), then the paper's all-parameter angle and
 #: fresh-noise flatness.
 FITNESSES: tuple[str, ...] = ("accuracy", "angle", "flatness", "angle_accuracy", "angle_flatness",
@@ -14,7 +14,7 @@ FITNESSES: tuple[str, ...] = ("accuracy", "angle", "flatness", "angle_accuracy",
 PROXIES: tuple[str, ...] = ("angle", "accuracy", "flatness", "angle_accuracy", "angle_flatness", "accuracy_flatness")
 #: The paper's readings of angle and flatness (all parameters; fresh noise per σ), beside the published ones.
 EXACT_PROXIES: tuple[str, ...] = ("angle_exact", "flatness_exact")
-#: ``python -m landscape.search`` commands and what each does.
+#: ``python -m landscape.studies`` commands and what each does.
 COMMANDS: dict[str, str] = {
     "spos": "train the SPOS supernet (GeNAS/RLNAS), checkpointed every epoch",
     "evolve": "train the supernet if needed, then evolutionary search by a GeNAS fitness",

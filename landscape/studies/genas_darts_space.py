@@ -1,13 +1,13 @@
 """GeNAS on the DARTS space, judged by the NAS-Bench-301 surrogate: Table 5's τ, a γ sweep, searches compared.
 
 GeNAS reports no rank correlation on the DARTS space (only searched-architecture accuracy, Tables 1-2), and
-no DARTS-space ground truth exists at our scale; the NB301 surrogate (:func:`~landscape.search.genas.space_truth`)
+no DARTS-space ground truth exists at our scale; the NB301 surrogate (:func:`~landscape.studies.genas.space_truth`)
 stands in for it.  It is a prediction: its own Kendall τ against NASLib's trained DARTS genotypes is
 :data:`~landscape.oracles.nb301.NASLIB_TAU` (0.42 [0.38, 0.45]), so a proxy's τ against it mixes the proxy's
 error with the surrogate's, and a τ near 0.4 is as close as any proxy could be shown to come.
 
 :func:`darts_tables` scores ``preset.table_archs`` uniformly sampled genotypes by every proxy on the trained
-DARTS-space supernet (:class:`~landscape.search.proxy_cache.ProxyCache`, resumable) and gives τ-b with
+DARTS-space supernet (:class:`~landscape.studies.proxy_cache.ProxyCache`, resumable) and gives τ-b with
 bootstrap CIs against the surrogate (``table5``), the γ sweep of Eq. 5 and random search from that sample at
 the evolution's budget; :func:`search_comparison` sets the searched genotypes (GeNAS evolution, DARTS, A²M)
 beside random search and the published DARTS genotypes, all scored by the surrogate.
@@ -31,12 +31,12 @@ from ..validation import check_int, check_random_state
 from .genas import NB301_TRUTH, space_truth
 from .presets import SearchPreset, get_preset
 from .proxy_cache import ProxyCache
-from .spos import train_supernet
-from .tables import gamma_table, rank_table
+from ..search.random_search import random_search
+from .supernet import train_supernet
+from .genas_tables import gamma_table, rank_table
 from .vocabulary import EXACT_PROXIES, FITNESSES, PROXIES
 
-__all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "random_search", "darts_tables",
-           "search_comparison"]
+__all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "darts_tables", "search_comparison"]
 
 #: Genotypes searched at full scale by their authors, scored by the surrogate beside ours.
 PUBLISHED_GENOTYPES = {"DARTS_V2 (published)": DARTS_V2, "DARTS_V1 (published)": DARTS_V1,
@@ -63,27 +63,6 @@ def sample_genotypes(n: int, random_state=None) -> list[str]:
     return list(names)
 
 
-def random_search(fitness: np.ndarray, truth: np.ndarray, budget: int, *, n_repeats: int = 1000, ci: float = 0.95,
-                  random_state=0) -> dict[str, float]:
-    """Random search from a scored sample: ``budget`` architectures drawn without replacement, the one of best
-    ``fitness`` kept, its ``truth`` read; repeated ``n_repeats`` times.
-
-    Returns ``budget, mean, q_low, q_high, n_repeats``: the mean outcome and the central ``ci`` range of single
-    searches (the spread of one run, not a CI of the mean).
-    """
-    fitness, truth = np.asarray(fitness, float), np.asarray(truth, float)
-    if fitness.shape != truth.shape or fitness.ndim != 1:
-        raise ValueError(f"fitness and truth must be 1-D of the same length, got {fitness.shape} and {truth.shape}")
-    budget = check_int(budget, "budget", 1, len(fitness))
-    n_repeats = check_int(n_repeats, "n_repeats", 1)
-    rng = check_random_state(random_state)
-    picks = np.argsort(rng.random((n_repeats, len(fitness))), axis=1)[:, :budget]
-    found = truth[picks[np.arange(n_repeats), np.argmax(fitness[picks], axis=1)]]
-    low, high = np.quantile(found, [(1 - ci) / 2, (1 + ci) / 2])
-    return {"budget": budget, "mean": float(found.mean()), "q_low": float(low), "q_high": float(high),
-            "n_repeats": n_repeats}
-
-
 def darts_tables(
     preset: str | SearchPreset,
     out: str | os.PathLike,
@@ -101,7 +80,7 @@ def darts_tables(
 
     Returns
     -------
-    :class:`DartsTables`: ``scores`` (one row per genotype: the proxies and :data:`~landscape.search.genas.NB301_TRUTH`),
+    :class:`DartsTables`: ``scores`` (one row per genotype: the proxies and :data:`~landscape.studies.genas.NB301_TRUTH`),
     ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, gamma``: the published readings, then
     ``angle_exact`` and ``flatness_exact``), ``gamma`` (``gamma, …, proxy``) and ``random_search`` (``fitness,
     budget, mean, q_low, q_high, n_repeats``: random search by each fitness at the evolution's budget,

@@ -1,8 +1,8 @@
 """Does it reproduce?  GeNAS's and A²M's claims at a reduced scale, against two ground truths.
 
-The supernet's proxies (:class:`~landscape.search.proxy_cache.ProxyCache`) are ranked against the
+The supernet's proxies (:class:`~landscape.studies.proxy_cache.ProxyCache`) are ranked against the
 *matched-scale* ground truth (the seed-mean test accuracy of the same cells trained alone with
-the supernet's recipe, :mod:`landscape.search.standalone`) and against NB201's 200-epoch
+the supernet's recipe, :mod:`landscape.studies.standalone`) and against NB201's 200-epoch
 CIFAR-10 test accuracy on the same cells.  Every τ has a 95% percentile-bootstrap CI (cells
 resampled; every row of a table on the same resamples), every "X beats Y" claim a paired
 bootstrap of ``τ(X) − τ(Y)`` with a one-sided p-value, and every claim a verdict in words.
@@ -31,9 +31,9 @@ from ..geometry.ranking import (bootstrap_counts, bootstrap_interval, kendall_ta
 from ..runs import RunStore
 from .proxy_cache import ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
-from .spos import train_supernet
+from .supernet import train_supernet
 from .standalone import MODES, loss_column, matched_cells
-from .tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, rank_table, sample_archs
+from .genas_tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, rank_table, sample_archs
 from .vocabulary import EXACT_PROXIES, PROXIES
 
 __all__ = ["PAPER_TABLE1", "CLAIMS", "standalone_truth", "noise_ceiling", "paired_difference", "claims_table",
@@ -50,7 +50,7 @@ CLAIMS: tuple[tuple[str, str], ...] = (("angle_flatness", "angle"), ("flatness",
 def standalone_truth(runs: pd.DataFrame) -> pd.DataFrame:
     """Per cell (index ``arch``): seed-mean ``test_accuracy`` / ``test_loss``, ``n_seeds`` and one column per seed."""
     if runs.empty:
-        raise ValueError("no stand-alone runs yet: run `python -m landscape.search standalone --preset cpu`")
+        raise ValueError("no stand-alone runs yet: run `python -m landscape.studies standalone --preset cpu`")
     for name in ("test_accuracy", "test_loss"):
         if runs[name].isna().any():
             raise ValueError(f"stand-alone runs hold NaN in {name!r}; delete those rows of runs.csv to retrain them")
@@ -275,7 +275,7 @@ def reproduction(
     store = load_store() if store is None else store
     path = Path(standalone) / "runs.csv"
     if not path.exists():
-        raise ValueError(f"{path} does not exist: run `python -m landscape.search standalone --preset {p.name}`")
+        raise ValueError(f"{path} does not exist: run `python -m landscape.studies standalone --preset {p.name}`")
     runs = pd.read_csv(path)
     every_truth = standalone_truth(runs)
     cells = matched_cells(p, random_state=random_state, store=store)
