@@ -165,3 +165,47 @@ def test_readme_layout_lists_every_module():
     modules = {str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
     assert not modules - listed, f"modules missing from the README's layout: {sorted(modules - listed)}"
     assert not listed - modules, f"the README's layout lists modules that do not exist: {sorted(listed - modules)}"
+
+
+def _space_literal_comparisons(path: Path) -> list[str]:
+    """Comparisons (``==``, ``!=``, ``in``, ``not in``) of a space (an operand whose source names ``space``) with a
+    space name as a string literal (``"nb201"``, ``"darts"``; ``method == "darts"`` names a method, not a space)."""
+    names = {"nb201", "darts"}
+    source = path.read_text(encoding="utf-8")
+    bad = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        literal = any(isinstance(c, ast.Constant) and c.value in names for o in operands
+                      for c in ([o] if isinstance(o, ast.Constant) else getattr(o, "elts", [])))
+        spacey = any("space" in (ast.get_source_segment(source, o) or "") for o in operands
+                     if not isinstance(o, ast.Constant))
+        if literal and spacey:
+            bad.append(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name}:{node.lineno}")
+    return bad
+
+
+def test_the_space_check_finds_what_it_looks_for(tmp_path):
+    planted = tmp_path / "x.py"
+    planted.write_text('if space == "darts":\n    pass\nif r["space"] in ("nb201",):\n    pass\nok = method == "darts"\n')
+    assert _space_literal_comparisons(planted) == ["x.py:1", "x.py:3"]
+
+
+def test_only_spaces_compare_space_names():
+    bad = [b for name, path in MODULES.items() if not name.startswith("landscape.spaces")
+           for b in _space_literal_comparisons(path)]
+    assert not bad, "space names compared as string literals (use the space's attributes): " + ", ".join(bad)
+
+
+def test_algorithms_and_report_keep_to_their_layers():
+    """``search`` knows no study, ground truth or report; the report only reads (no search, no oracle)."""
+    g = _graph()
+
+    def top(m: str) -> str:
+        return ".".join(m.split(".")[:2])
+
+    bad = sorted(f"{a} -> {b}" for a, b in g.edges
+                 if (top(a) == "landscape.search" and top(b) in ("landscape.studies", "landscape.bench", "landscape.report"))
+                 or (top(a) == "landscape.report" and top(b) in ("landscape.search", "landscape.oracles")))
+    assert not bad, "; ".join(bad)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIS = ("landscape.search", "landscape.report", "landscape.data", "landscape.backend", "landscape.flatness")
+CLIS = ("landscape.studies", "landscape.report", "landscape.data", "landscape.backend", "landscape.flatness")
 HEAVY = ("torch", "pandas", "matplotlib", "scipy", "networkx")
 
 

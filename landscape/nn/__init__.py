@@ -27,12 +27,21 @@ def create_network(space: str, arch, **kwargs) -> nn.Module:
     unknown = set(kwargs) - set(NETWORKS[space])
     if unknown:
         raise ValueError(f"{space} networks take {NETWORKS[space]}, not {sorted(unknown)}")
-    if space == "nb201":
-        from ..spaces.nb201 import arch_codes
-        from .nb201 import NB201Cell, NB201Network
+    return _BUILDERS[space](arch, **kwargs)
 
-        codes = arch_codes(arch)
-        return NB201Network(lambda c: NB201Cell(codes, c), **kwargs)
+
+def _nb201_network(arch, **kwargs) -> nn.Module:
+    from ..spaces.nb201 import arch_codes
+    from .nb201 import NB201Cell, NB201Network
+
+    codes = arch_codes(arch)
+    return NB201Network(lambda c: NB201Cell(codes, c), **kwargs)
+
+
+def _darts_network(arch, **kwargs) -> nn.Module:
     from .darts import DARTSNetwork
 
     return DARTSNetwork(arch, **kwargs)
+
+
+_BUILDERS = {"nb201": _nb201_network, "darts": _darts_network}

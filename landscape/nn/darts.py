@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..spaces.darts import CONCAT, N_EDGES, SUPERNET_OPS, Genotype, as_cell, as_genotype
+from ..spaces.darts import CONCAT, N_EDGES, SUPERNET_OPS, Genotype, as_cell, as_genotype, format_genotype
 from ..validation import check_int
 from .ops import DARTS_OPS, FactorizedReduce, ReLUConvBN, make_op
 
@@ -288,6 +288,10 @@ class DARTSSupernet(nn.Module):
         for cell in self.cells:
             s0, s1 = s1, cell(s0, s1, w_reduce if cell.reduction else w_normal)
         return self.classifier(self.global_pooling(s1).flatten(1))
+
+    def arch(self, alphas: Sequence[torch.Tensor] | None = None) -> str:
+        """The canonical string of :meth:`genotype` (the name of the argmax architecture, as every space gives one)."""
+        return str(format_genotype(self.genotype(alphas)))
 
     def genotype(self, alphas: Sequence[torch.Tensor] | None = None) -> Genotype:
         """The discrete genotype of α (or of ``alphas``), derived as DARTS does.

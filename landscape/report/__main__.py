@@ -46,10 +46,11 @@ def main(argv: list[str] | None = None) -> int:
                              "give one of them")
         if args.run:
             from ..nn.device import resolve_device
-            from .compute import compute_missing
+            from ..studies.report_runs import PIECES, compute_missing
             from .sections.base import results_root
 
-            compute_missing(args.run, results_root(args.run), only=args.only, device=resolve_device(args.device))
+            compute_missing(args.run, results_root(args.run), only=None if args.only is None else [s for s in args.only if s in PIECES],
+                            device=resolve_device(args.device), truth=results_root("cpu"))
         from .build import build_report
 
         if args.table is not None and (args.only or args.run):

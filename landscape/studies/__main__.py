@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ladder(args: argparse.Namespace) -> None:
     from ..validation import check_int
+    from . import layout
     from .ladder import get_ladder, run_ladder
 
     ladder = get_ladder(args.preset)
@@ -60,11 +61,11 @@ def _ladder(args: argparse.Namespace) -> None:
         check_int(args.workers, "--workers", 1)
     for name in args.rungs or ():
         ladder.rung(name)
-    out = args.out or results_folder(args.preset) / "ladder" / f"nb201-{args.preset}"
+    out = args.out or layout.ladder_dir(results_folder(args.preset), args.preset)
     done = run_ladder(ladder, out, rungs=args.rungs, stages=args.stages or ("train", "proxies"),
                       n_workers=args.workers, backend=args.backend)
     print(f"{len(done)} task(s) done (train and proxies of each rung); summary {out / 'tasks.csv'}")
-    truth = Path("reports") / "results" / "standalone" / "nb201-cpu" / "runs.csv"
+    truth = layout.standalone_dir(results_folder("cpu"), "cpu") / "runs.csv"
     if truth.exists():
         import pandas as pd
 
@@ -80,21 +81,22 @@ def _precision(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from ..validation import check_int
+    from . import layout
     from .precision import precision_study
 
     check_int(args.cells, "--cells", 2, 100)
     if args.workers is not None:
         check_int(args.workers, "--workers", 1)
-    results = Path("reports") / "results"
-    fp32 = results / "standalone" / "nb201-cpu" / "runs.csv"
+    results = results_folder("cpu")
+    fp32 = layout.standalone_dir(results, "cpu") / "runs.csv"
     if not fp32.exists():
         raise ValueError(f"{fp32} is missing: the fp32 runs come from `python -m landscape.studies standalone "
                          "--preset cpu`")
-    tables = precision_study(results / "standalone" / "nb201-cpu-bf16", results / "precision", pd.read_csv(fp32),
-                             n_cells=args.cells, n_workers=args.workers)
+    runs, tables_dir = layout.precision_dirs(results)
+    tables = precision_study(runs, tables_dir, pd.read_csv(fp32), n_cells=args.cells, n_workers=args.workers)
     print(tables["accuracy"].round(4).to_string(index=False))
     print(tables["evaluation_summary"].round(4).to_string(index=False))
-    print(f"tables in {results / 'precision'}")
+    print(f"tables in {tables_dir}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,8 +35,7 @@ from ..nn.train import evaluate_network
 from ..runs import RunStore, rng_state, set_rng_state
 from ..search.gradient import (METHODS, VARIANTS, BilevelConfig, SearchState, early_stop, epoch_schedule,
                                make_optimizers, search_epoch, trajectory_row)
-from ..spaces import SPACES
-from ..spaces.darts import format_genotype
+from ..spaces import SPACES, get_space
 from ..validation import check_choice, check_int, check_random_state, check_seed
 
 __all__ = ["DartsPreset", "DARTS_PRESETS", "SELECTIONS", "preset_config", "run_darts", "compare_a2m_darts"]
@@ -158,21 +157,25 @@ def _resolve_preset(preset: str | DartsPreset) -> DartsPreset:
     return DARTS_PRESETS[check_choice(preset, "preset", tuple(DARTS_PRESETS))]
 
 
-def _build(space: str, p: DartsPreset) -> nn.Module:
-    if space == "nb201":
-        from ..nn.nb201_mixed import NB201MixedSupernet
+def _nb201_supernet(p: DartsPreset) -> nn.Module:
+    from ..nn.nb201_mixed import NB201MixedSupernet
 
-        net = NB201MixedSupernet(c=p.c, n=p.n, num_classes=10,
-                                 partial_channels=p.partial_channels if p.variant == "pc-darts" else 1)
-        net.aux_source = p.aux_source
-        return net
+    net = NB201MixedSupernet(c=p.c, n=p.n, num_classes=10,
+                             partial_channels=p.partial_channels if p.variant == "pc-darts" else 1)
+    net.aux_source = p.aux_source
+    return net
+
+
+def _darts_supernet(p: DartsPreset) -> nn.Module:
     from ..nn.darts import DARTSSupernet
 
     return DARTSSupernet(c=p.c, layers=p.layers, num_classes=10)
 
 
-def _arch(space: str, net: nn.Module) -> str:
-    return net.arch() if space == "nb201" else str(format_genotype(net.genotype()))
+#: The α-supernet of each space, built from a preset; each has ``arch()``, the name of its argmax architecture.
+SUPERNETS = {"nb201": _nb201_supernet, "darts": _darts_supernet}
+#: The variants each space's α-supernet runs (the A²M code's NB201 methods; plain DARTS on the DARTS space).
+SPACE_VARIANTS = {"nb201": VARIANTS, "darts": ("darts",)}
 
 
 def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
@@ -188,7 +191,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                              f"lower batch_size or raise n_{data.split}_per_class")
 
     with torch_seed(init_seed):
-        net = _build(space, p)
+        net = SUPERNETS[space](p)
     net = net.to(device)
     step = prepare_network(net, p.channels_last, p.compile)
     config = p.bilevel()
@@ -207,11 +210,12 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         trajectory = list(state.get("trajectory", []))
 
     steps_per_epoch = min(len(train), len(valid)) // p.batch_size
+    tabular = get_space(space).tabular  # a tabular space's genotypes are logged, to be looked up
     bar = tqdm(total=p.epochs, initial=start, desc=f"{method} search on {space}", unit="epoch",
                disable=not progress, leave=False)
     for epoch in range(start, p.epochs):
         began = time.perf_counter()
-        arch_start = _arch(space, net)
+        arch_start = net.arch()
         net.train()
         base = batch_seed * 100_003 + 3 * epoch
         pairs = zip(batches(train, p.batch_size, shuffle=True, random_state=base, device=device,
@@ -226,7 +230,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
 
         def log(i: int, epoch: int = epoch) -> None:
             done = epoch * steps_per_epoch + i
-            if p.log_every is not None and space == "nb201" and done % p.log_every == 0:
+            if p.log_every is not None and tabular and done % p.log_every == 0:
                 trajectory.append({"epoch": epoch + 1, **trajectory_row(net, done)})
 
         train_loss, train_acc = search_epoch(loop, pairs, log)
@@ -236,7 +240,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
         valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
                                                  augment=faithful and p.augment, random_state=base + 2)
         row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc,
-               "valid_loss": valid_loss, "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": _arch(space, net),
+               "valid_loss": valid_loss, "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": net.arch(),
                "seconds": time.perf_counter() - began}
         history.append(row)
         stopped = early_stop([r["valid_loss"] for r in history], p.patience)
@@ -244,7 +248,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                                "a_opt": a_opt.state_dict(), "sched": sched.state_dict(), "rng": rng_state(),
                                "history": history, "stopped": stopped, "trajectory": trajectory})
         run.write("epochs", pd.DataFrame(history))
-        if p.log_every is not None and space == "nb201":
+        if p.log_every is not None and tabular:
             run.write("trajectory", pd.DataFrame(trajectory))
         bar.update()
         bar.set_postfix(valid_loss=f"{valid_loss:.3f}")
@@ -283,9 +287,9 @@ def run_darts(
     space = check_choice(space, "space", SPACES)
     method = check_choice(method, "method", METHODS)
     p = _resolve_preset(preset)
-    if space == "darts" and p.variant != "darts":
+    if p.variant not in SPACE_VARIANTS[space]:
         raise ValueError(f"variant {p.variant!r} runs on the NB201 space only (the A²M code's NB201 methods); "
-                         "on the DARTS space use variant='darts'")
+                         f"on the {space} space use {', '.join(map(repr, SPACE_VARIANTS[space]))}")
     if method == "a2m" and p.precision != "fp32":
         raise ValueError(f"A²M needs precision='fp32' (preset {p.name!r} has {p.precision!r}): its Hessian term is a "
                          f"central difference of gradients with eps={p.eps}, below bf16's resolution (its cosine with "
@@ -311,7 +315,7 @@ def run_darts(
               "arch": chosen, "best_epoch": history[best]["epoch"],
               "best_valid_loss": history[best]["valid_loss"], "final_arch": history[-1]["arch"],
               "epochs_run": len(history)}
-    if space == "nb201":
+    if get_space(space).tabular:
         truth = ground_truth([result["arch"]]).iloc[0]
         result["arch_index"] = int(truth["index"])
         result["accuracy"] = {d: float(truth[d]) for d in DATASETS}
@@ -348,7 +352,7 @@ def compare_a2m_darts(
                           device=device, progress=progress)
             row = {"space": space, "preset": p.name, "method": method, "seed": seed, "arch": r["arch"],
                    "best_epoch": r["best_epoch"]}
-            if space == "nb201":
+            if get_space(space).tabular:
                 row["arch_index"] = r["arch_index"]
                 row.update(r["accuracy"])
             rows.append(row)

@@ -21,8 +21,10 @@ from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS, Store
 from ..oracles.nb301 import NB301Surrogate
 from ..runs import RunStore
+from ..spaces import get_space
 from ..validation import check_choice
 from ..search.evolution import GENOMES, evolutionary_search
+from .layout import NB301_TRUTH
 from .presets import SearchPreset, get_preset
 from .proxy_cache import ProxyCache
 from .vocabulary import FITNESSES
@@ -30,9 +32,6 @@ from .supernet import check_space, train_supernet
 
 __all__ = ["NB301_TRUTH", "SearchResult", "space_truth", "run_search"]
 
-#: The ground-truth column of the DARTS space: NB301 surrogate (YAHPO-Gym v2), CIFAR-10 validation accuracy (%)
-#: at its last epoch (98).
-NB301_TRUTH = "cifar10 (NB301 surrogate)"
 
 
 def space_truth(space: str, archs: list[str], *, store: Store | None = None,
@@ -44,7 +43,7 @@ def space_truth(space: str, archs: list[str], *, store: Store | None = None,
     (``surrogate``, default :class:`~landscape.oracles.nb301.NB301Surrogate`), a prediction: its own Kendall τ
     against NASLib's trained DARTS genotypes is :data:`~landscape.oracles.nb301.NASLIB_TAU` (0.42 [0.38, 0.45]).
     """
-    if check_space(space) == "nb201":
+    if get_space(check_space(space)).tabular:
         return ground_truth(archs, store).set_index("arch")
     surrogate = NB301Surrogate() if surrogate is None else surrogate
     return pd.DataFrame({NB301_TRUTH: surrogate(archs)}, index=pd.Index(archs, name="arch"))
@@ -114,7 +113,7 @@ def run_search(
     run.write("history", history)
     best = cache.names([result.best])[0]
     truth = space_truth(space, [best], store=store).iloc[0]
-    if space == "nb201":
+    if get_space(space).tabular:
         gt = {d: float(truth[d]) for d in DATASETS}
         found = {"arch": best, "index": int(truth["index"]), "ground_truth_test_accuracy_200": gt}
     else:

@@ -15,7 +15,6 @@ beside random search and the published DARTS genotypes, all scored by the surrog
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,9 @@ from ..oracles.nb301 import NB301Surrogate
 from ..runs import RunStore
 from ..spaces.darts import DARTS_V1, DARTS_V2, PC_DARTS, format_genotype, random_genotype
 from ..validation import check_int, check_random_state
-from .genas import NB301_TRUTH, space_truth
+from .darts_space_geometry import surrogate_agreement
+from .genas import space_truth
+from .layout import NB301_TRUTH, evolution_records, search_records
 from .presets import SearchPreset, get_preset
 from .proxy_cache import ProxyCache
 from ..search.random_search import random_search
@@ -36,7 +37,8 @@ from .supernet import train_supernet
 from .genas_tables import gamma_table, rank_table
 from .vocabulary import EXACT_PROXIES, FITNESSES, PROXIES
 
-__all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "darts_tables", "search_comparison"]
+__all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "darts_tables", "search_comparison",
+           "write_search_comparison"]
 
 #: Genotypes searched at full scale by their authors, scored by the surrogate beside ours.
 PUBLISHED_GENOTYPES = {"DARTS_V2 (published)": DARTS_V2, "DARTS_V1 (published)": DARTS_V1,
@@ -75,7 +77,8 @@ def darts_tables(
 ) -> DartsTables:
     """Train (or load) the DARTS-space supernet, score ``preset.table_archs`` sampled genotypes, build the tables.
 
-    Writes ``scores``, ``table5``, ``gamma_ablation`` and ``random_search`` (CSV) to ``<out>/tables``; the network
+    Writes ``scores``, ``table5``, ``gamma_ablation``, ``random_search`` and ``surrogate`` (the surrogate's own rank
+    agreement, the caveat of every τ here) as CSV to ``<out>/tables``; the network
     evaluations are kept in ``<out>/proxies`` and never repeated.
 
     Returns
@@ -106,13 +109,9 @@ def darts_tables(
     scores = proxies.reset_index().assign(**{NB301_TRUTH: truth}, gamma=p.gamma)
     tables = DartsTables(scores, table5, gamma, pd.DataFrame(searches))
     for name, frame in (("scores", tables.scores), ("table5", table5), ("gamma_ablation", gamma),
-                        ("random_search", tables.random_search)):
+                        ("random_search", tables.random_search), ("surrogate", surrogate_agreement())):
         run.write(name, frame)
     return tables
-
-
-def _results(folder: Path, pattern: str) -> list[dict]:
-    return [json.loads(path.read_text()) for path in sorted(folder.glob(pattern))] if folder.is_dir() else []
 
 
 def search_comparison(genas_dir: str | os.PathLike, *, a2m_dir: str | os.PathLike | None = None,
@@ -127,9 +126,8 @@ def search_comparison(genas_dir: str | os.PathLike, *, a2m_dir: str | os.PathLik
     """
     genas_dir = Path(genas_dir)
     surrogate = NB301Surrogate() if surrogate is None else surrogate
-    rows = [{"method": "GeNAS evolution", "fitness": r["fitness"], "budget": r["n_evaluated"], "arch": r["arch"],
-             "accuracy": r["ground_truth"][NB301_TRUTH]}
-            for r in _results(genas_dir, "evolve_*/result.json") if r.get("space") == "darts"]
+    rows = [{"method": "GeNAS evolution", "fitness": r.method, "budget": r.extra["n_evaluated"], "arch": r.arch,
+             "accuracy": r.accuracy[NB301_TRUTH]} for r in evolution_records(genas_dir) if NB301_TRUTH in r.accuracy]
     searched = pd.DataFrame(rows)
     table = genas_dir / "tables" / "random_search.csv"
     if table.is_file():
@@ -138,14 +136,21 @@ def search_comparison(genas_dir: str | os.PathLike, *, a2m_dir: str | os.PathLik
                 rows.append({"method": "random genotype" if r["fitness"] == "none" else "random search",
                              "fitness": r["fitness"], "budget": r["budget"], "accuracy": r["mean"],
                              "q_low": r["q_low"], "q_high": r["q_high"]})
-    runs = [r for r in _results(Path(a2m_dir), "*-seed*/result.json")
-            if r.get("space") == "darts"] if a2m_dir is not None else []
+    runs = search_records(Path(a2m_dir)) if a2m_dir is not None else []  # the folder of one space (layout)
     for r in runs:
-        rows.append({"method": f"{'DARTS' if r['method'] == 'darts' else 'A²M'} (seed {r['random_state']})",
-                     "fitness": "gradient (first order)", "arch": r["arch"]})
+        rows.append({"method": f"{'DARTS' if r.method == 'darts' else 'A²M'} (seed {r.seed})",
+                     "fitness": "gradient (first order)", "arch": r.arch})
     rows += [{"method": name, "arch": format_genotype(g)} for name, g in PUBLISHED_GENOTYPES.items()]
     frame = pd.DataFrame(rows, columns=["method", "fitness", "budget", "arch", "accuracy", "q_low", "q_high"])
     todo = frame["accuracy"].isna() & frame["arch"].notna()
     if todo.any():
         frame.loc[todo, "accuracy"] = surrogate(list(frame.loc[todo, "arch"]))
+    return frame
+
+
+def write_search_comparison(genas_dir: str | os.PathLike, *, a2m_dir: str | os.PathLike | None = None,
+                            surrogate: NB301Surrogate | None = None) -> pd.DataFrame:
+    """:func:`search_comparison`, written to ``<genas_dir>/tables/search_comparison.csv`` for the report."""
+    frame = search_comparison(genas_dir, a2m_dir=a2m_dir, surrogate=surrogate)
+    frame.to_csv(Path(genas_dir) / "tables" / "search_comparison.csv", index=False)
     return frame

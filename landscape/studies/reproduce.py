@@ -13,7 +13,6 @@ the cells on a trained supernet and writes the tables to ``<out>/reproduce``.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from ..geometry.ranking import (bootstrap_counts, bootstrap_interval, kendall_ta
                                 mean_difference_interval)
 from ..runs import RunStore
 from .proxy_cache import ProxyCache, sigma_label
+from .layout import search_records
 from .presets import SearchPreset, get_preset
 from .supernet import train_supernet
 from .standalone import MODES, loss_column, matched_cells
@@ -183,11 +183,10 @@ def a2m_vs_darts(a2m_dir: str | os.PathLike, truth: pd.DataFrame | None = None) 
     """Per seed, CIFAR-10 accuracy of the cells A²M and DARTS returned (``<a2m_dir>/{a2m,darts}-seed*/result.json``):
     200-epoch lookup and, where the cell was trained alone, the matched-scale seed mean (``truth``)."""
     rows = []
-    for path in sorted(Path(a2m_dir).glob("*-seed*/result.json")):
-        r = json.loads(path.read_text())
-        matched = truth["test_accuracy"].get(r["arch"], np.nan) if truth is not None else np.nan
-        rows.append({"method": r["method"], "seed": r["random_state"], "arch": r["arch"],
-                     "accuracy_200": r["accuracy"]["cifar10"], "accuracy_matched": 100 * matched})
+    for r in search_records(Path(a2m_dir)):
+        matched = truth["test_accuracy"].get(r.arch, np.nan) if truth is not None else np.nan
+        rows.append({"method": r.method, "seed": r.seed, "arch": r.arch, "accuracy_200": r.accuracy["cifar10"],
+                     "accuracy_matched": 100 * matched})
     return pd.DataFrame(rows, columns=["method", "seed", "arch", "accuracy_200", "accuracy_matched"])
 
 

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from ..presets import PRESETS, results_folder
-from ..spaces import SPACES
+from ..spaces import SPACES, get_space
 from ..validation import DEVICE_HELP
 from .vocabulary import COMMANDS, FITNESSES
 
@@ -46,14 +46,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _out(args: argparse.Namespace) -> Path:
+    from . import layout
+
     if args.out is not None:
         return args.out
     results = results_folder(args.preset)  # smoke runs go to runs/results, never among the published ones
     if args.command in ("spos", "evolve", "tables"):
-        return results / "search" / f"genas-{args.space}-{args.preset}-seed{args.seed}"
+        return layout.genas_dir(results, args.space, args.preset, args.seed)
     if args.command == "standalone":
-        return results / "standalone" / f"{args.space}-{args.preset}"
-    return results / "search" / f"a2m-{args.space}-{args.preset}" / f"{args.command}-seed{args.seed}"
+        return layout.standalone_dir(results, args.preset)
+    return layout.darts_run_dir(results, args.space, args.preset, args.command, args.seed)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -77,10 +79,10 @@ def run(args: argparse.Namespace) -> None:
         result = run_search(args.preset, out, fitness=args.fitness, **common)
         print(f"best architecture by {result.fitness}: {result.arch} (fitness {result.score:.6g}, "
               f"{result.n_evaluated} evaluated)")
-        what = "NB201 200-epoch test accuracy" if args.space == "nb201" else "ground truth (a prediction)"
+        what = get_space(args.space).truth
         print(f"{what}: " + ", ".join(f"{d} {v:.2f}" for d, v in result.ground_truth.items()))
         print(f"results in {result.run.path}")
-    elif args.command == "tables" and args.space == "darts":
+    elif args.command == "tables" and not get_space(args.space).tabular:  # judged against the NB301 surrogate
         from .genas_darts_space import darts_tables
         from .genas_tables import wide
 
@@ -104,7 +106,9 @@ def run(args: argparse.Namespace) -> None:
         from .standalone import run_standalone, study_cells
 
         check_nb201(args.space, "the stand-alone training")
-        a2m = results_folder(args.preset) / "search" / f"a2m-{args.space}-{args.preset}"
+        from . import layout
+
+        a2m = layout.a2m_dir(results_folder(args.preset), args.space, args.preset)
         runs = run_standalone(args.preset, out, study_cells(args.preset, a2m, random_state=args.seed),
                               n_workers=args.workers)
         print(f"{len(runs)} stand-alone runs in {out / 'runs.csv'}; "

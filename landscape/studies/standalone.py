@@ -26,7 +26,6 @@ missing runs only.  Weights (initial and trained) are kept beside the table as `
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,6 +50,7 @@ from ..nn.speed import speed_config
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_random_state, check_seed
+from .layout import search_records
 from .presets import SearchPreset, get_preset
 from .supernet import load_data
 from .genas_tables import sample_archs
@@ -108,10 +108,7 @@ def study_cells(preset: str | SearchPreset, a2m_dir: str | os.PathLike | None = 
     (``<a2m_dir>/*-seed*/result.json``, NB201 only), each once."""
     cells = list(matched_cells(preset, random_state=random_state, store=store)["arch"])
     if a2m_dir is not None:
-        for path in sorted(Path(a2m_dir).glob("*-seed*/result.json")):
-            result = json.loads(path.read_text())
-            if result.get("space") == "nb201":
-                cells.append(result["arch"])
+        cells += [r.arch for r in search_records(Path(a2m_dir)) if r.accuracy]  # NB201 runs: looked up cells
     return list(dict.fromkeys(cells))
 
 

@@ -31,6 +31,7 @@ from ..nn.speed import prepare_network
 from ..nn.supernet import NB201Supernet
 from ..runs import RunStore, rng_state, set_rng_state
 from ..search.spos import PATH_SAMPLERS, spos_epoch
+from ..spaces import SPACES, get_space
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
 
@@ -38,7 +39,7 @@ __all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load
            "train_epoch", "train_supernet"]
 
 #: Search spaces of the SPOS supernet training.
-SPOS_SPACES = ("nb201", "darts")
+SPOS_SPACES = SPACES
 
 
 def check_space(space: str) -> str:
@@ -48,7 +49,7 @@ def check_space(space: str) -> str:
 
 def check_nb201(space: str, what: str) -> str:
     """``space`` if it is NB201; the GeNAS proxies, tables, evolution and stand-alone runs read NB201 cells."""
-    if check_space(space) != "nb201":
+    if not get_space(check_space(space)).tabular:
         raise ValueError(f"{what} runs on the NB201 space only so far; on the DARTS space the SPOS supernet trains "
                          f"(python -m landscape.studies spos --space darts) and DARTS/A²M search (darts, a2m)")
     return space
@@ -82,15 +83,14 @@ def _epoch_seed(random_state: int, epoch: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([random_state, epoch])
 
 
-def _build(space: str, p: SearchPreset) -> NB201Supernet | DARTSSPOSSupernet:
-    if space == "darts":
-        return DARTSSPOSSupernet(c=p.c, layers=p.layers, num_classes=10)
-    return NB201Supernet(c=p.c, n=p.n, num_classes=10)
+#: The SPOS supernet of each space, built from a preset.
+SUPERNETS = {"nb201": lambda p: NB201Supernet(c=p.c, n=p.n, num_classes=10),
+             "darts": lambda p: DARTSSPOSSupernet(c=p.c, layers=p.layers, num_classes=10)}
 
 
 def train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
                 p: SearchPreset, random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
-    """One SPOS epoch of the preset (:func:`~landscape.studies.supernet.spos_epoch`): a path per step seeded by
+    """One SPOS epoch of the preset (:func:`~landscape.search.spos.spos_epoch`): a path per step seeded by
     ``(random_state, epoch)``, the batches shuffled and augmented by ``random_state * 100_003 + epoch``; the epoch's
     history row (``epoch, train_loss, train_accuracy, lr, seconds``)."""
     paths = PATH_SAMPLERS[space](steps, _epoch_seed(random_state, epoch))
@@ -132,14 +132,14 @@ def train_supernet(
     """
     space = check_space(space)
     p = get_preset(preset, space)
-    if space == "darts" and p.layers is None:
+    if get_space(space).skeleton == "layers" and p.layers is None:
         raise ValueError(f"preset {p.name!r} has no layers: on the DARTS space use DARTS_SPACE_PRESETS or set "
                          f"SearchPreset.layers")
     random_state = check_seed(random_state)
     dev = resolve_device(device)
     run = RunStore(Path(out) / "spos", spos_config(p, space, random_state))
     with torch_seed(random_state):
-        net = _build(space, p)
+        net = SUPERNETS[space](p)
     net = prepare_network(net.to(dev), p.channels_last, compile=False)
     state = run.load_checkpoint()
     if state is None:

@@ -36,7 +36,11 @@ def test_study_cells_add_the_searched_cells(store, tmp_path):
     arch = "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"
     for name, space in (("a2m-seed0", "nb201"), ("darts-seed0", "nb201"), ("a2m-seed9", "darts")):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "result.json").write_text(json.dumps({"space": space, "arch": arch}))
+        method, seed = name.split("-seed")
+        record = {"space": space, "arch": arch, "method": method, "random_state": int(seed)}
+        if space == "nb201":  # as run_darts writes: the NB201 cell's ground truth; a DARTS genotype has none
+            record["accuracy"] = {"cifar10": 90.0, "cifar100": 70.0, "ImageNet16-120": 40.0}
+        (tmp_path / name / "result.json").write_text(json.dumps(record))
     cells = sa.study_cells("cpu", tmp_path, store=store)
     assert cells[:100] == sa.matched_cells("cpu", store=store)["arch"].tolist() and cells[100:] == [arch]
     assert sa.study_cells("cpu", None, store=store) == cells[:100]

@@ -14,7 +14,8 @@ from typing import Any
 SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "lon", "ranking", "flatness",
                                   "darts_space", "search", "darts_genas", "reproduce", "ladder")
 
-#: Sections that read cached results: they render the runs of one preset (``section(store, preset, results)``).
+#: Sections that read cached results: they render the runs of one preset (``section(store, preset, results)``);
+#: ``--run`` computes them (:data:`landscape.studies.report_runs.PIECES`, the same names).
 PRESET_SECTIONS: tuple[str, ...] = ("flatness", "search", "darts_genas", "reproduce", "ladder")
 
 #: What to do when a section that reads cached results finds none.

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...presets import results_folder
 
-__all__ = ["RESULTS", "results_root", "Artifact", "run_folders", "run_tables"]
+__all__ = ["RESULTS", "results_root", "Artifact"]
 
 _ROOT = Path(__file__).resolve().parents[3]
 #: Cached results the report reads (flatness study, search runs) at the cpu and paper presets; committed, small
@@ -42,15 +42,3 @@ class Artifact:
     figsize: tuple[float, float] | None = None
     summary: pd.DataFrame | None = None
 
-
-def run_folders(root: Path, prefix: str) -> list[Path]:
-    """The run folders ``<root>/<prefix>-*``, sorted by name."""
-    return sorted(p for p in root.glob(f"{prefix}-*") if p.is_dir())
-
-
-def run_tables(root: Path, name: str, stage: str = "tables", prefix: str = "genas-nb201") -> pd.DataFrame:
-    """Table ``<run>/<stage>/<name>.csv`` of every run ``<root>/<prefix>-*`` (default: the GeNAS runs on NB201),
-    with a ``run`` column."""
-    parts = [pd.read_csv(run / stage / f"{name}.csv").assign(run=run.name)
-             for run in run_folders(root, prefix) if (run / stage / f"{name}.csv").exists()]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

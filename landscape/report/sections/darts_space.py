@@ -1,22 +1,22 @@
-"""The DARTS-space section: neighbourhoods, flatness and barriers under the NAS-Bench-301 surrogate."""
+"""The DARTS-space section: neighbourhoods, flatness and barriers under the NAS-Bench-301 surrogate, read from
+the tables :func:`landscape.studies.darts_space_geometry.darts_space_tables` keeps in ``<results>/darts_space``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from ...bench.store import Store
-from ...errors import DatasetMissingError
-from ...geometry.darts_space import darts_space_summary
 from .. import plots
-from .base import Artifact
+from .base import RESULTS, Artifact
 
 
-def darts_space_section(store: Store) -> list[Artifact]:
-    from ...oracles import NB301Surrogate
-
-    try:
-        oracle = NB301Surrogate()
-    except (DatasetMissingError, ImportError):
+def darts_space_section(store: Store, results: Path = RESULTS) -> list[Artifact]:
+    folder = results / "darts_space"
+    if not (folder / "surrogate.csv").exists():
         return []
-    frames = darts_space_summary(oracle, 200, random_state=0)
+    frames = {p.stem: pd.read_csv(p) for p in folder.glob("*.csv")}
     genotypes = frames["genotypes"]
     references = genotypes.loc[genotypes["name"] != "random", ["name", "accuracy", "percentile"]]
     how = ("YAHPO-Gym's NAS-Bench-301 v2 surrogate (CIFAR-10 validation accuracy at epoch 98) on 200 seeded random "

@@ -13,13 +13,14 @@ import pandas as pd
 
 from ...bench.store import Store
 from .. import plots
-from .base import RESULTS, Artifact, run_tables
+from ...studies.layout import genas_runs, run_tables
+from .base import RESULTS, Artifact
 
 
 def reproduce_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -> list[Artifact]:
     """The "Does it reproduce?" tables of the NB201 GeNAS runs of ``preset`` under ``results/search``."""
     def _read(name: str) -> pd.DataFrame:
-        return run_tables(results / "search", name, "reproduce", prefix=f"genas-nb201-{preset}")
+        return run_tables(genas_runs(results, "nb201", preset), name, "reproduce")
 
     verdicts = _read("verdicts")
     if verdicts.empty:

@@ -3,31 +3,31 @@ searched architectures, and A²M vs first-order DARTS — all from cached runs u
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from ...bench.store import DATASETS, Store
 from .. import plots
-from .base import RESULTS, Artifact, run_folders, run_tables
+from ...studies.layout import a2m_dir, evolution_records, genas_runs, run_tables, search_records
+from .base import RESULTS, Artifact
 
 
 #: A²M's CIFAR-10 test accuracy on NB201 at its full setting (mean over seeds, the A²M paper).
 A2M_PAPER_CIFAR10 = 92.39
 
 
-def _searched(root: Path, preset: str) -> pd.DataFrame:
-    rows = [{"run": run.name, **json.loads(result.read_text())}
-            for run in run_folders(root, f"genas-nb201-{preset}") for result in sorted(run.glob("evolve_*/result.json"))]
+def _searched(results: Path, preset: str) -> pd.DataFrame:
+    rows = [{"run": run.name, **record.extra} for run in genas_runs(results, "nb201", preset)
+            for record in evolution_records(run)]
     return pd.json_normalize(rows).drop(columns=["note"], errors="ignore") if rows else pd.DataFrame()
 
 
 def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -> list[Artifact]:
     """GeNAS on NB201 and A²M vs DARTS, from the runs of ``preset`` under ``results/search``."""
-    results, prefix = results / "search", f"genas-nb201-{preset}"
+    runs = genas_runs(results, "nb201", preset)
     out = []
-    table5 = run_tables(results, "table5", prefix=prefix)
+    table5 = run_tables(runs, "table5")
     if not table5.empty:
         out.append(Artifact(
             "genas_table5", "GeNAS Table 5 at reduced scale: τ of each proxy",
@@ -40,14 +40,14 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
             "to suspect first, not a refutation.", table5, plots.plot_table5, figsize=(8, 4.5)))
     for name, key, title, paper in (("sigma_ablation", "sigmas", "σ ablation (GeNAS Table 8)", "Table 8"),
                                     ("alpha_ablation", "alpha", "α ablation (GeNAS Table 9)", "Table 9")):
-        frame = run_tables(results, name, prefix=prefix)
+        frame = run_tables(runs, name)
         if not frame.empty:
             out.append(Artifact(
                 f"genas_{name}", title,
                 f"Kendall τ-b (95% CI) of flatness with each {key} against 200-epoch test accuracy; paper_tau from "
                 f"GeNAS {paper} (CIFAR-10 only for α). α weights the depth term of Eq. 4; the α sweep reuses the "
                 "stored per-σ losses.", frame, lambda table, ax, key=key: plots.plot_ablation(table, key, ax)))
-    gamma = run_tables(results, "gamma_ablation", prefix=prefix)
+    gamma = run_tables(runs, "gamma_ablation")
     if not gamma.empty:
         out.append(Artifact(
             "genas_gamma_ablation", "γ ablation (Eq. 5)",
@@ -56,7 +56,7 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
             "paper states no γ for NB201. γ = 0 is the angle (or accuracy) alone.", gamma,
             lambda table, ax: plots.plot_ablation(
                 table.assign(gamma=table["proxy"] + " γ=" + table["gamma"].astype(str)), "gamma", ax)))
-    joint = run_tables(results, "joint", prefix=prefix)
+    joint = run_tables(runs, "joint")
     if not joint.empty:
         out.append(Artifact(
             "joint_flatness", "Weight-space vs architecture-space flatness",
@@ -70,12 +70,11 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
             "genas_searched", "Architectures found by evolutionary search",
             "Best architecture of the GeNAS evolutionary search with each fitness, looked up in the NB201 ground "
             "truth (200-epoch test accuracy).", searched))
-    runs = [json.loads(r.read_text()) for r in sorted((results / f"a2m-nb201-{preset}").glob("*/result.json"))]
-    runs = [r for r in runs if r.get("space") == "nb201"]  # DARTS-space genotypes have no ground truth
-    if runs:
+    found = [r.extra for r in search_records(a2m_dir(results, "nb201", preset)) if r.accuracy]
+    if found:
         long = pd.DataFrame([{"preset": r["preset"], "method": r["method"], "seed": r["random_state"],
                               "arch": r["arch"], "arch_index": r["arch_index"], "best_epoch": r["best_epoch"],
-                              "dataset": d, "test_accuracy": r["accuracy"][d]} for r in runs for d in DATASETS])
+                              "dataset": d, "test_accuracy": r["accuracy"][d]} for r in found for d in DATASETS])
         summary = (long.groupby(["preset", "method", "dataset"], sort=False)["test_accuracy"]
                    .agg(["count", "mean", "std", "min", "max"]).reset_index().rename(columns={"count": "seeds"}))
         out.append(Artifact(
