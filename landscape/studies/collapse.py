@@ -15,7 +15,7 @@ epoch, so ``backend="ray"`` runs the study at the paper's scale on a cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any

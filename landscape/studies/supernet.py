@@ -13,7 +13,6 @@ so after ``kill -9`` the same call resumes and ends with the same weights as an 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path

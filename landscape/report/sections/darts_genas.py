@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 
 from ...bench.store import Store
 from ...studies.layout import genas_runs, run_tables
