@@ -209,3 +209,12 @@ def test_algorithms_and_report_keep_to_their_layers():
                  if (top(a) == "landscape.search" and top(b) in ("landscape.studies", "landscape.bench", "landscape.report"))
                  or (top(a) == "landscape.report" and top(b) in ("landscape.search", "landscape.oracles")))
     assert not bad, "; ".join(bad)
+
+
+def test_tests_mirror_the_tree_and_search_tests_never_import_the_report():
+    packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    test_dirs = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert test_dirs - {"reliability", "benchmarks"} <= packages, sorted(test_dirs - packages)
+    bad = [f"{path.name}:{line}" for path in sorted((ROOT / "tests" / "search").glob("*.py"))
+           for module, _, line in _imports(path) if module.startswith("landscape.report")]
+    assert not bad, bad
