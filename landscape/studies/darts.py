@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS
 from ..nn.device import resolve_device
-from ..nn.images import batches, cifar10_jpeg
+from ..nn.images import ImageData, batches, cifar10_jpeg
 from ..nn.rng import torch_seed
 from ..nn.speed import check_speed, prepare_network
 from ..nn.train import evaluate_network
@@ -177,86 +177,109 @@ SUPERNETS = {"nb201": _nb201_supernet, "darts": _darts_supernet}
 SPACE_VARIANTS = {"nb201": VARIANTS, "darts": ("darts",)}
 
 
-def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
-            device: str | torch.device, progress: bool, callback: Callable[[dict], None] | None) -> list[dict]:
-    """Train the supernet and α from scratch or on from ``state`` (a checkpoint); returns all epoch rows."""
-    init_seed, data_seed, batch_seed = (int(s) for s in check_random_state(seed).integers(0, 2**31 - 1, size=3))
-
+def _data(p: DartsPreset, data_seed: int) -> tuple[ImageData, ImageData]:
+    """The preset's seeded class-balanced subsets of the JPEG ``train`` (weights) and ``valid`` (α) halves."""
     train = cifar10_jpeg("train", n_per_class=p.n_train_per_class, random_state=data_seed)
     valid = cifar10_jpeg("valid", n_per_class=p.n_valid_per_class, random_state=data_seed)
     for data in (train, valid):
         if len(data) < p.batch_size:
             raise ValueError(f"batch_size={p.batch_size} exceeds the {len(data)} images of the {data.split} split; "
                              f"lower batch_size or raise n_{data.split}_per_class")
+    return train, valid
 
+
+@dataclass
+class _Search:
+    """A search in progress: the supernet, its forward module, the optimisers and what the epochs have logged."""
+
+    net: nn.Module
+    step: nn.Module
+    config: BilevelConfig
+    w_opt: torch.optim.Optimizer
+    a_opt: torch.optim.Optimizer
+    sched: torch.optim.lr_scheduler.LRScheduler
+    history: list[dict]
+    trajectory: list[dict]
+    start: int
+
+
+def _setup(space: str, p: DartsPreset, state: dict | None, init_seed: int, device: torch.device) -> _Search:
+    """The supernet (seeded) and its optimisers, from scratch or restored from the checkpoint ``state``."""
     with torch_seed(init_seed):
         net = SUPERNETS[space](p)
     net = net.to(device)
-    step = prepare_network(net, p.channels_last, p.compile)
     config = p.bilevel()
     w_opt, a_opt, sched = make_optimizers(net, config)
-
-    history: list[dict] = []
-    trajectory: list[dict] = []
-    start = 0
+    search = _Search(net, prepare_network(net, p.channels_last, p.compile), config, w_opt, a_opt, sched, [], [], 0)
     if state is not None:
         net.load_state_dict(state["model"])
-        w_opt.load_state_dict(state["w_opt"])
-        a_opt.load_state_dict(state["a_opt"])
-        sched.load_state_dict(state["sched"])
+        for part, key in ((w_opt, "w_opt"), (a_opt, "a_opt"), (sched, "sched")):
+            part.load_state_dict(state[key])
         set_rng_state(state["rng"])
-        history, start = list(state["history"]), state["epoch"]
-        trajectory = list(state.get("trajectory", []))
+        search.history, search.start = list(state["history"]), state["epoch"]
+        search.trajectory = list(state.get("trajectory", []))
+    return search
 
+
+def _epoch(search: _Search, epoch: int, method: str, p: DartsPreset, data: tuple[ImageData, ImageData],
+           seeds: tuple[int, int], device: torch.device, log_steps: bool) -> dict:
+    """One epoch of the search and its validation; the epoch's history row (the trajectory grows in place)."""
+    began, (train, valid), (seed, batch_seed) = time.perf_counter(), data, seeds
+    net, arch_start = search.net, search.net.arch()
+    net.train()
+    base = batch_seed * 100_003 + 3 * epoch
+    pairs = zip(*(batches(d, p.batch_size, shuffle=True, random_state=base + k, device=device, augment=p.augment,
+                          drop_last=True) for k, d in enumerate((train, valid))))
+    lr = search.w_opt.param_groups[0]["lr"]
+    schedule = epoch_schedule(search.config, epoch)
+    noise = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, SDARTS_STREAM, epoch]).generate_state(1)[0]))
+    state = SearchState(net, search.step, method, search.config, search.w_opt, search.a_opt, schedule, noise)
     steps_per_epoch = min(len(train), len(valid)) // p.batch_size
-    tabular = get_space(space).tabular  # a tabular space's genotypes are logged, to be looked up
-    bar = tqdm(total=p.epochs, initial=start, desc=f"{method} search on {space}", unit="epoch",
+
+    def log(i: int) -> None:
+        done = epoch * steps_per_epoch + i
+        if log_steps and done % p.log_every == 0:
+            search.trajectory.append({"epoch": epoch + 1, **trajectory_row(net, done)})
+
+    train_loss, train_acc = search_epoch(state, pairs, log)
+    search.sched.step()
+    net.aux_skip = schedule.aux_valid
+    valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
+                                             augment=p.selection == "faithful" and p.augment, random_state=base + 2)
+    return {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc, "valid_loss": valid_loss,
+            "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": net.arch(),
+            "seconds": time.perf_counter() - began}
+
+
+def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
+            device: str | torch.device, progress: bool, callback: Callable[[dict], None] | None) -> list[dict]:
+    """Train the supernet and α from scratch or on from ``state`` (a checkpoint), checkpointing every epoch;
+    returns all epoch rows.  A tabular space's argmax genotypes are logged every ``p.log_every`` steps."""
+    init_seed, data_seed, batch_seed = (int(s) for s in check_random_state(seed).integers(0, 2**31 - 1, size=3))
+    data = _data(p, data_seed)
+    search = _setup(space, p, state, init_seed, device)
+    log_steps = p.log_every is not None and get_space(space).tabular
+    bar = tqdm(total=p.epochs, initial=search.start, desc=f"{method} search on {space}", unit="epoch",
                disable=not progress, leave=False)
-    for epoch in range(start, p.epochs):
-        began = time.perf_counter()
-        arch_start = net.arch()
-        net.train()
-        base = batch_seed * 100_003 + 3 * epoch
-        pairs = zip(batches(train, p.batch_size, shuffle=True, random_state=base, device=device,
-                            augment=p.augment, drop_last=True),
-                    batches(valid, p.batch_size, shuffle=True, random_state=base + 1, device=device,
-                            augment=p.augment, drop_last=True))
-        lr = w_opt.param_groups[0]["lr"]
-        schedule = epoch_schedule(config, epoch)
-        noise = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, SDARTS_STREAM, epoch])
-                                                  .generate_state(1)[0]))
-        loop = SearchState(net, step, method, config, w_opt, a_opt, schedule, noise)
-
-        def log(i: int, epoch: int = epoch) -> None:
-            done = epoch * steps_per_epoch + i
-            if p.log_every is not None and tabular and done % p.log_every == 0:
-                trajectory.append({"epoch": epoch + 1, **trajectory_row(net, done)})
-
-        train_loss, train_acc = search_epoch(loop, pairs, log)
-        sched.step()
-        faithful = p.selection == "faithful"
-        net.aux_skip = schedule.aux_valid
-        valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
-                                                 augment=faithful and p.augment, random_state=base + 2)
-        row = {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc,
-               "valid_loss": valid_loss, "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": net.arch(),
-               "seconds": time.perf_counter() - began}
-        history.append(row)
-        stopped = early_stop([r["valid_loss"] for r in history], p.patience)
-        run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "w_opt": w_opt.state_dict(),
-                               "a_opt": a_opt.state_dict(), "sched": sched.state_dict(), "rng": rng_state(),
-                               "history": history, "stopped": stopped, "trajectory": trajectory})
-        run.write("epochs", pd.DataFrame(history))
-        if p.log_every is not None and tabular:
-            run.write("trajectory", pd.DataFrame(trajectory))
+    for epoch in range(search.start, p.epochs):
+        row = _epoch(search, epoch, method, p, data, (seed, batch_seed), device, log_steps)
+        search.history.append(row)
+        stopped = early_stop([r["valid_loss"] for r in search.history], p.patience)
+        run.save_checkpoint({"epoch": epoch + 1, "model": search.net.state_dict(), "w_opt": search.w_opt.state_dict(),
+                             "a_opt": search.a_opt.state_dict(), "sched": search.sched.state_dict(),
+                             "rng": rng_state(), "history": search.history, "stopped": stopped,
+                             "trajectory": search.trajectory})
+        run.write("epochs", pd.DataFrame(search.history))
+        if log_steps:
+            run.write("trajectory", pd.DataFrame(search.trajectory))
         bar.update()
-        bar.set_postfix(valid_loss=f"{valid_loss:.3f}")
+        bar.set_postfix(valid_loss=f"{row['valid_loss']:.3f}")
         if callback is not None:
             callback(dict(row))
         if stopped:
             break
     bar.close()
-    return history
+    return search.history
 
 
 def run_darts(
@@ -283,16 +306,7 @@ def run_darts(
     validation loss; at its start or end by ``preset.selection``), ``final_arch``, ``epochs_run``, and on NB201 ``arch_index`` and ``accuracy``
     (dataset → ground-truth test accuracy).  Per-epoch rows are in the folder's ``epochs.csv``.
     """
-    space = check_choice(space, "space", SPACES)
-    method = check_choice(method, "method", METHODS)
-    p = _resolve_preset(preset)
-    if p.variant not in SPACE_VARIANTS[space]:
-        raise ValueError(f"variant {p.variant!r} runs on the NB201 space only (the A²M code's NB201 methods); "
-                         f"on the {space} space use {', '.join(map(repr, SPACE_VARIANTS[space]))}")
-    if method == "a2m" and p.precision != "fp32":
-        raise ValueError(f"A²M needs precision='fp32' (preset {p.name!r} has {p.precision!r}): its Hessian term is a "
-                         f"central difference of gradients with eps={p.eps}, below bf16's resolution (its cosine with "
-                         f"the fp32 term is near 0: benchmarks/results.json, train_a2m_alpha_bf16)")
+    space, method, p = _check(space, method, preset)
     seed = check_seed(random_state)
     device = resolve_device(device)
     if callback is not None and not callable(callback):
@@ -307,6 +321,29 @@ def run_darts(
     if state is None or not (state["stopped"] or state["epoch"] >= p.epochs):
         history = _search(run, state, space, method, p, seed, device, progress, callback)
 
+    result = _result(space, method, p, seed, history)
+    run.write_json("result", result)
+    return result
+
+
+def _check(space: str, method: str, preset: str | DartsPreset) -> tuple[str, str, DartsPreset]:
+    """The space, method and preset of a search, checked together before anything is written."""
+    space = check_choice(space, "space", SPACES)
+    method = check_choice(method, "method", METHODS)
+    p = _resolve_preset(preset)
+    if p.variant not in SPACE_VARIANTS[space]:
+        raise ValueError(f"variant {p.variant!r} runs on the NB201 space only (the A²M code's NB201 methods); "
+                         f"on the {space} space use {', '.join(map(repr, SPACE_VARIANTS[space]))}")
+    if method == "a2m" and p.precision != "fp32":
+        raise ValueError(f"A²M needs precision='fp32' (preset {p.name!r} has {p.precision!r}): its Hessian term is a "
+                         f"central difference of gradients with eps={p.eps}, below bf16's resolution (its cosine with "
+                         f"the fp32 term is near 0: benchmarks/results.json, train_a2m_alpha_bf16)")
+    return space, method, p
+
+
+def _result(space: str, method: str, p: DartsPreset, seed: int, history: list[dict]) -> dict:
+    """The search's result: the genotype of the epoch of lowest validation loss and, on a tabular space, its
+    ground truth (percent)."""
     best = int(np.argmin([r["valid_loss"] for r in history]))
     chosen = history[best]["arch_start" if p.selection == "faithful" else "arch"]
     result = {"space": space, "preset": p.name, "method": method, "random_state": seed, "selection": p.selection,
@@ -318,7 +355,6 @@ def run_darts(
         truth = ground_truth([result["arch"]]).iloc[0]
         result["arch_index"] = int(truth["index"])
         result["accuracy"] = {d: float(truth[d]) for d in DATASETS}
-    run.write_json("result", result)
     return result
 
 

@@ -123,6 +123,35 @@ def wide(frame: pd.DataFrame, index: str = "proxy", value: str = "tau") -> pd.Da
     return table.loc[frame[index].drop_duplicates(), frame["dataset"].drop_duplicates()]
 
 
+def _joint(proxies: pd.DataFrame, nbhd: Mapping[str, np.ndarray], gt: Mapping[str, np.ndarray], p: SearchPreset,
+           boot: dict) -> pd.DataFrame:
+    """τ between every pair of weight-space proxies, architecture-space neighbourhood flatness and the truth."""
+    columns = {"weight_flatness": proxies["flatness"].to_numpy(), "angle": proxies["angle"].to_numpy(),
+               "angle_flatness": proxies["angle_flatness"].to_numpy(), "accuracy": proxies["accuracy"].to_numpy(),
+               **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()},
+               **{f"test_accuracy_{d}": v for d, v in gt.items()}}
+    return pairwise_table(columns, **boot).assign(gamma=p.gamma)  # angle_flatness's γ
+
+
+def _ablations(losses: pd.DataFrame, archs: list[str], gt: Mapping[str, np.ndarray], p: SearchPreset,
+               boot: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GeNAS Table 8 (flatness at each σ triple) and Table 9 (each α of Eq. 4 at the default triple), recomputed
+    from the stored per-level losses, beside the paper's τ."""
+    cube = losses.pivot_table(index=["sigmas", "arch"], columns="level", values="loss")
+    flat_sigma = {}
+    for sigmas in p.sigma_sets:
+        label = sigma_label(sigmas)
+        flat_sigma[label] = flatness_from_losses(cube.loc[label].loc[archs].dropna(axis=1).to_numpy(), sigmas)
+    sigma = rank_table(flat_sigma, gt, key="sigmas", **boot)
+    sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[DATASETS.index(d)]
+                          for s, d in zip(sigma["sigmas"], sigma["dataset"])]
+    default = cube.loc[sigma_label(p.sigmas)].loc[archs].dropna(axis=1).to_numpy()
+    alpha = rank_table({a: flatness_from_losses(default, p.sigmas, a) for a in p.alphas}, gt, key="alpha", **boot)
+    alpha["paper_tau"] = [PAPER_TABLE9.get(a, np.nan) if d == "cifar10" else np.nan
+                          for a, d in zip(alpha["alpha"], alpha["dataset"])]
+    return sigma, alpha
+
+
 def proxy_tables(
     preset: str | SearchPreset,
     out: str | os.PathLike,
@@ -168,32 +197,12 @@ def proxy_tables(
     table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[DATASETS.index(d)]
                            for k, d in zip(table5["proxy"], table5["dataset"])]
     table5["gamma"] = p.gamma
-
     gamma = gamma_table(proxies, gt, p, **boot)
+    sigma, alpha = _ablations(losses, archs, gt, p, boot)
 
-    cube = losses.pivot_table(index=["sigmas", "arch"], columns="level", values="loss")
-    flat_sigma = {}
-    for sigmas in p.sigma_sets:
-        label = sigma_label(sigmas)
-        flat_sigma[label] = flatness_from_losses(cube.loc[label].loc[archs].dropna(axis=1).to_numpy(), sigmas)
-    sigma = rank_table(flat_sigma, gt, key="sigmas", **boot)
-    sigma["paper_tau"] = [PAPER_TABLE8.get(s, (np.nan,) * 3)[DATASETS.index(d)]
-                          for s, d in zip(sigma["sigmas"], sigma["dataset"])]
-
-    default = cube.loc[sigma_label(p.sigmas)].loc[archs].dropna(axis=1).to_numpy()
-    alpha = rank_table({a: flatness_from_losses(default, p.sigmas, a) for a in p.alphas}, gt, key="alpha", **boot)
-    alpha["paper_tau"] = [PAPER_TABLE9.get(a, np.nan) if d == "cifar10" else np.nan
-                          for a, d in zip(alpha["alpha"], alpha["dataset"])]
-
-    index = truth["index"].to_numpy()
-    nbhd = {d: -neighbourhood_flatness(store.array(d, split="test", epochs=200), store.index, index)
-            for d in DATASETS}
-    columns = {"weight_flatness": proxies["flatness"].to_numpy(), "angle": proxies["angle"].to_numpy(),
-               "angle_flatness": proxies["angle_flatness"].to_numpy(), "accuracy": proxies["accuracy"].to_numpy(),
-               **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()},
-               **{f"test_accuracy_{d}": v for d, v in gt.items()}}
-    joint = pairwise_table(columns, **boot).assign(gamma=p.gamma)  # angle_flatness's γ
-
+    nbhd = {d: -neighbourhood_flatness(store.array(d, split="test", epochs=200), store.index,
+                                       truth["index"].to_numpy()) for d in DATASETS}
+    joint = _joint(proxies, nbhd, gt, p, boot)
     scores = truth.rename(columns={d: f"test_accuracy_{d}" for d in DATASETS})
     scores = scores.assign(**{k: proxies[k].to_numpy() for k in PROXIES + EXACT_PROXIES},
                            **{f"neighbourhood_flatness_{d}": v for d, v in nbhd.items()}, gamma=p.gamma)

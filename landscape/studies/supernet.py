@@ -144,31 +144,38 @@ def train_supernet(
     if state is None:
         initial = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
         history: list[dict] = []
-        start = 0
     else:
-        initial, history, start = state["initial"], list(state["history"]), int(state["epoch"])
+        initial, history = state["initial"], list(state["history"])
         net.load_state_dict(state["model"])
-    if start < p.epochs:
-        train = load_data(p, random_state, data_path)
-        steps_per_epoch = -(-len(train) // p.batch_size)
-        opt = torch.optim.SGD(net.parameters(), lr=p.lr, momentum=p.momentum, weight_decay=p.weight_decay)
-        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=p.epochs, eta_min=p.lr_min)
-        if state is not None:
-            opt.load_state_dict(state["optimizer"])
-            sched.load_state_dict(state["scheduler"])
-            set_rng_state(state["rng"])
-        bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({space}, {p.name})", unit="epoch", initial=start,
-                   total=p.epochs, disable=not progress)
-        for epoch in bar:
-            history.append(train_epoch(net, space, train, opt, p, random_state, epoch, steps_per_epoch, dev))
-            sched.step()
-            run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
-                                   "scheduler": sched.state_dict(), "initial": initial, "history": history,
-                                   "rng": rng_state()})
-            run.write("history", pd.DataFrame(history))
-            bar.set_postfix(loss=f"{history[-1]['train_loss']:.3f}", acc=f"{history[-1]['train_accuracy']:.3f}")
-            if on_epoch is not None:
-                on_epoch(epoch + 1)
+    if len(history) < p.epochs:
+        _train(net, space, p, run, state, initial, history, random_state, dev, progress, data_path, on_epoch)
     net.eval()
     return TrainedSupernet(net, {k: v.to(dev) for k, v in initial.items()}, pd.DataFrame(history), run, p,
                            random_state)
+
+
+def _train(net: NB201Supernet | DARTSSPOSSupernet, space: str, p: SearchPreset, run: RunStore, state: dict | None,
+           initial: dict, history: list[dict], random_state: int, dev: torch.device, progress: bool,
+           data_path: str | os.PathLike | None, on_epoch: Callable[[int], None] | None) -> None:
+    """The epochs still to train (``history`` holds the finished ones), a checkpoint after each."""
+    train = load_data(p, random_state, data_path)
+    steps_per_epoch = -(-len(train) // p.batch_size)
+    opt = torch.optim.SGD(net.parameters(), lr=p.lr, momentum=p.momentum, weight_decay=p.weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=p.epochs, eta_min=p.lr_min)
+    if state is not None:
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        set_rng_state(state["rng"])
+    start = len(history)
+    bar = tqdm(range(start, p.epochs), desc=f"SPOS supernet ({space}, {p.name})", unit="epoch", initial=start,
+               total=p.epochs, disable=not progress)
+    for epoch in bar:
+        history.append(train_epoch(net, space, train, opt, p, random_state, epoch, steps_per_epoch, dev))
+        sched.step()
+        run.save_checkpoint({"epoch": epoch + 1, "model": net.state_dict(), "optimizer": opt.state_dict(),
+                             "scheduler": sched.state_dict(), "initial": initial, "history": history,
+                             "rng": rng_state()})
+        run.write("history", pd.DataFrame(history))
+        bar.set_postfix(loss=f"{history[-1]['train_loss']:.3f}", acc=f"{history[-1]['train_accuracy']:.3f}")
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
