@@ -272,6 +272,40 @@ def reproduction(
     """
     p = get_preset(preset)
     store = load_store() if store is None else store
+    runs, every_truth, cells = _matched(p, standalone, random_state, store)
+    archs = cells["arch"].tolist()
+    truth = every_truth.loc[archs]
+    trained = train_supernet(p, out, random_state=random_state, device=device, progress=progress)
+    cache = ProxyCache(trained, device=device, progress=progress)
+    truths = {"matched": truth["test_accuracy"].to_numpy(), "200-epoch": cells["cifar10"].to_numpy()}
+    boot = {"n_boot": p.n_boot, "random_state": random_state}
+    tables = {"coverage": pd.DataFrame([{"cells": len(archs), "cells_with_2_seeds": int((truth["n_seeds"] >= 2).sum()),
+                                         "runs": int(runs["arch"].isin(archs).sum()), "target_cells": 100,
+                                         "target_runs": 200}]),
+              "truth": truth.reset_index(), "noise_ceiling": noise_ceiling(truth, truths["200-epoch"], **boot),
+              **_supernet_tables(cache, archs, truths, p, boot)}
+    tables["table1"], table1_delta = _table1(cache, sample_archs(table1_archs, np.random.SeedSequence(
+        [random_state, 3]), store), p, random_state)
+    tables.update(_standalone_tables(runs, archs, cells, truths, p, boot, store))
+    tables["searched"] = a2m_vs_darts(a2m_dir if a2m_dir is not None else Path(out) / "no-a2m-runs", every_truth)
+    acc200 = store.array("cifar10", split="test", epochs=200)
+    neighbourhood = kendall_tau_interval(acc200, -neighbourhood_flatness(acc200, store.index),
+                                         bootstrap_counts(acc200.size, p.n_boot, random_state), 0.95)
+    tables = {k: tables[k] for k in ("coverage", "truth", "noise_ceiling", "table5", "claims", "sigma", "alpha",
+                                     "table1", "generalise", "joint", "searched")}
+    tables["verdicts"] = verdicts(tables, table1_delta, neighbourhood, tables["searched"], sigmas=sigma_label(p.sigmas))
+    sweep = sorted(runs["config_hash"].astype(str).unique())  # the stand-alone runs' identity, not their folder
+    run = RunStore(Path(out) / "reproduce", {"stage": "reproduce", "proxies": cache.run.hash, "seed": random_state,
+                                             "standalone": sweep, "table1_archs": table1_archs,
+                                             **p.stage_config("tables")})
+    for name, frame in tables.items():
+        run.write(name, frame)
+    return tables
+
+
+def _matched(p: SearchPreset, standalone: str | os.PathLike, random_state: int, store: Store
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The stand-alone runs, their per-cell truth, and the matched cells that have at least one run."""
     path = Path(standalone) / "runs.csv"
     if not path.exists():
         raise ValueError(f"{path} does not exist: run `python -m landscape.studies standalone --preset {p.name}`")
@@ -281,17 +315,14 @@ def reproduction(
     cells = cells[cells["arch"].isin(every_truth.index)].reset_index(drop=True)
     if len(cells) < 3:
         raise ValueError(f"only {len(cells)} matched cells have stand-alone runs; at least 3 are needed")
-    archs = cells["arch"].tolist()
-    truth = every_truth.loc[archs]
-    trained = train_supernet(p, out, random_state=random_state, device=device, progress=progress)
-    cache = ProxyCache(trained, device=device, progress=progress)
-    proxies = cache.proxies(archs)
-    losses = cache.sigma_losses(archs, p.sigma_sets)
-    truths = {"matched": truth["test_accuracy"].to_numpy(), "200-epoch": cells["cifar10"].to_numpy()}
-    boot = {"n_boot": p.n_boot, "random_state": random_state}
-    names = list(PROXIES + EXACT_PROXIES)
+    return runs, every_truth, cells
 
-    ceiling = noise_ceiling(truth, truths["200-epoch"], **boot)
+
+def _supernet_tables(cache: ProxyCache, archs: list[str], truths: Mapping[str, np.ndarray], p: SearchPreset,
+                     boot: dict) -> dict[str, pd.DataFrame]:
+    """Table 5 against both truths, the paired claims (Table 5, 8 and 9) and the σ and α ablations."""
+    proxies, losses = cache.proxies(archs), cache.sigma_losses(archs, p.sigma_sets)
+    names = list(PROXIES + EXACT_PROXIES)
     table5 = rank_table({k: proxies[k].to_numpy() for k in names}, truths, **boot)
     table5["paper_tau"] = [PAPER_TABLE5.get(k, (np.nan,) * 3)[0] for k in table5["proxy"]]
     table5["gamma"] = p.gamma
@@ -313,46 +344,36 @@ def reproduction(
                 - PAPER_TABLE8.get(widest, (np.nan,))[0]}), claims_table(
         ablations, truths, [("alpha 1", "alpha 0")], source="GeNAS Table 9", **boot,
         papers={"alpha 1 > alpha 0": PAPER_TABLE9[1.0] - PAPER_TABLE9[0.0]})], ignore_index=True)
+    return {"table5": table5, "claims": claims, "sigma": sigma, "alpha": alpha}
 
-    sample = sample_archs(table1_archs, np.random.SeedSequence([random_state, 3]), store)
+
+def _table1(cache: ProxyCache, sample: list[str], p: SearchPreset, random_state: int) -> tuple[pd.DataFrame, dict]:
+    """GeNAS Table 1 (τ between search metrics over ``sample``) and its claim's paired Δτ."""
     many = cache.proxies(sample)
     counts = bootstrap_counts(len(sample), p.n_boot, random_state)
     table1 = pd.DataFrame([{"metric_a": a, "metric_b": b,
-                             **kendall_tau_interval(many[a].to_numpy(), many[b].to_numpy(), counts, 0.95),
+                            **kendall_tau_interval(many[a].to_numpy(), many[b].to_numpy(), counts, 0.95),
                             "paper_tau": PAPER_TABLE1.get((a, b), (np.nan,) * 3)[0]}
                            for a, b in (("angle", "flatness"), ("accuracy", "flatness"), ("angle", "accuracy"),
                                         ("angle_exact", "flatness_exact"), ("accuracy", "flatness_exact"))])
+    delta1 = (kendall_tau(many["accuracy"], many["flatness"], weights=counts)
+              - kendall_tau(many["angle"], many["flatness"], weights=counts))
+    low, high = bootstrap_interval(delta1, 0.95)
+    return table1, {"delta": kendall_tau(many["accuracy"], many["flatness"])
+                    - kendall_tau(many["angle"], many["flatness"]), "ci_low": low, "ci_high": high}
 
+
+def _standalone_tables(runs: pd.DataFrame, archs: list[str], cells: pd.DataFrame, truths: Mapping[str, np.ndarray],
+                       p: SearchPreset, boot: dict, store: Store) -> dict[str, pd.DataFrame]:
+    """The stand-alone networks' own flatness against their test accuracy (``generalise``) and against
+    neighbourhood flatness and the matched truth (``joint``)."""
     matched_runs = runs[runs["arch"].isin(archs)].reset_index(drop=True)
     own = standalone_flatness(matched_runs, p.sigma_sets)
-    generalise = generalisation_table(matched_runs, own, **boot)
     mean_own = own[own["sigmas"] == sigma_label(p.sigmas)].groupby(["mode", "alpha", "arch"])["flatness"].mean()
-    acc200 = store.array("cifar10", split="test", epochs=200)
-    nbhd = -neighbourhood_flatness(acc200, store.index, cells["index"].to_numpy())
+    nbhd = -neighbourhood_flatness(store.array("cifar10", split="test", epochs=200), store.index,
+                                   cells["index"].to_numpy())
     joint = pd.concat([rank_table({f"standalone_flatness_{m}": mean_own.loc[m, a].loc[archs].to_numpy()},
                                   {"neighbourhood_flatness_cifar10": nbhd,
                                    "matched_test_accuracy": truths["matched"]}, **boot).assign(alpha=a)
                        for m in MODES for a in sorted(own["alpha"].unique(), reverse=True)], ignore_index=True)
-    delta1 = (kendall_tau(many["accuracy"], many["flatness"], weights=counts)
-              - kendall_tau(many["angle"], many["flatness"], weights=counts))
-    low, high = bootstrap_interval(delta1, 0.95)
-    table1_delta = {"delta": kendall_tau(many["accuracy"], many["flatness"])
-                    - kendall_tau(many["angle"], many["flatness"]), "ci_low": low, "ci_high": high}
-    all_counts = bootstrap_counts(acc200.size, p.n_boot, random_state)
-    everywhere = -neighbourhood_flatness(acc200, store.index)
-    neighbourhood = kendall_tau_interval(acc200, everywhere, all_counts, 0.95)
-    searched = a2m_vs_darts(a2m_dir if a2m_dir is not None else Path(out) / "no-a2m-runs", every_truth)
-    coverage = pd.DataFrame([{"cells": len(archs), "cells_with_2_seeds": int((truth["n_seeds"] >= 2).sum()),
-                              "runs": int(runs["arch"].isin(archs).sum()), "target_cells": 100,
-                              "target_runs": 200}])
-    tables = {"coverage": coverage, "truth": truth.reset_index(), "noise_ceiling": ceiling, "table5": table5,
-              "claims": claims, "sigma": sigma, "alpha": alpha, "table1": table1, "generalise": generalise,
-              "joint": joint, "searched": searched}
-    tables["verdicts"] = verdicts(tables, table1_delta, neighbourhood, searched, sigmas=sigma_label(p.sigmas))
-    sweep = sorted(runs["config_hash"].astype(str).unique())  # the stand-alone runs' identity, not their folder
-    run = RunStore(Path(out) / "reproduce", {"stage": "reproduce", "proxies": cache.run.hash, "seed": random_state,
-                                             "standalone": sweep, "table1_archs": table1_archs,
-                                             **p.stage_config("tables")})
-    for name, frame in tables.items():
-        run.write(name, frame)
-    return tables
+    return {"generalise": generalisation_table(matched_runs, own, **boot), "joint": joint}
