@@ -218,3 +218,10 @@ def test_tests_mirror_the_tree_and_search_tests_never_import_the_report():
     bad = [f"{path.name}:{line}" for path in sorted((ROOT / "tests" / "search").glob("*.py"))
            for module, _, line in _imports(path) if module.startswith("landscape.report")]
     assert not bad, bad
+
+
+def test_no_function_longer_than_60_lines():
+    long = [f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for path in MODULES.values() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60]
+    assert not long, "functions longer than 60 lines (docstring included): " + "; ".join(long)

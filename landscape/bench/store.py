@@ -127,18 +127,7 @@ def write_store(
     try:
         _save_npz(tmp / "space.npz", {"codes": index.codes, "nb201_class": index.isomorphism_classes()})
         _save_npz(tmp / "splits.npz", dict(splits or {}))
-        by_source: dict[str, dict[str, np.ndarray]] = {}
-        series = []
-        for n, rec in enumerate(records):
-            arrays = by_source.setdefault(rec.key.source, {})
-            name = f"s{n:04d}"
-            arrays[name] = rec.values
-            if rec.index is not None:
-                arrays[name + "_index"] = rec.index
-            series.append({"id": name, "file": f"{rec.key.source}.npz", "n": int(rec.values.size), "note": rec.note,
-                           **asdict(rec.key)})
-        for src, arrays in by_source.items():
-            _save_npz(tmp / f"{src}.npz", arrays)
+        series = _save_series(tmp, records)
         files = {
             p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for p in sorted(tmp.glob("*.npz"))
         }
@@ -151,18 +140,39 @@ def write_store(
             "series": series,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
-        target = data_dir / STORE_NAME
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{STORE_NAME}.old-", dir=data_dir))
-            os.replace(target, old / STORE_NAME)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return target
+        return _swap_in(tmp, data_dir / STORE_NAME)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _save_series(folder: Path, records: Sequence[Record]) -> list[dict]:
+    """Each record's values (and index) into ``<folder>/<source>.npz``; the manifest's entry of each series."""
+    by_source: dict[str, dict[str, np.ndarray]] = {}
+    series = []
+    for n, rec in enumerate(records):
+        arrays = by_source.setdefault(rec.key.source, {})
+        name = f"s{n:04d}"
+        arrays[name] = rec.values
+        if rec.index is not None:
+            arrays[name + "_index"] = rec.index
+        series.append({"id": name, "file": f"{rec.key.source}.npz", "n": int(rec.values.size), "note": rec.note,
+                       **asdict(rec.key)})
+    for src, arrays in by_source.items():
+        _save_npz(folder / f"{src}.npz", arrays)
+    return series
+
+
+def _swap_in(tmp: Path, target: Path) -> Path:
+    """Replace ``target`` by the finished folder ``tmp`` with renames (readers never see a half-written store)."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{STORE_NAME}.old-", dir=target.parent))
+        os.replace(target, old / STORE_NAME)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
 
 
 @dataclass

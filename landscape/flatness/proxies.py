@@ -143,40 +143,53 @@ def flatness(
     check_choice(direction, "direction", DIRECTIONS)
     if direction == "hessian" and n_draws != 1:
         raise ValueError(f"direction='hessian' is one deterministic direction: use n_draws=1, got {n_draws!r}")
-    check_choice(bn_mode, "bn_mode", BN_MODES)
+    model, base, data = _prepared(model, batches, position, recalibrate, check_choice(bn_mode, "bn_mode", BN_MODES))
+    device = next(iter(base.values())).device
+    stack = _copies(model, base, data, sigmas, n_draws, mode, direction, check_generator(random_state, device),
+                    loss_fn, hessian_iters, clean)
+    losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size,
+                                        progress=progress)
+    return _result(losses.cpu().numpy(), accuracies, clean, sigmas, alpha,
+                   {"n_draws": n_draws, "mode": mode, "alpha": alpha, "position": position, "direction": direction,
+                    "recalibrate": None if recalibrate is None else bn_mode})
+
+
+def _result(losses: np.ndarray, accuracies: torch.Tensor, clean: bool, sigmas: tuple[float, ...], alpha: float,
+            settings: dict) -> FlatnessResult:
+    """Eq. 4 from the copies' losses (the clean copy first when ``clean``; then draw by draw, σ by σ)."""
+    draw_losses = losses[int(clean):].reshape(settings["n_draws"], len(sigmas))
+    flat = float(flatness_from_losses(draw_losses.mean(axis=0), sigmas, alpha))
+    return FlatnessResult(flatness=flat, sharpness=1.0 / flat - FLATNESS_EPS, losses=draw_losses.mean(axis=0),
+                          draw_losses=draw_losses, clean_loss=float(losses[0]) if clean else None,
+                          clean_accuracy=float(accuracies[0]) if clean else None, sigmas=sigmas, settings=settings)
+
+
+def _prepared(model: nn.Module, batches: Iterable, position: str, recalibrate: Iterable | None, bn_mode: str
+              ) -> tuple[nn.Module, dict[str, torch.Tensor], object]:
+    """The network to perturb (a BN-recalibrated copy when ``recalibrate``), its weights at ``position`` and the
+    evaluation batches on its device."""
     names = perturbed_names(model, position)
-    params = dict(model.named_parameters())
-    device = params[names[0]].device
-    data = as_batches(batches, device)
+    data = as_batches(batches, dict(model.named_parameters())[names[0]].device)
     if recalibrate is not None:
         model = recalibrate_bn(copy.deepcopy(model), recalibrate, mode=bn_mode)
-        params = dict(model.named_parameters())
-    generator = check_generator(random_state, device)
-    base = {k: params[k].detach() for k in names}
+    params = dict(model.named_parameters())
+    return model, {k: params[k].detach() for k in names}, data
+
+
+def _copies(model: nn.Module, base: dict[str, torch.Tensor], data, sigmas: tuple[float, ...], n_draws: int, mode: str,
+            direction: str, generator: torch.Generator, loss_fn: LossFn, hessian_iters: int, clean: bool
+            ) -> dict[str, torch.Tensor]:
+    """The perturbed copies of the weights ``base`` (Gaussian draws, or along the top Hessian direction), the clean
+    weights first when ``clean``."""
     if direction == "gaussian":
         stack = gaussian_stack(base, sigmas, n_draws, mode, generator)
     else:
-        v, _ = top_hessian_direction(model, names, data, loss_fn=loss_fn, n_iter=hessian_iters, generator=generator)
+        v, _ = top_hessian_direction(model, list(base), data, loss_fn=loss_fn, n_iter=hessian_iters,
+                                     generator=generator)
         stack = direction_stack(base, v, sigmas, mode)
     if clean:
         stack = {k: torch.cat([base[k].unsqueeze(0), s]) for k, s in stack.items()}
-    losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size,
-                                        progress=progress)
-    losses = losses.cpu().numpy()
-    draw_losses = losses[int(clean):].reshape(n_draws, len(sigmas))
-    mean_losses = draw_losses.mean(axis=0)
-    flat = float(flatness_from_losses(mean_losses, sigmas, alpha))
-    return FlatnessResult(
-        flatness=flat,
-        sharpness=1.0 / flat - FLATNESS_EPS,
-        losses=mean_losses,
-        draw_losses=draw_losses,
-        clean_loss=float(losses[0]) if clean else None,
-        clean_accuracy=float(accuracies[0]) if clean else None,
-        sigmas=sigmas,
-        settings={"n_draws": n_draws, "mode": mode, "alpha": alpha, "position": position,
-                  "direction": direction, "recalibrate": None if recalibrate is None else bn_mode},
-    )
+    return stack
 
 
 def combined_proxy(score: np.ndarray | float, flatness_value: np.ndarray | float, sigma1: float,

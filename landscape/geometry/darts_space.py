@@ -351,29 +351,40 @@ def darts_space_summary(oracle: Oracle, n_genotypes: int = 200, random_state=0, 
                           "accuracy": acc, "percentile": (rand[None, :] < acc[:, None]).mean(axis=1)})
     random_stats = stats[stats.name == "random"]
     seeds = rng_b.spawn(4)
-    by_radius = []
-    for r, rows in random_stats.groupby("radius"):
-        mean, low, high = _mean_ci(rows.mean_abs_delta.to_numpy(), n_boot, ci, seeds[0])
-        by_radius.append({"radius": r, "n_centres": len(rows), "n_neighbours": int(rows.n.iloc[0]),
-                          "mean_abs_delta": mean, "ci_low": low, "ci_high": high, "mean_std": rows["std"].mean(),
-                          "mean_frac_better": rows.frac_better.mean()})
     partners = genotype_to_codes([sample_neighbours(g, d, 1, rng_p)[0] for g in codes_to_genotype(codes)])
     bars = darts_pair_barriers(oracle, codes, partners)
     bars.insert(1, "name", names)
+    return {
+        "genotypes": table,
+        "neighbourhoods": stats,
+        "by_radius": _by_radius(random_stats, n_boot, ci, seeds[0]),
+        "flatness_correlation": flatness_correlation(random_stats, n_boot=n_boot, ci=ci, random_state=seeds[2]),
+        "flatness_tiers": flatness_tiers(random_stats, n_boot=n_boot, ci=ci, random_state=seeds[3]),
+        "barriers": bars,
+        "barrier_summary": _barrier_summary(bars, list(refs), d, n_boot, ci, seeds[1]),
+    }
+
+
+def _by_radius(random_stats: pd.DataFrame, n_boot: int, ci: float, seed) -> pd.DataFrame:
+    """Per radius over the random centres: mean |Δ| with a bootstrap CI, mean std and share of better neighbours."""
+    rows_out = []
+    for r, rows in random_stats.groupby("radius"):
+        mean, low, high = _mean_ci(rows.mean_abs_delta.to_numpy(), n_boot, ci, seed)
+        rows_out.append({"radius": r, "n_centres": len(rows), "n_neighbours": int(rows.n.iloc[0]),
+                         "mean_abs_delta": mean, "ci_low": low, "ci_high": high, "mean_std": rows["std"].mean(),
+                         "mean_frac_better": rows.frac_better.mean()})
+    return pd.DataFrame(rows_out)
+
+
+def _barrier_summary(bars: pd.DataFrame, refs: list[str], d: int, n_boot: int, ci: float, seed) -> pd.DataFrame:
+    """Per pair set (random, each reference): mean best / mean / worst barrier, a CI for the mean barrier and the
+    share of pairs whose every valid path dips below the endpoints' mean."""
     summary = []
     for name, rows in [("random", bars[bars.name == "random"])] + [(k, bars[bars.name == k]) for k in refs]:
         mean_bar = rows["mean"].to_numpy()
-        mean, low, high = _mean_ci(mean_bar, n_boot, ci, seeds[1]) if len(rows) > 1 else (mean_bar[0], np.nan, np.nan)
+        mean, low, high = _mean_ci(mean_bar, n_boot, ci, seed) if len(rows) > 1 else (mean_bar[0], np.nan, np.nan)
         summary.append({"pairs": name, "distance": d, "n_pairs": len(rows), "n_paths": int(rows.n_paths.iloc[0]),
                         "frac_valid_paths": rows.n_valid.sum() / rows.n_paths.sum(),
                         "mean_best": rows.best.mean(), "mean_mean": mean, "ci_low": low, "ci_high": high,
                         "mean_worst": rows.worst.mean(), "frac_positive_best": float((rows.best > 0).mean())})
-    return {
-        "genotypes": table,
-        "neighbourhoods": stats,
-        "by_radius": pd.DataFrame(by_radius),
-        "flatness_correlation": flatness_correlation(random_stats, n_boot=n_boot, ci=ci, random_state=seeds[2]),
-        "flatness_tiers": flatness_tiers(random_stats, n_boot=n_boot, ci=ci, random_state=seeds[3]),
-        "barriers": bars,
-        "barrier_summary": pd.DataFrame(summary),
-    }
+    return pd.DataFrame(summary)

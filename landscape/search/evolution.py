@@ -133,6 +133,54 @@ def _new_rows(cands: np.ndarray, seen: set[bytes], limit: int) -> np.ndarray:
     return cands[keep]
 
 
+def _check_settings(population: int, generations: int, top_k: int, mutants: int, crossovers: int,
+                    mutation_prob: float, genome: Genome) -> None:
+    """A ``ValueError`` naming the first setting of :func:`evolutionary_search` out of its range."""
+    for value, name in ((population, "population"), (generations, "generations"), (top_k, "top_k")):
+        check_int(value, name, 1)
+    check_int(mutants, "mutants", 0)
+    check_int(crossovers, "crossovers", 0)
+    if not isinstance(genome, Genome):
+        raise ValueError(f"genome must be a Genome (e.g. GENOMES['nb201']), got {type(genome).__name__}")
+    if top_k > population:
+        raise ValueError(f"top_k must be <= population ({population}), got {top_k}")
+    if not 0 <= mutation_prob <= 1:
+        raise ValueError(f"mutation_prob must be in [0, 1], got {mutation_prob!r}")
+
+
+def _restore(resume: Mapping | None, n_genes: int, rng: np.random.Generator) -> tuple:
+    """Everything evaluated so far (codes, fitness, generation and origin of each) and the next generation; the
+    generator's state restored from ``resume``."""
+    if resume is None:
+        return np.empty((0, n_genes), np.int64), np.empty(0), np.empty(0, np.int64), np.empty(0, np.int64), 0
+    rng.bit_generator.state = resume["rng"]
+    return (np.asarray(resume["codes"], np.int64), np.asarray(resume["fitness"], np.float64),
+            np.asarray(resume["generation_of"], np.int64), np.asarray(resume["origin"], np.int64),
+            int(resume["generation"]) + 1)
+
+
+def _offspring(codes: np.ndarray, scores: np.ndarray, generation: int, population: int, top_k: int, mutants: int,
+               mutation_prob: float, crossovers: int, genome: Genome, seen: set, rng: np.random.Generator
+               ) -> list[tuple[np.ndarray, int]]:
+    """One generation's new rows, each part with its origin (0 random, 1 mutation, 2 crossover): mutants and
+    crossovers of the ``top_k`` best so far (none in the first generation), random rows to fill ``population``."""
+    parts = []
+    if generation > 0:
+        parents = codes[np.argsort(-scores, kind="stable")[:top_k]]
+        if mutants:
+            tries = parents[rng.integers(0, len(parents), 10 * mutants)]
+            children = genome.valid(mutate(tries, mutation_prob, rng, genome.n_choices, genome.mutable), rng)
+            parts.append((_new_rows(children, seen, mutants), 1))
+        if crossovers:
+            pairs = rng.integers(0, len(parents), (2, 10 * crossovers))
+            children = genome.valid(crossover(parents[pairs[0]], parents[pairs[1]], rng), rng)
+            parts.append((_new_rows(children, seen, crossovers), 2))
+    need = population - sum(len(rows) for rows, _ in parts)
+    if need > 0:
+        parts.append((_new_rows(genome.random(10 * need, rng), seen, need), 0))
+    return parts
+
+
 def evolutionary_search(
     fitness: Callable[[np.ndarray], np.ndarray],
     *,
@@ -166,46 +214,15 @@ def evolutionary_search(
         gives the same result as an uninterrupted run.
     on_generation : called with a checkpointable state after every generation.
     """
-    population = check_int(population, "population", 1)
-    generations = check_int(generations, "generations", 1)
-    top_k = check_int(top_k, "top_k", 1)
-    mutants = check_int(mutants, "mutants", 0)
-    crossovers = check_int(crossovers, "crossovers", 0)
-    if not isinstance(genome, Genome):
-        raise ValueError(f"genome must be a Genome (e.g. GENOMES['nb201']), got {type(genome).__name__}")
-    n_genes, n_choices = genome.n_genes, genome.n_choices
-    if top_k > population:
-        raise ValueError(f"top_k must be <= population ({population}), got {top_k}")
-    if not 0 <= mutation_prob <= 1:
-        raise ValueError(f"mutation_prob must be in [0, 1], got {mutation_prob!r}")
+    _check_settings(population, generations, top_k, mutants, crossovers, mutation_prob, genome)
     rng = check_random_state(random_state)
-    if resume is None:
-        codes, scores = np.empty((0, n_genes), np.int64), np.empty(0)
-        generation_of, origin = np.empty(0, np.int64), np.empty(0, np.int64)
-        start = 0
-    else:
-        codes, scores = np.asarray(resume["codes"], np.int64), np.asarray(resume["fitness"], np.float64)
-        generation_of, origin = np.asarray(resume["generation_of"], np.int64), np.asarray(resume["origin"], np.int64)
-        rng.bit_generator.state = resume["rng"]
-        start = int(resume["generation"]) + 1
+    codes, scores, generation_of, origin, start = _restore(resume, genome.n_genes, rng)
     seen = set(_keys(codes))
     bar = tqdm(range(start, generations), desc="evolution", unit="generation", initial=start,
                total=generations, disable=not progress)
     for generation in bar:
-        parts = []
-        if generation > 0:
-            parents = codes[np.argsort(-scores, kind="stable")[:top_k]]
-            if mutants:
-                tries = parents[rng.integers(0, len(parents), 10 * mutants)]
-                children = genome.valid(mutate(tries, mutation_prob, rng, n_choices, genome.mutable), rng)
-                parts.append((_new_rows(children, seen, mutants), 1))
-            if crossovers:
-                pairs = rng.integers(0, len(parents), (2, 10 * crossovers))
-                children = genome.valid(crossover(parents[pairs[0]], parents[pairs[1]], rng), rng)
-                parts.append((_new_rows(children, seen, crossovers), 2))
-        need = population - sum(len(rows) for rows, _ in parts)
-        if need > 0:
-            parts.append((_new_rows(genome.random(10 * need, rng), seen, need), 0))
+        parts = _offspring(codes, scores, generation, population, top_k, mutants, mutation_prob, crossovers, genome,
+                           seen, rng)
         new = np.concatenate([rows for rows, _ in parts]).astype(np.int64)
         values = np.asarray(fitness(new), np.float64) if len(new) else np.empty(0)
         if values.shape != (len(new),) or not np.all(np.isfinite(values)):

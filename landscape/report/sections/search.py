@@ -70,19 +70,27 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
             "genas_searched", "Architectures found by evolutionary search",
             "Best architecture of the GeNAS evolutionary search with each fitness, looked up in the NB201 ground "
             "truth (200-epoch test accuracy).", searched))
-    found = [r.extra for r in search_records(a2m_dir(results, "nb201", preset)) if r.accuracy]
-    if found:
-        long = pd.DataFrame([{"preset": r["preset"], "method": r["method"], "seed": r["random_state"],
-                              "arch": r["arch"], "arch_index": r["arch_index"], "best_epoch": r["best_epoch"],
-                              "dataset": d, "test_accuracy": r["accuracy"][d]} for r in found for d in DATASETS])
-        summary = (long.groupby(["preset", "method", "dataset"], sort=False)["test_accuracy"]
-                   .agg(["count", "mean", "std", "min", "max"]).reset_index().rename(columns={"count": "seeds"}))
-        out.append(Artifact(
-            "a2m_vs_darts", "A²M vs first-order DARTS on NB201",
-            "Ground-truth 200-epoch test accuracy of the architecture each search returns (taken at the epoch of "
-            "minimum supernet validation loss), per seed; A²M's architecture step as in its published code "
-            "(ρ = ε = 1e-2). Reduced scale (preset in the table; landscape.studies.darts.DARTS_PRESETS). The A²M "
-            "paper reports 92.39 ± 0.59 on CIFAR-10 for A²M at its full NB201 setting.", long,
-            lambda table, ax: plots.plot_search_accuracy(table, ax, paper={"cifar10": A2M_PAPER_CIFAR10}),
-            summary=summary))
+    comparison = _a2m_vs_darts(results, preset)
+    if comparison is not None:
+        out.append(comparison)
     return out
+
+
+def _a2m_vs_darts(results: Path, preset: str) -> Artifact | None:
+    """The NB201 cells A²M and DARTS returned, looked up in the 200-epoch truth, per seed (None: no run yet)."""
+    found = [r.extra for r in search_records(a2m_dir(results, "nb201", preset)) if r.accuracy]
+    if not found:
+        return None
+    long = pd.DataFrame([{"preset": r["preset"], "method": r["method"], "seed": r["random_state"],
+                          "arch": r["arch"], "arch_index": r["arch_index"], "best_epoch": r["best_epoch"],
+                          "dataset": d, "test_accuracy": r["accuracy"][d]} for r in found for d in DATASETS])
+    summary = (long.groupby(["preset", "method", "dataset"], sort=False)["test_accuracy"]
+               .agg(["count", "mean", "std", "min", "max"]).reset_index().rename(columns={"count": "seeds"}))
+    return Artifact(
+        "a2m_vs_darts", "A²M vs first-order DARTS on NB201",
+        "Ground-truth 200-epoch test accuracy of the architecture each search returns (taken at the epoch of "
+        "minimum supernet validation loss), per seed; A²M's architecture step as in its published code "
+        "(ρ = ε = 1e-2). Reduced scale (preset in the table; landscape.studies.darts.DARTS_PRESETS). The A²M "
+        "paper reports 92.39 ± 0.59 on CIFAR-10 for A²M at its full NB201 setting.", long,
+        lambda table, ax: plots.plot_search_accuracy(table, ax, paper={"cifar10": A2M_PAPER_CIFAR10}),
+        summary=summary)
