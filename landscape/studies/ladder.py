@@ -36,11 +36,11 @@ from ..bench import load_store
 from ..bench.store import Store
 from ..nn.speed import speed_label
 from ..runs import RunStore, config_hash
-from ..studies.presets import SEARCH_PRESETS, TABLE8_SIGMAS, SearchPreset
-from ..studies.proxy_cache import ProxyCache, proxies_config, proxy_frame
-from ..studies.supernet import spos_config, train_supernet
-from ..studies.standalone import matched_cells
 from ..validation import check_choice, check_int, check_random_state
+from .presets import SEARCH_PRESETS, TABLE8_SIGMAS, SearchPreset
+from .proxy_cache import ProxyCache, proxies_config, proxy_frame
+from .standalone import matched_cells
+from .supernet import spos_config, train_supernet
 
 __all__ = ["Rung", "LadderPreset", "LADDER_PRESETS", "get_ladder", "ladder_cells", "rung_preset", "rung_store", "ladder_tasks",
            "rung_cells", "ladder_task", "run_ladder", "ladder_proxies", "CELL_SEED_STREAM"]

@@ -23,11 +23,11 @@ from ..bench.store import Store
 from ..flatness.proxies import flatness_from_losses
 from ..geometry.ranking import bootstrap_counts, bootstrap_interval, kendall_tau
 from ..runs import RunStore, config_hash
-from ..studies.proxy_cache import sigma_label
-from ..studies.reproduce import CLAIMS, PAPER_TABLE1, noise_ceiling, standalone_truth, verdict
-from ..studies.genas_tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9
 from ..spaces.nb201 import arch_codes, live_edges, parameter_free_live
+from .genas_tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9
 from .ladder import LadderPreset, get_ladder, ladder_cells, ladder_proxies, rung_preset, rung_store
+from .proxy_cache import sigma_label
+from .reproduce import CLAIMS, PAPER_TABLE1, noise_ceiling, standalone_truth, verdict
 
 __all__ = ["POWER_Z", "TAU_PROXIES", "ladder_truths", "tau_curve", "main_series", "first_ranking_rung", "claims_by_rung",
            "bias_table", "ladder_results"]

@@ -29,15 +29,23 @@ from ..nn import create_network
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.speed import train_autocast
 from ..nn.train import evaluate_network
-from ..studies.presets import SearchPreset, get_preset
-from ..studies.supernet import load_data
 from ..runs import RunStore, config_hash
-from ..studies.standalone import (DATA_SEED, TEST_PER_CLASS, matched_cells, run_standalone, standalone_config,
-                                 weights_path)
 from ..validation import check_int, check_random_state
+from .presets import SearchPreset, get_preset
+from .standalone import (
+    DATA_SEED,
+    TEST_PER_CLASS,
+    matched_cells,
+    run_standalone,
+    standalone_config,
+    standalone_tasks,
+    train_standalone,
+    weights_path,
+)
+from .supernet import load_data
 
 __all__ = ["FAST", "EVAL_TAU_BAR", "CELL_SEED_STREAM", "fast_preset", "check_cells", "run_fast_check",
-           "accuracy_agreement", "evaluation_agreement", "precision_study"]
+           "accuracy_agreement", "evaluation_agreement", "retrain_missing_weights", "precision_study"]
 
 #: The fast training settings the check retrains with.
 FAST = {"precision": "bf16", "channels_last": True}
@@ -150,12 +158,25 @@ def evaluation_agreement(runs: pd.DataFrame, weights_dir: str | os.PathLike, pre
     return values, pd.DataFrame(summary)
 
 
+def retrain_missing_weights(runs_dir: str | os.PathLike, cells: Sequence[str]) -> list[str]:
+    """Retrain the fast runs of ``cells`` whose weights are not beside their table (weights are never committed:
+    a run finished in an earlier checkout has its row but no ``.pt``).  Each run is deterministic, so its row is
+    reproduced; returns the keys retrained."""
+    weights = Path(runs_dir) / "weights"
+    tasks = [t for t in standalone_tasks(fast_preset(), cells, weights_dir=weights)
+             if not weights_path(weights, t["key"]).exists()]
+    for task in tasks:
+        train_standalone(task)
+    return [t["key"] for t in tasks]
+
+
 def precision_study(runs_dir: str | os.PathLike, tables_dir: str | os.PathLike, fp32_runs: pd.DataFrame, *,
                     n_cells: int = 20, n_workers: int | None = None, progress: bool = True,
                     store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Run (or resume) the fast retraining into ``runs_dir``, then write ``accuracy.csv``, ``evaluation.csv`` and
     ``evaluation_summary.csv`` to ``tables_dir`` (a :class:`~landscape.runs.RunStore` pinned to the check)."""
     fast = run_fast_check(runs_dir, n_cells, n_workers=n_workers, progress=progress, store=store)
+    retrain_missing_weights(runs_dir, check_cells(n_cells, store=store))
     run = RunStore(tables_dir, {"study": "precision", "n_cells": n_cells,
                                 "runs": config_hash(standalone_config(fast_preset()))})
     accuracy = accuracy_agreement(fast, fp32_runs[fp32_runs["arch"].isin(set(fast["arch"]))])

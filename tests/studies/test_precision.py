@@ -79,3 +79,16 @@ def test_evaluation_agreement_measures_both_precisions(shared_data, tmp_path):
     assert (summary["meets_bar"] == (summary["tau"] >= EVAL_TAU_BAR)).all()
     with pytest.raises(ValueError, match="no trained weights"):
         evaluation_agreement(pd.DataFrame([{"arch": arch, "seed": 9}]), tmp_path, p, test_per_class=3)
+
+
+def test_runs_without_weights_are_retrained(store, tmp_path, monkeypatch):
+    from landscape.studies import precision
+
+    cells = check_cells(3, store=store)
+    weights = tmp_path / "weights"
+    weights.mkdir()
+    weights_path(weights, f"{cells[0]}@seed=0").write_bytes(b"kept")
+    trained = []
+    monkeypatch.setattr(precision, "train_standalone", lambda task: trained.append(task["key"]))
+    keys = precision.retrain_missing_weights(tmp_path, cells)
+    assert keys == trained and len(keys) == 5 and f"{cells[0]}@seed=0" not in keys
