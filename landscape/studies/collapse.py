@@ -25,8 +25,8 @@ import torch
 
 from ..runs import RunStore, config_hash
 from ..search.gradient import METHODS, VARIANTS
-from .darts import DartsPreset, preset_config, run_darts
 from ..validation import check_choice, check_int, check_seed
+from .darts import DartsPreset, preset_config, run_darts
 
 __all__ = ["CollapsePreset", "COLLAPSE_PRESETS", "get_collapse", "collapse_tasks", "collapse_task", "run_collapse",
            "run_folder"]

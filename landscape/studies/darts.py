@@ -32,10 +32,21 @@ from ..nn.rng import torch_seed
 from ..nn.speed import check_speed, prepare_network
 from ..nn.train import evaluate_network
 from ..runs import RunStore, rng_state, set_rng_state
-from ..search.gradient import (METHODS, VARIANTS, BilevelConfig, SearchState, early_stop, epoch_schedule,
-                               make_optimizers, search_epoch, trajectory_row)
+from ..search.gradient import (
+    METHODS,
+    VARIANTS,
+    BilevelConfig,
+    SearchState,
+    early_stop,
+    epoch_schedule,
+    make_optimizers,
+    search_epoch,
+    trajectory_row,
+)
 from ..spaces import SPACES, get_space
 from ..validation import check_choice, check_int, check_random_state, check_seed
+from .seeds import batch_seed as batch_seed_of
+from .seeds import stream
 
 __all__ = ["DartsPreset", "DARTS_PRESETS", "SELECTIONS", "preset_config", "run_darts", "compare_a2m_darts"]
 
@@ -45,8 +56,6 @@ SELECTIONS: tuple[str, ...] = ("faithful", "exact")
 _LATER_FIELDS = {"precision": "fp32", "channels_last": False, "compile": False, "variant": "darts",
                  "sdarts_epsilon": (0.03, 0.3), "aux_source": "cell", "beta_weight": 25.0, "partial_channels": 4,
                  "log_every": None}
-#: Seed stream of SDARTS's noise (one generator per epoch, so a resumed run draws the same noise).
-SDARTS_STREAM = 27
 
 
 @dataclass(frozen=True)
@@ -227,12 +236,12 @@ def _epoch(search: _Search, epoch: int, method: str, p: DartsPreset, data: tuple
     began, (train, valid), (seed, batch_seed) = time.perf_counter(), data, seeds
     net, arch_start = search.net, search.net.arch()
     net.train()
-    base = batch_seed * 100_003 + 3 * epoch
+    base = batch_seed_of(batch_seed, 3 * epoch)  # then + 1 (valid half) and + 2 (validation loss)
     pairs = zip(*(batches(d, p.batch_size, shuffle=True, random_state=base + k, device=device, augment=p.augment,
                           drop_last=True) for k, d in enumerate((train, valid))))
     lr = search.w_opt.param_groups[0]["lr"]
     schedule = epoch_schedule(search.config, epoch)
-    noise = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, SDARTS_STREAM, epoch]).generate_state(1)[0]))
+    noise = torch.Generator().manual_seed(int(stream(seed, "sdarts_noise", epoch).generate_state(1)[0]))
     state = SearchState(net, search.step, method, search.config, search.w_opt, search.a_opt, schedule, noise)
     steps_per_epoch = min(len(train), len(valid)) // p.batch_size
 

@@ -21,14 +21,15 @@ from ..bench.analyses import ground_truth
 from ..bench.store import DATASETS, Store
 from ..oracles.nb301 import NB301Surrogate
 from ..runs import RunStore
+from ..search.evolution import GENOMES, evolutionary_search
 from ..spaces import get_space
 from ..validation import check_choice
-from ..search.evolution import GENOMES, evolutionary_search
 from .layout import NB301_TRUTH
 from .presets import SearchPreset, get_preset
 from .proxy_cache import ProxyCache
-from .vocabulary import FITNESSES
+from .seeds import stream
 from .supernet import check_space, train_supernet
+from .vocabulary import FITNESSES
 
 __all__ = ["NB301_TRUTH", "SearchResult", "space_truth", "run_search"]
 
@@ -107,7 +108,7 @@ def run_search(
     result = evolutionary_search(
         evaluate, population=p.population, generations=p.generations, top_k=p.top_k, mutants=p.mutants,
         mutation_prob=p.mutation_prob, crossovers=p.crossovers, genome=GENOMES[space],
-        random_state=np.random.SeedSequence([random_state, 1]), resume=run.load_checkpoint(), on_generation=checkpoint,
+        random_state=stream(random_state, "evolution"), resume=run.load_checkpoint(), on_generation=checkpoint,
         progress=progress)
     history = result.history.assign(arch=cache.names(list(result.history["codes"]))).drop(columns="codes")
     run.write("history", history)

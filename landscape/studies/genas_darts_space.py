@@ -25,16 +25,17 @@ import torch
 
 from ..oracles.nb301 import NB301Surrogate
 from ..runs import RunStore
+from ..search.random_search import random_search
 from ..spaces.darts import DARTS_V1, DARTS_V2, PC_DARTS, format_genotype, random_genotype
 from ..validation import check_int, check_random_state
 from .darts_space_geometry import surrogate_agreement
 from .genas import space_truth
+from .genas_tables import gamma_table, rank_table
 from .layout import NB301_TRUTH, evolution_records, search_records
 from .presets import SearchPreset, get_preset
 from .proxy_cache import ProxyCache
-from ..search.random_search import random_search
+from .seeds import stream
 from .supernet import train_supernet
-from .genas_tables import gamma_table, rank_table
 from .vocabulary import EXACT_PROXIES, FITNESSES, PROXIES
 
 __all__ = ["PUBLISHED_GENOTYPES", "DartsTables", "sample_genotypes", "darts_tables", "search_comparison",
@@ -95,7 +96,7 @@ def darts_tables(
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
     run = RunStore(Path(out) / "tables", {"stage": "tables", "space": "darts", "proxies": cache.run.hash,
                                           "seed": int(random_state), **p.stage_config("tables")})
-    names = sample_genotypes(p.table_archs, np.random.SeedSequence([random_state, 2]))
+    names = sample_genotypes(p.table_archs, stream(random_state, "table_sample"))
     proxies = cache.proxies(names)
     truth = space_truth("darts", names, surrogate=surrogate)[NB301_TRUTH].to_numpy()
     gt = {NB301_TRUTH: truth}

@@ -37,8 +37,9 @@ from ..geometry.ranking import bootstrap_counts, kendall_tau_interval
 from ..runs import RunStore
 from ..spaces.nb201 import N_ARCHS
 from ..validation import check_random_state
-from .proxy_cache import ProxyCache, sigma_label
 from .presets import SearchPreset, get_preset
+from .proxy_cache import ProxyCache, sigma_label
+from .seeds import stream
 from .supernet import check_nb201, train_supernet
 from .vocabulary import EXACT_PROXIES, PROXIES
 
@@ -186,7 +187,7 @@ def proxy_tables(
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
     run = RunStore(Path(out) / "tables", {"stage": "tables", "proxies": cache.run.hash, "seed": int(random_state),
                                           **p.stage_config("tables")})
-    archs = sample_archs(p.table_archs, np.random.SeedSequence([random_state, 2]), store)
+    archs = sample_archs(p.table_archs, stream(random_state, "table_sample"), store)
     proxies = cache.proxies(archs)
     losses = cache.sigma_losses(archs, p.sigma_sets)
     truth = ground_truth(archs, store)

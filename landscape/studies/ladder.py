@@ -39,18 +39,17 @@ from ..runs import RunStore, config_hash
 from ..validation import check_choice, check_int, check_random_state
 from .presets import SEARCH_PRESETS, TABLE8_SIGMAS, SearchPreset
 from .proxy_cache import ProxyCache, proxies_config, proxy_frame
+from .seeds import stream
 from .standalone import matched_cells
 from .supernet import spos_config, train_supernet
 
 __all__ = ["Rung", "LadderPreset", "LADDER_PRESETS", "get_ladder", "ladder_cells", "rung_preset", "rung_store", "ladder_tasks",
-           "rung_cells", "ladder_task", "run_ladder", "ladder_proxies", "CELL_SEED_STREAM"]
+           "rung_cells", "ladder_task", "run_ladder", "ladder_proxies"]
 
 #: The stages of a rung: training its supernet, scoring the cells on it.
 STAGES: tuple[str, ...] = ("train", "proxies")
 #: Images in the CIFAR-10 JPEG train half (``train_per_class=None``).
 HALF = 25_000
-#: Seed stream of the uniformly drawn ladder cells (apart from the streams of the GeNAS tables and matched cells).
-CELL_SEED_STREAM = 26
 
 
 @dataclass(frozen=True)
@@ -178,14 +177,14 @@ def ladder_cells(ladder: LadderPreset, store: Store | None = None) -> pd.DataFra
     """The cells every rung scores: columns ``arch, index, group`` (``"matched"`` / ``"uniform"``).
 
     ``"matched"``: the first ``n_matched`` cells of the matched-scale study; ``"uniform"``: ``n_uniform`` cells
-    drawn uniformly from the space (seed stream :data:`CELL_SEED_STREAM`), skipping any whose isomorphism class
+    drawn uniformly from the space (seed stream ``ladder_cells`` of :mod:`~landscape.studies.seeds`), skipping any whose isomorphism class
     is already present, so every cell is its own class.
     """
     store = load_store() if store is None else store
     matched = list(matched_cells(ladder.matched_preset, store=store)["arch"])[:ladder.n_matched]
     classes = store.isomorphism_classes()
     taken = set(classes[store.index.indices_of(matched)].tolist()) if matched else set()
-    order = check_random_state(np.random.SeedSequence([0, CELL_SEED_STREAM])).permutation(len(classes))
+    order = check_random_state(stream(0, "ladder_cells")).permutation(len(classes))
     uniform = []
     for index in order:
         if len(uniform) == ladder.n_uniform:

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 
@@ -32,6 +31,7 @@ from ..nn.train import evaluate_network
 from ..runs import RunStore, config_hash
 from ..validation import check_int, check_random_state
 from .presets import SearchPreset, get_preset
+from .seeds import stream
 from .standalone import (
     DATA_SEED,
     TEST_PER_CLASS,
@@ -44,15 +44,13 @@ from .standalone import (
 )
 from .supernet import load_data
 
-__all__ = ["FAST", "EVAL_TAU_BAR", "CELL_SEED_STREAM", "fast_preset", "check_cells", "run_fast_check",
+__all__ = ["FAST", "EVAL_TAU_BAR", "fast_preset", "check_cells", "run_fast_check",
            "accuracy_agreement", "evaluation_agreement", "retrain_missing_weights", "precision_study"]
 
 #: The fast training settings the check retrains with.
 FAST = {"precision": "bf16", "channels_last": True}
 #: τ between fp32 and bf16 evaluation that bf16 evaluation must reach to replace fp32 (issue 25).
 EVAL_TAU_BAR = 0.99
-#: Seed stream of the cell draw (apart from the other studies' streams).
-CELL_SEED_STREAM = 25
 
 
 def fast_preset(preset: str | SearchPreset = "cpu") -> SearchPreset:
@@ -64,7 +62,7 @@ def check_cells(n_cells: int = 20, preset: str = "cpu", store: Store | None = No
     """``n_cells`` of the matched-scale cells of ``preset``, drawn uniformly without replacement (seeded)."""
     cells = list(matched_cells(preset, store=store)["arch"])
     check_int(n_cells, "n_cells", 2, len(cells))
-    picks = check_random_state(np.random.SeedSequence([0, CELL_SEED_STREAM])).choice(len(cells), n_cells,
+    picks = check_random_state(stream(0, "precision_cells")).choice(len(cells), n_cells,
                                                                                       replace=False)
     return [cells[i] for i in sorted(picks)]
 

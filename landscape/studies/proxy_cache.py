@@ -19,10 +19,10 @@ from tqdm.auto import tqdm
 from ..flatness.losses import recalibrate_bn
 from ..flatness.proxies import GENAS_GAMMA, combined_proxy, flatness
 from ..flatness.study import supernet_proxies
-from ..nn.images import batches
-from ..runs import RunStore
 from ..nn.device import resolve_device
+from ..nn.images import batches
 from ..nn.speed import prepare_input
+from ..runs import RunStore
 from .presets import SearchPreset
 from .supernet import TrainedSupernet, load_data
 

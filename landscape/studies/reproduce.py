@@ -25,15 +25,21 @@ from ..bench import load_store
 from ..bench.store import Store
 from ..flatness.proxies import flatness_from_losses
 from ..geometry.neighbourhood import neighbourhood_flatness
-from ..geometry.ranking import (bootstrap_counts, bootstrap_interval, kendall_tau, kendall_tau_interval,
-                                mean_difference_interval)
+from ..geometry.ranking import (
+    bootstrap_counts,
+    bootstrap_interval,
+    kendall_tau,
+    kendall_tau_interval,
+    mean_difference_interval,
+)
 from ..runs import RunStore
-from .proxy_cache import ProxyCache, sigma_label
+from .genas_tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, rank_table, sample_archs
 from .layout import search_records
 from .presets import SearchPreset, get_preset
-from .supernet import train_supernet
+from .proxy_cache import ProxyCache, sigma_label
+from .seeds import stream
 from .standalone import MODES, loss_column, matched_cells
-from .genas_tables import PAPER_TABLE5, PAPER_TABLE8, PAPER_TABLE9, rank_table, sample_archs
+from .supernet import train_supernet
 from .vocabulary import EXACT_PROXIES, PROXIES
 
 __all__ = ["PAPER_TABLE1", "CLAIMS", "standalone_truth", "noise_ceiling", "paired_difference", "claims_table",
@@ -284,8 +290,7 @@ def reproduction(
                                          "target_runs": 200}]),
               "truth": truth.reset_index(), "noise_ceiling": noise_ceiling(truth, truths["200-epoch"], **boot),
               **_supernet_tables(cache, archs, truths, p, boot)}
-    tables["table1"], table1_delta = _table1(cache, sample_archs(table1_archs, np.random.SeedSequence(
-        [random_state, 3]), store), p, random_state)
+    tables["table1"], table1_delta = _table1(cache, sample_archs(table1_archs, stream(random_state, "table1_sample"), store), p, random_state)
     tables.update(_standalone_tables(runs, archs, cells, truths, p, boot, store))
     tables["searched"] = a2m_vs_darts(a2m_dir if a2m_dir is not None else Path(out) / "no-a2m-runs", every_truth)
     acc200 = store.array("cifar10", split="test", epochs=200)

@@ -44,16 +44,17 @@ from ..flatness.perturb import MODES
 from ..flatness.proxies import angle, flatness
 from ..nn import create_network
 from ..nn.images import batches, cifar10_jpeg
-from ..nn.train import evaluate_network, train_network
 from ..nn.rng import torch_seed
 from ..nn.speed import speed_config
+from ..nn.train import evaluate_network, train_network
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_random_state, check_seed
+from .genas_tables import sample_archs
 from .layout import search_records
 from .presets import SearchPreset, get_preset
+from .seeds import stream
 from .supernet import load_data
-from .genas_tables import sample_archs
 
 __all__ = ["TEST_PER_CLASS", "DATA_SEED", "MODES", "matched_cells", "study_cells", "standalone_config",
            "standalone_tasks", "train_standalone", "run_standalone", "loss_column", "weights_path"]
@@ -87,7 +88,7 @@ def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: i
     if isinstance(n_extra, bool) or not isinstance(n_extra, (int, np.integer)) or n_extra < 0:
         raise ValueError(f"n_extra must be a non-negative integer, got {n_extra!r}")
     store = load_store() if store is None else store
-    table5 = sample_archs(p.table_archs, np.random.SeedSequence([random_state, 2]), store)
+    table5 = sample_archs(p.table_archs, stream(random_state, "table_sample"), store)
     classes = store.isomorphism_classes()
     taken = set(classes[store.index.indices_of(table5)].tolist())
     candidates = np.array(sorted(set(np.unique(classes).tolist()) - taken))
@@ -95,7 +96,7 @@ def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: i
         raise ValueError(f"n_extra={n_extra} exceeds the {candidates.size} isomorphism classes left")
     accuracy = store.array("cifar10", split="test", epochs=200)[candidates]
     strata = np.array_split(candidates[np.argsort(accuracy, kind="stable")], n_extra) if n_extra else []
-    rng = check_random_state(np.random.SeedSequence([random_state, 13]))
+    rng = check_random_state(stream(random_state, "matched_strata"))
     extra = [int(s[rng.integers(s.size)]) for s in strata]
     frame = ground_truth(table5 + [str(a) for a in store.index.arch_string(np.array(extra, dtype=np.int64))], store)
     frame.insert(2, "group", ["table5"] * len(table5) + ["stratified"] * len(extra))

@@ -33,6 +33,7 @@ from ..search.spos import PATH_SAMPLERS, spos_epoch
 from ..spaces import SPACES, get_space
 from ..validation import check_choice, check_seed
 from .presets import SearchPreset, get_preset
+from .seeds import batch_seed
 
 __all__ = ["SPOS_SPACES", "TrainedSupernet", "check_space", "check_nb201", "load_data", "spos_config",
            "train_epoch", "train_supernet"]
@@ -90,12 +91,12 @@ SUPERNETS = {"nb201": lambda p: NB201Supernet(c=p.c, n=p.n, num_classes=10),
 def train_epoch(net: NB201Supernet | DARTSSPOSSupernet, space: str, train: ImageData, opt: torch.optim.Optimizer,
                 p: SearchPreset, random_state: int, epoch: int, steps: int, device: torch.device) -> dict:
     """One SPOS epoch of the preset (:func:`~landscape.search.spos.spos_epoch`): a path per step seeded by
-    ``(random_state, epoch)``, the batches shuffled and augmented by ``random_state * 100_003 + epoch``; the epoch's
+    ``(random_state, epoch)``, the batches shuffled and augmented by :func:`~landscape.studies.seeds.batch_seed`; the epoch's
     history row (``epoch, train_loss, train_accuracy, lr, seconds``)."""
     paths = PATH_SAMPLERS[space](steps, _epoch_seed(random_state, epoch))
     lr = opt.param_groups[0]["lr"]  # the lr this epoch used
     row = spos_epoch(net, paths, batches(train, p.batch_size, shuffle=True, device=device, augment=p.augment,
-                                         random_state=random_state * 100_003 + epoch),
+                                         random_state=batch_seed(random_state, epoch)),
                      opt, grad_clip=p.grad_clip, precision=p.precision, channels_last=p.channels_last)
     return {"epoch": epoch + 1, "train_loss": row["train_loss"], "train_accuracy": row["train_accuracy"], "lr": lr,
             "seconds": row["seconds"]}
