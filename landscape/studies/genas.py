@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -106,8 +106,7 @@ def run_search(
             on_generation(int(state["generation"]))
 
     result = evolutionary_search(
-        evaluate, population=p.population, generations=p.generations, top_k=p.top_k, mutants=p.mutants,
-        mutation_prob=p.mutation_prob, crossovers=p.crossovers, genome=GENOMES[space],
+        evaluate, **asdict(p.stage("evolution")), genome=GENOMES[space],
         random_state=stream(random_state, "evolution"), resume=run.load_checkpoint(), on_generation=checkpoint,
         progress=progress)
     history = result.history.assign(arch=cache.names(list(result.history["codes"]))).drop(columns="codes")

@@ -8,7 +8,7 @@ longer evolution reuses a trained supernet.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from ..nn.speed import check_speed, speed_config
 from ..nn.train import TrainConfig
 from ..validation import check_choice, check_int
 
-__all__ = ["SearchPreset", "SEARCH_PRESETS", "DARTS_SPACE_PRESETS", "PRESETS_BY_SPACE", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
+__all__ = ["SupernetConfig", "ProxyConfig", "EvolutionConfig", "TablesConfig", "STAGES", "SearchPreset", "SEARCH_PRESETS", "DARTS_SPACE_PRESETS", "PRESETS_BY_SPACE", "get_preset", "TABLE8_SIGMAS", "TABLE9_ALPHAS", "TABLE_GAMMAS", "STAGE_FIELDS"]
 
 #: σ triples of GeNAS Table 8 (the third is the default of Sec. B.1).
 TABLE8_SIGMAS: tuple[tuple[float, float, float], ...] = (
@@ -29,15 +29,73 @@ TABLE_GAMMAS: tuple[float, ...] = (0.0, 0.25, 1.0, 4.0, 16.0, 64.0)
 #: α of Eq. 4: GeNAS Table 9's values with 0.25 and 0.75 added (free: recomputed from stored losses).
 TABLE9_ALPHAS: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 2.0, 4.0, 8.0, 16.0)
 
+@dataclass(frozen=True)
+class SupernetConfig:
+    """The SPOS supernet stage: skeleton ``c``, ``n``; ``train_per_class`` images per class of the JPEG train half
+    (None: all); SGD from ``lr`` to ``lr_min`` by a cosine over ``epochs`` (stepped per epoch), ``momentum``,
+    ``weight_decay``, gradients clipped at ``grad_clip``, ``batch_size``, ``augment`` (crop + flip)."""
+
+    c: int
+    n: int
+    train_per_class: int | None
+    epochs: int
+    batch_size: int
+    lr: float
+    lr_min: float
+    momentum: float
+    weight_decay: float
+    augment: bool
+    grad_clip: float
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    """The proxy stage: BN re-estimated on ``recalibrate_batches`` training batches (``train_per_class``) with
+    ``bn_mode``; flatness (Eq. 3-4) at ``sigmas`` with ``n_draws`` chains on ``valid_per_class`` images per class in
+    batches of ``eval_batch_size``; ``gamma`` of Eq. 5."""
+
+    train_per_class: int | None
+    valid_per_class: int | None
+    eval_batch_size: int
+    recalibrate_batches: int
+    bn_mode: str
+    sigmas: tuple[float, ...]
+    n_draws: int
+    gamma: float
+
+
+@dataclass(frozen=True)
+class EvolutionConfig:
+    """The evolution stage (SPOS): ``population``, ``generations`` in total, ``top_k`` parents, ``mutants`` with
+    per-choice probability ``mutation_prob``, ``crossovers`` (:func:`~landscape.search.evolution.evolutionary_search`'s
+    keywords)."""
+
+    population: int
+    generations: int
+    top_k: int
+    mutants: int
+    mutation_prob: float
+    crossovers: int
+
+
+@dataclass(frozen=True)
+class TablesConfig:
+    """The rank-table stage: ``table_archs`` sampled architectures, the σ triples of Table 8, the α of Table 9, the
+    γ of the Eq. 5 sweep, ``n_boot`` bootstrap resamples."""
+
+    table_archs: int
+    sigma_sets: tuple[tuple[float, ...], ...]
+    alphas: tuple[float, ...]
+    gammas: tuple[float, ...]
+    n_boot: int
+
+
+#: The configuration of each stage; a stage's results folder is pinned to its fields (and the preset's name).
+STAGES: dict[str, type] = {"spos": SupernetConfig, "eval": ProxyConfig, "evolution": EvolutionConfig,
+                           "tables": TablesConfig}
 #: Fields each stage's results folder is pinned to.
-STAGE_FIELDS: dict[str, tuple[str, ...]] = {
-    "spos": ("c", "n", "train_per_class", "epochs", "batch_size", "lr", "lr_min", "momentum", "weight_decay",
-             "augment", "grad_clip"),
-    "eval": ("train_per_class", "valid_per_class", "eval_batch_size", "recalibrate_batches", "bn_mode", "sigmas",
-             "n_draws", "gamma"),
-    "evolution": ("population", "generations", "top_k", "mutants", "mutation_prob", "crossovers"),
-    "tables": ("table_archs", "sigma_sets", "alphas", "gammas", "n_boot"),
-}
+STAGE_FIELDS: dict[str, tuple[str, ...]] = {stage: tuple(f.name for f in fields(config))
+                                            for stage, config in STAGES.items()}
 
 
 @dataclass(frozen=True)
@@ -156,6 +214,12 @@ class SearchPreset:
                            momentum=self.momentum, weight_decay=self.weight_decay, nesterov=False,
                            augment=self.augment, schedule_step="epoch", grad_clip=self.grad_clip,
                            precision=self.precision, channels_last=self.channels_last)
+
+    def stage(self, name: str):
+        """The configuration of stage ``name`` (:data:`STAGES`: ``"spos"``, ``"eval"``, ``"evolution"``,
+        ``"tables"``) from this preset's fields."""
+        config = STAGES[check_choice(name, "stage", tuple(STAGES))]
+        return config(**{f: getattr(self, f) for f in STAGE_FIELDS[name]})
 
     def stage_config(self, *stages: str) -> dict:
         """The fields of ``stages`` (keys of :data:`STAGE_FIELDS`) with the preset's name."""
