@@ -36,6 +36,9 @@ from ..errors import StoreError
 from ..spaces.nb201 import N_ARCHS, N_OPS, OPS, ArchIndex, as_codes
 from ..validation import did_you_mean
 
+#: Values closer than this are ties in :meth:`Store.top` (geometry's ``ATOL``: the tables' float32 noise is ~5e-8).
+TIE_ATOL = 1e-6
+
 __all__ = ["SCHEMA_VERSION", "DATASETS", "SeriesKey", "Record", "ArchRecord", "Store", "write_store", "sha256_file"]
 
 SCHEMA_VERSION = 1
@@ -506,6 +509,33 @@ class Store:
         members = np.flatnonzero(classes == classes[i])
         return ArchRecord(i, str(self.index.arch_string(i)), tuple(int(c) for c in codes), int(classes[i]),
                           [str(s) for s in self.index.arch_string(members)], series, ranks, neighbours)
+
+    def top(self, k: int = 10, dataset: str = "cifar10", *, atol: float = TIE_ATOL) -> pd.DataFrame:
+        """The ``k`` best cells by 200-epoch test accuracy on ``dataset``, and every cell tied with the ``k``-th.
+
+        Ties are values within ``atol`` of each other (the tables' float noise is ~5e-8) and share a rank
+        (competition ranking: 1, 1, 3, …).  Columns ``rank, index, arch``, the 200-epoch test accuracy on every
+        dataset, ``isomorphism_class`` and ``class_size``; :meth:`query` gives a cell's whole record.
+
+        >>> store.top(2)[["rank", "index", "cifar10"]]                   # doctest: +SKIP
+           rank  index    cifar10
+        0     1   6111  94.373333
+        1     1  13714  94.373333
+        """
+        from ..validation import check_choice, check_int
+
+        check_int(k, "k", 1, N_ARCHS)
+        final = self.final_accuracy()
+        acc = final[check_choice(dataset, "dataset", tuple(final))]
+        order = np.argsort(-acc, kind="stable")
+        cut = acc[order[k - 1]] - atol
+        chosen = order[acc[order] >= cut]
+        ranks = np.array([int((acc > acc[i] + atol).sum()) + 1 for i in chosen])
+        classes = self.isomorphism_classes()
+        sizes = np.bincount(classes, minlength=N_ARCHS)
+        return pd.DataFrame({"rank": ranks, "index": chosen, "arch": self.index.arch_string(chosen),
+                             **{d: a[chosen] for d, a in final.items()},
+                             "isomorphism_class": classes[chosen], "class_size": sizes[classes[chosen]]})
 
     def info(self) -> dict:
         """Summary of the stored data (the CLI adds the graph's numbers to it)."""

@@ -3,6 +3,7 @@
     python -m landscape.data import DIR [--official FILE]   read the sources in DIR into the store
     python -m landscape.data info [--json] [--series]        summarise the store (--series: every series)
     python -m landscape.data query ARCH                      everything about one cell (string or index)
+    python -m landscape.data top [--dataset D] [-k K]        the best cells (ties included), with their records
     python -m landscape.data fetch [--dest DIR]              download the sources (sha256-checked)
     python -m landscape.data ensure                          import ../shared/data if no store exists
 
@@ -78,6 +79,25 @@ def _query(args) -> int:
     return 0
 
 
+def _top(args) -> int:
+    import pandas as pd
+
+    from ..bench.paths import load_store
+
+    table = load_store(args.data_dir).top(args.k, args.dataset)
+    if args.json:
+        print(table.to_json(orient="records", indent=1))
+        return 0
+    with pd.option_context("display.width", 200, "display.max_colwidth", 120):
+        print(table.round(4).to_string(index=False))
+    tied = table["rank"].duplicated(keep=False)
+    if tied.any():
+        print(f"ties (within 1e-6): " + "; ".join(f"rank {r}: " + ", ".join(map(str, g["index"]))
+                                                 for r, g in table[tied].groupby("rank")))
+    print(f"a cell's whole record: python -m landscape.data query {int(table['index'].iloc[0])}")
+    return 0
+
+
 def _fetch(args) -> int:
     from ..bench.fetch import fetch_sources
 
@@ -112,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
                                      "isomorphism class and its 24 neighbours")
     p.add_argument("arch", help="an NB201 architecture string or an official index (0..15624)")
     p.set_defaults(func=_query)
+    p = sub.add_parser("top", help="the best cells by 200-epoch test accuracy, ties included")
+    p.add_argument("--dataset", default="cifar10", help="cifar10 (default), cifar100 or ImageNet16-120")
+    p.add_argument("-k", type=int, default=10, help="how many cells (default 10; every cell tied with the k-th too)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_top)
     p = sub.add_parser("fetch", help="download the source files from their public origin")
     p.add_argument("--dest", type=Path, default=None, help="where to put them (default: <data dir>/sources)")
     p.add_argument("--only", nargs="+", choices=sorted(SOURCES), metavar="NAME", help="fetch only these sources")

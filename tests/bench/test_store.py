@@ -269,3 +269,20 @@ def test_isomorphism_classes_is_a_method_like_the_index(store):
     nb201 = store.isomorphism_classes()
     assert np.unique(nb201).size == 6466 and np.array_equal(nb201, store.index.isomorphism_classes("nb201"))
     assert np.unique(store.isomorphism_classes("functional")).size == 4930
+
+
+def test_top_by_definition(store):
+    """Reference: sort the accuracies, keep the k-th value and everything within 1e-6 of it; ranks 1 + the number of
+    cells strictly (beyond 1e-6) better."""
+    import numpy as np
+
+    for dataset in ("cifar10", "cifar100", "ImageNet16-120"):
+        acc = store.array(dataset, split="test", epochs=200)
+        top = store.top(5, dataset)
+        kth = np.sort(acc)[::-1][4]
+        expected = set(np.flatnonzero(acc >= kth - 1e-6))
+        assert set(top["index"]) == expected and len(top) >= 5
+        for _, row in top.iterrows():
+            assert row["rank"] == 1 + int((acc > acc[row["index"]] + 1e-6).sum())
+            assert row[dataset] == acc[row["index"]]
+    assert list(store.top(1)["index"]) == [6111, 13714]

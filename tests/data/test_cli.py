@@ -132,3 +132,15 @@ def test_query_and_series_listing(store, capsys):
     assert len(lines) == 1 + len(store.series_table()) and "coverage" in lines[0]
     assert main(["--data-dir", str(store.path.parent), "query", "|nope|"]) == 2
     assert "malformed NB201 architecture" in capsys.readouterr().err
+
+
+def test_top_lists_the_two_tied_best_cifar10_cells_first(imported):
+    proc = run_cli("--data-dir", imported, "top", "--dataset", "cifar10", "-k", "1", "--json", cwd=imported.parent)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [(r["rank"], r["index"]) for r in rows] == [(1, 6111), (1, 13714)]  # k=1, and the cell tied with it
+    assert all(round(r["cifar10"], 2) == 94.37 for r in rows)
+    text = run_cli("--data-dir", imported, "top", cwd=imported.parent).stdout
+    assert "ties (within 1e-6): rank 1: 6111, 13714" in text and "query 6111" in text
+    bad = run_cli("--data-dir", imported, "top", "--dataset", "cifar-100", cwd=imported.parent)
+    assert bad.returncode == 2 and "did you mean 'cifar100'" in bad.stderr and "Traceback" not in bad.stderr
