@@ -38,19 +38,23 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from ..errors import LandscapeError
     from ..runs import RunStore
-    from .sweep import SweepError, run_sweep
+    from .sweep import SweepError, check_sweep_args, run_sweep
     from .tasks import architecture_tasks, evaluate_architecture
 
     settings = {k: getattr(args, k) for k in TASK_DEFAULTS if k != "device"}
-    if args.archs is None:
-        from ..flatness.study import spread_architectures
-
-        args.archs = spread_architectures(args.n_archs, args.seeds[0])
     try:
-        tasks = architecture_tasks(args.archs, args.seeds, **settings)
+        if args.archs is None:
+            from ..flatness.study import spread_architectures
+
+            args.archs = spread_architectures(args.n_archs, args.seeds[0])
+        tasks = architecture_tasks(args.archs, args.seeds, **settings)  # every argument checked before any file
+        check_sweep_args(args.backend, args.workers, args.max_retries)
         run = RunStore(args.out, {"task": "landscape.backend.evaluate_architecture", **settings})
         frame = run_sweep(evaluate_architecture, tasks, run, backend=args.backend, n_workers=args.workers,
                           max_retries=args.max_retries, progress=not args.no_progress, ray_address=args.ray_address)
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command to resume (finished tasks are kept)", file=sys.stderr)
+        return 130
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if isinstance(exc, SweepError) else 2

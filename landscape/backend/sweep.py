@@ -24,7 +24,7 @@ from .local import run_in_process, run_pool
 from .options import BACKENDS
 from .outcome import Outcome
 
-__all__ = ["SweepError", "task_key", "run_sweep"]
+__all__ = ["SweepError", "task_key", "check_sweep_args", "run_sweep"]
 
 KEY = "key"
 
@@ -77,7 +77,9 @@ def _read_done(run: RunStore, table: str) -> pd.DataFrame:
     return frame.drop_duplicates(KEY, keep="first")
 
 
-def _check_args(backend: str, n_workers: int | None, max_retries: int) -> None:
+def check_sweep_args(backend: str, n_workers: int | None, max_retries: int) -> None:
+    """A ``ValueError`` for a backend, worker count or retry count :func:`run_sweep` would refuse (check them before
+    creating the sweep's folder)."""
     check_choice(backend, "backend", BACKENDS)
     if n_workers is not None:
         check_int(n_workers, "n_workers", 1)
@@ -143,7 +145,7 @@ def run_sweep(
         When tasks failed (``fn`` raised, or its worker died ``max_retries + 1`` times), after every
         other task has finished and been saved; the message names the failed keys.
     """
-    _check_args(backend, n_workers, max_retries)
+    check_sweep_args(backend, n_workers, max_retries)
     tasks = list(tasks)
     keys = _keys(tasks)
     frame = _read_done(run, table)

@@ -85,6 +85,9 @@ def architecture_tasks(archs: Iterable[str | Sequence[int]], seeds: Iterable[int
     unknown = set(settings) - set(TASK_DEFAULTS)
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; allowed: {', '.join(TASK_DEFAULTS)}")
+    for name in _POSITIVE:  # checked here, before a sweep's folder exists, not only when a task runs
+        check_int({**TASK_DEFAULTS, **settings}[name], f"setting {name!r}", 1)
+    check_choice({**TASK_DEFAULTS, **settings}["dataset"], "setting 'dataset'", tuple(TASK_DATASETS))
     tag = config_hash({**TASK_DEFAULTS, **settings})[:8]
     strings = [format_arch(arch_codes(a)) for a in archs]
     return [{"key": f"{a}@seed={s}/{tag}", "arch": a, "seed": s, **settings} for a in strings for s in seeds]

@@ -35,7 +35,7 @@ def find_sources() -> Path | None:
     return None
 
 
-def load_store(path: str | os.PathLike | None = None, *, auto_import: bool = True) -> Store:
+def load_store(path: str | os.PathLike | None = None, *, auto_import: bool | None = None) -> Store:
     """Open the ground-truth store.
 
     Parameters
@@ -43,15 +43,26 @@ def load_store(path: str | os.PathLike | None = None, *, auto_import: bool = Tru
     path : a data directory (holding ``nb201/``) or the store folder itself;
         default :func:`data_dir`.
     auto_import : when no store exists and a local copy of the sources is found
-        (:func:`find_sources`), import it first.
+        (:func:`find_sources`), import it first.  Default: only at the default location, so that a mistyped
+        ``path`` is an error rather than a new store (``python -m landscape.data ensure`` or ``import`` create one
+        anywhere).
+
+    Raises
+    ------
+    StoreMissingError
+        No store at ``path`` (and none imported), or ``path`` is a file.
     """
     root = Path(path) if path is not None else data_dir()
+    if root.exists() and not root.is_dir():
+        raise StoreMissingError(f"the data directory {root} is a file, not a folder; point LANDSCAPE_DATA or "
+                                "--data-dir at a folder")
+    auto_import = path is None if auto_import is None else auto_import
     store_path = root if (root / "manifest.json").is_file() else root / STORE_NAME
     if not (store_path / "manifest.json").exists():
         src = find_sources() if auto_import else None
         if src is None:
             raise StoreMissingError(
-                f"no ground-truth store under {root}. Create it with "
+                f"no ground-truth store under {root} (a mistyped path?). Create one with "
                 f"`python -m landscape.data import DIR` (DIR: a folder laid out like ../shared/data), or "
                 f"`python -m landscape.data fetch` to download the sources first; "
                 f"set LANDSCAPE_DATA to use another data directory"

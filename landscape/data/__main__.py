@@ -92,7 +92,7 @@ def _top(args) -> int:
         print(table.round(4).to_string(index=False))
     tied = table["rank"].duplicated(keep=False)
     if tied.any():
-        print(f"ties (within 1e-6): " + "; ".join(f"rank {r}: " + ", ".join(map(str, g["index"]))
+        print("ties (within 1e-6): " + "; ".join(f"rank {r}: " + ", ".join(map(str, g["index"]))
                                                  for r, g in table[tied].groupby("rank")))
     print(f"a cell's whole record: python -m landscape.data query {int(table['index'].iloc[0])}")
     return 0
@@ -109,7 +109,7 @@ def _fetch(args) -> int:
 def _ensure(args) -> int:
     from ..bench.paths import load_store
 
-    store = load_store(args.data_dir)
+    store = load_store(args.data_dir, auto_import=True)
     print(f"store ready: {store.path}")
     return 0
 
@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         args.dest = args.data_dir / "sources"
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted; rerun the same command (a store is only ever swapped in whole)", file=sys.stderr)
+        return 130
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

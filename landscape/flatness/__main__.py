@@ -34,8 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         device = resolve_device(args.device)
         archs = args.archs or spread_architectures(args.n_archs, args.seed)
+        if args.out.exists() and args.out.is_dir():
+            raise ValueError(f"--out {args.out} is a folder: give the results CSV's path")
         args.out.parent.mkdir(parents=True, exist_ok=True)
         frame = evaluate_proxies(archs, args.preset, out=args.out, device=device, random_state=args.seed)
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted; rerun the same command to resume (finished cells are kept)",
+              file=sys.stderr)
+        return 130
     except (LandscapeError, ValueError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2

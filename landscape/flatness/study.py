@@ -30,7 +30,7 @@ from ..nn.device import resolve_device
 from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg
 from ..nn.train import TrainConfig, train_network
-from ..validation import check_choice, check_random_state
+from ..validation import check_choice, check_int, check_random_state
 from ..spaces.nb201 import arch_codes, format_arch
 from .losses import recalibrate_bn
 from .proxies import GENAS_GAMMA, GENAS_SIGMAS, angle, combined_proxy, flatness
@@ -207,6 +207,7 @@ def supernet_proxies(
 def spread_architectures(n: int, random_state: int = 0) -> list[str]:
     """``n`` architectures spread evenly over the CIFAR-10 200-epoch test-accuracy ranking
     (one random pick per rank bin, seeded), skipping cells whose output is always zero."""
+    check_int(n, "n_archs", 1, 1000)
     store = load_store()
     acc = store.array("cifar10", split="test", epochs=200)
     order = np.argsort(-acc)

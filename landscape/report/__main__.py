@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("--table renders its own analysis: leave out --only and --run")
         index = build_report(args.out, args.only, args.data_dir, preset=preset, table=args.table, metric=args.metric,
                              lower_is_better=args.lower_is_better)
+    except KeyboardInterrupt:
+        print("interrupted; the previous report is intact: rerun the same command to build it (finished runs "
+              "resume)", file=sys.stderr)
+        return 130
     except (LandscapeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -117,10 +120,27 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     preset = check_choice(preset, "preset", PRESETS)
     results = results_root(preset) if results is None else Path(results)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder: give the folder the report goes to")
     if (table is None) != (metric is None):
         raise ValueError("--table and --metric go together: the CSV and the column to analyse")
     store = load_store(data_dir)
     out.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".report-build-", dir=out))  # swapped in whole: never half a report
+    try:
+        items = _render(build, store, only, preset, results, table, metric, lower_is_better)
+        (build / "index.html").write_text(_html(items))
+        (build / "index.md").write_text(_markdown(items))
+        for path in sorted(build.iterdir(), key=lambda p: p.name.startswith("index.")):  # the index last
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    return out / "index.md"
+
+
+def _render(out: Path, store, only: list[str] | None, preset: str, results: Path, table, metric,
+            lower_is_better: bool) -> list[tuple[str, Artifact | None, list[str]]]:
+    """Every artifact of the report written to ``out``: the user's table, or the sections."""
     items = []
     if table is not None:
         from ..bench.tables import metric_table
@@ -142,9 +162,4 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
             arts = SECTIONS[name](store)
         items += [(name, art, _write(art, out)) for art in arts] or [(name, None, [])]
         bar.write(f"report section {name}: {time.perf_counter() - start:.1f} s")
-    (out / "index.html").write_text(_html(items))
-    index = out / "index.md"
-    index.write_text(_markdown(items))
-    return index
-
-
+    return items

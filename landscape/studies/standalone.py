@@ -49,7 +49,7 @@ from ..nn.speed import speed_config
 from ..nn.train import evaluate_network, train_network
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
-from ..validation import check_random_state, check_seed
+from ..validation import check_int, check_random_state, check_seed
 from .genas_tables import sample_archs
 from .layout import search_records
 from .presets import SearchPreset, get_preset
@@ -217,9 +217,9 @@ def run_standalone(
     """
     p = get_preset(preset)
     archs = matched_cells(p)["arch"] if archs is None else archs
+    workers = (os.cpu_count() or 1) if n_workers is None else check_int(n_workers, "n_workers", 1)
     run = RunStore(out, standalone_config(p))
     tasks = standalone_tasks(p, archs, seeds, weights_dir=run.path / "weights")
     from ..backend.sweep import run_sweep
 
-    workers = os.cpu_count() or 1 if n_workers is None else n_workers
     return run_sweep(train_standalone, tasks, run, table="runs", n_workers=workers, progress=progress)
