@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
                              "report becomes the landscape analysis of that metric")
     parser.add_argument("--metric", metavar="NAME", help="the column of --table to analyse")
     parser.add_argument("--lower-is-better", action="store_true", help="--metric is a cost (latency, loss)")
+    parser.add_argument("--aggregate", choices=("mean", "median"),
+                        help="how to combine several rows of one cell (seeds); default: they are an error")
     args = parser.parse_args(argv)
     preset = args.preset or args.run or "cpu"
     try:
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.table is not None and (args.only or args.run):
             raise ValueError("--table renders its own analysis: leave out --only and --run")
         index = build_report(args.out, args.only, args.data_dir, preset=preset, table=args.table, metric=args.metric,
-                             lower_is_better=args.lower_is_better)
+                             lower_is_better=args.lower_is_better, aggregate=args.aggregate)
     except KeyboardInterrupt:
         print("interrupted; the previous report is intact: rerun the same command to build it (finished runs "
               "resume)", file=sys.stderr)

@@ -104,12 +104,13 @@ def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
 
 def build_report(out: str | Path, only: list[str] | None = None, data_dir: str | Path | None = None, *,
                  preset: str = "cpu", results: str | Path | None = None, table: str | Path | None = None,
-                 metric: str | None = None, lower_is_better: bool = False) -> Path:
+                 metric: str | None = None, lower_is_better: bool = False, aggregate: str | None = None) -> Path:
     """Write the report to ``out`` and return the path of ``index.md``.
 
     With ``table`` (a CSV keyed by NB201 architecture string or official index, :func:`~landscape.bench.tables.
     metric_table`) and ``metric`` (its column), the report is the landscape analysis of that metric instead
-    (section ``table``).
+    (section ``table``); several rows of one cell are an error unless ``aggregate`` (``"mean"``/``"median"``) says
+    how to combine them, and the report then says how many it merged.
 
     The sections of cached results (:data:`~landscape.report.sections.PRESET_SECTIONS`) render the runs of
     ``preset`` only, found under ``results`` (default :func:`~landscape.report.sections.base.results_root`), and
@@ -125,10 +126,16 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     if (table is None) != (metric is None):
         raise ValueError("--table and --metric go together: the CSV and the column to analyse")
     store = load_store(data_dir)
+    user = None
+    if table is not None:  # read and checked before anything is written
+        from ..bench.tables import read_metric_table
+
+        user = (*read_metric_table(table, metric, store.index, aggregate=aggregate), metric, lower_is_better,
+                aggregate)
     out.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".report-build-", dir=out))  # swapped in whole: never half a report
     try:
-        items = _render(build, store, only, preset, results, table, metric, lower_is_better)
+        items = _render(build, store, only, preset, results, user)
         (build / "index.html").write_text(_html(items))
         (build / "index.md").write_text(_markdown(items))
         for path in sorted(build.iterdir(), key=lambda p: p.name.startswith("index.")):  # the index last
@@ -138,18 +145,19 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     return out / "index.md"
 
 
-def _render(out: Path, store, only: list[str] | None, preset: str, results: Path, table, metric,
-            lower_is_better: bool) -> list[tuple[str, Artifact | None, list[str]]]:
-    """Every artifact of the report written to ``out``: the user's table, or the sections."""
+def _render(out: Path, store, only: list[str] | None, preset: str, results: Path, user: tuple | None
+            ) -> list[tuple[str, Artifact | None, list[str]]]:
+    """Every artifact of the report written to ``out``: the user's table (``user``: its values, rows merged,
+    metric, whether lower is better, how duplicates were combined), or the sections."""
     items = []
-    if table is not None:
-        from ..bench.tables import metric_table
+    if user is not None:
         from .sections.table import table_section
 
-        values = metric_table(table, metric, store.index)
-        arts = table_section(store, values, metric, lower_is_better=lower_is_better)
+        values, merged, metric, lower_is_better, aggregate = user
+        arts = table_section(store, values, metric, lower_is_better=lower_is_better, merged=merged,
+                             aggregate=aggregate)
         items = [("table", art, _write(art, out)) for art in arts]
-    names = [s for s in SECTION_NAMES if table is None and (not only or s in only)]
+    names = [s for s in SECTION_NAMES if user is None and (not only or s in only)]
     bar = tqdm(names, desc="report sections", unit="section", disable=not names)
     for name in bar:
         bar.set_postfix_str(name)

@@ -75,15 +75,16 @@ def plot_abc_histograms(hist: pd.DataFrame, axes, intervals: dict | None = None)
     return axes
 
 
-def plot_flatness_by_decile(deciles: pd.DataFrame, ax=None):
-    """Mean |Δaccuracy| to neighbours per accuracy decile with CI band: ``dataset, bin, flatness_mean, ci_*``."""
+def plot_flatness_by_decile(deciles: pd.DataFrame, ax=None, metric: str = "test accuracy", unit: str = "points"):
+    """Mean |Δ metric| to neighbours per decile of the metric, with CI band: ``dataset, bin, flatness_mean, ci_*``
+    (``metric``, ``unit``: how the axes name the metric; default the benchmark's test accuracy)."""
     ax = _axes(ax)
     for (d, part), colour in zip(deciles.groupby("dataset", sort=False), sns.color_palette(PALETTE)):
         ax.plot(part["bin"], part["flatness_mean"], marker="o", color=colour, label=d)
         ax.fill_between(part["bin"], part["ci_low"], part["ci_high"], color=colour, alpha=0.25)
-    ax.set(xlabel="decile of the cell's own test accuracy (1 = worst, 10 = best)",
-           ylabel="mean |Δ accuracy| to the 24 neighbours (points)", title="Neighbourhood flatness by accuracy decile",
-           xticks=range(1, int(deciles["bin"].max()) + 1))
+    ax.set(xlabel=f"decile of the cell's own {metric} (1 = worst, 10 = best)",
+           ylabel=f"mean |Δ {metric}| to the 24 neighbours" + (f" ({unit})" if unit else ""),
+           title=f"Neighbourhood flatness by {metric} decile", xticks=range(1, int(deciles["bin"].max()) + 1))
     ax.legend()
     return ax
 
@@ -108,8 +109,9 @@ def plot_minimax_quantiles(curves: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_barrier_tree(tree: pd.DataFrame, ax=None):
-    """Disconnectivity graph from :func:`landscape.geometry.barrier_tree`'s frame (optima on top, merges below)."""
+def plot_barrier_tree(tree: pd.DataFrame, ax=None, value: str = "test accuracy (%)", max_labels: int = 40):
+    """Disconnectivity graph from :func:`landscape.geometry.barrier_tree`'s frame (optima on top, merges below);
+    ``value`` names the y axis; with more than ``max_labels`` optima their indices stay in the table only."""
     ax = _axes(ax)
     parent, height = tree["parent"].to_numpy(), tree["height"].to_numpy()
     children: dict[int, list[int]] = {}
@@ -127,13 +129,14 @@ def plot_barrier_tree(tree: pd.DataFrame, ax=None):
                 ax.plot([x[k], x[k]], [height[k], height[node]], color="0.2", linewidth=1)
             ax.plot([min(x[kids]), max(x[kids])], [height[node]] * 2, color="0.2", linewidth=1)
     ax.scatter(x[leaves], height[leaves], color=sns.color_palette(PALETTE)[0], zorder=3, s=18)
-    if "arch" in tree:
+    labelled = "arch" in tree and len(leaves) <= max_labels
+    if labelled:
         ax.set_xticks(x[leaves], [str(int(a)) for a in tree["arch"].to_numpy()[leaves]], rotation=90, fontsize=6)
     else:
         ax.set_xticks([])
-    ax.set(xlabel=f"the {len(leaves)} local optima by cell index (no neighbour is better;\n"
-                  "strict optima and cells tied with their best neighbour)", ylabel="test accuracy (%)",
-           title="Barrier tree (disconnectivity graph)")
+    ax.set(xlabel=f"the {len(leaves)} local optima" + (" by cell index" if labelled else " (indices in the CSV)")
+                  + " (no neighbour is better;\nstrict optima and cells tied with their best neighbour)",
+           ylabel=value, title="Barrier tree (disconnectivity graph)")
     return ax
 
 

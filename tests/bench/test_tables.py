@@ -16,13 +16,18 @@ def acc12(store):
     return store.array("cifar10", split="valid", epochs=12)
 
 
-def test_strings_in_any_order_and_seeds_averaged(store, acc12):
+def test_strings_in_any_order_and_seeds_combined_only_when_asked(store, acc12):
+    from landscape.bench.tables import read_metric_table
+
     order = np.random.default_rng(1).permutation(N_ARCHS)
     strings = store.index.arch_string(order)
     two_seeds = pd.DataFrame({"arch_str": np.concatenate([strings, strings]),
                               "acc": np.concatenate([acc12[order] - 1.0, acc12[order] + 1.0])})
-    assert np.allclose(metric_table(two_seeds, "acc", store.index), acc12, rtol=0, atol=1e-12)
-    assert np.allclose(metric_table(two_seeds, "acc", store.index, aggregate="median"), acc12, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match=rf"31250 rows key a cell another row keys too, e.g. rows \[0, {N_ARCHS}\]"):
+        metric_table(two_seeds, "acc", store.index)
+    assert np.allclose(metric_table(two_seeds, "acc", store.index, aggregate="mean"), acc12, rtol=0, atol=1e-12)
+    values, merged = read_metric_table(two_seeds, "acc", store.index, aggregate="median")
+    assert np.allclose(values, acc12, rtol=0, atol=1e-12) and merged == N_ARCHS
 
 
 @pytest.mark.slow
@@ -71,7 +76,7 @@ def test_bad_indices_files_and_options_are_named(store, acc12, tmp_path):
     by_index = pd.DataFrame({"index": np.arange(N_ARCHS), "acc": acc12})
     with pytest.raises(ValueError, match="0..15624; index 15625 does not"):
         metric_table(by_index.assign(index=by_index["index"] + 1), "acc", store.index)
-    with pytest.raises(ValueError, match="aggregate must be 'mean' or 'median'"):
+    with pytest.raises(ValueError, match="aggregate must be None, 'mean' or 'median'"):
         metric_table(by_index, "acc", store.index, aggregate="max")
     with pytest.raises(ValueError, match="no table at"):
         metric_table(tmp_path / "missing.csv", "acc", store.index)

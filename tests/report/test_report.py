@@ -141,3 +141,52 @@ def test_bring_your_own_table(store, tmp_path):
     assert (out / "table_acc12_barrier_tree.png").is_file() and "acc12" in (out / "index.md").read_text()
     assert main(["--table", str(csv), "--metric", "acc13", "--out", str(out),
                  "--data-dir", str(store.path.parent)]) == 2  # did-you-mean, one line
+
+
+def _figure_texts(art) -> list[str]:
+    """Every text a section's figure draws: titles, axis labels, tick labels, legends."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    if art.grid is None:
+        fig = plt.figure()
+        art.plot(art.table, fig.add_subplot())
+    else:
+        fig, axes = plt.subplots(*art.grid, squeeze=False)
+        art.plot(art.table, axes)
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+    plt.close(fig)
+    return texts
+
+
+def test_a_users_latency_is_labelled_as_the_users_metric_everywhere(store):
+    from landscape.report.sections.table import table_section
+
+    latency = store.array("hardware", "latency_ms", split="1080ti_1")
+    arts = table_section(store, latency, "latency_ms", lower_is_better=True)
+    drawn = [art for art in arts if art.plot is not None]
+    assert len(drawn) >= 3
+    for art in arts:
+        assert "latency_ms" in art.title and "test accuracy" not in art.title + art.description
+    for art in drawn:
+        texts = " | ".join(_figure_texts(art))
+        assert "test accuracy" not in texts and "latency_ms" in texts, (art.name, texts[:300])
+    tree = next(a for a in drawn if a.name.endswith("barrier_tree"))
+    assert "lower is better" in " ".join(_figure_texts(tree))
+
+
+def test_duplicate_rows_need_an_aggregate_and_the_report_says_how_many_merged(store, tmp_path):
+    import numpy as np
+
+    from landscape.report.__main__ import main
+
+    acc12 = store.array("cifar10", split="valid", epochs=12)
+    arch = store.index.arch_string(np.arange(15625))
+    frame = pd.DataFrame({"arch": np.concatenate([arch, arch[:3]]), "acc12": np.concatenate([acc12, acc12[:3]])})
+    csv = tmp_path / "dups.csv"
+    frame.to_csv(csv, index=False)
+    out = tmp_path / "report"
+    common = ["--table", str(csv), "--metric", "acc12", "--out", str(out), "--data-dir", str(store.path.parent)]
+    assert main(common) == 2 and not out.exists()  # refused before anything is written
+    assert main([*common, "--aggregate", "median"]) == 0
+    assert "3 rows were combined into other rows of the same cell by their median" in (out / "index.md").read_text()
