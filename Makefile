@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 CORE   := $(VENV)/.installed-core
 FULL   := $(VENV)/.installed-test
 
-.PHONY: report test bench data clean
+.PHONY: report test bench data docs clean
 
 $(CORE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,9 @@ $(CORE): pyproject.toml
 	$(PY) -m pip install --progress-bar on -e '.[nb301]'
 	touch $(CORE)
 
-# The tests also run the official-API importers, Ray, the notebooks and pytest.
+# The tests also run the official-API importers, Ray, the notebooks, the documentation build and pytest.
 $(FULL): $(CORE)
-	$(PY) -m pip install --progress-bar on -e '.[nb201,nb301,ray,notebooks,dev]'
+	$(PY) -m pip install --progress-bar on -e '.[nb201,nb301,ray,notebooks,dev,docs]'
 	touch $(FULL)
 
 data: $(CORE)
@@ -27,11 +27,15 @@ data: $(CORE)
 report: data
 	$(PY) -m landscape.report --out reports
 
-test: $(FULL) data
+# The documentation (pages + the API reference from the docstrings), warnings as errors, into site/.
+docs: $(FULL)
+	$(PY) -m mkdocs build --strict --quiet
+
+test: $(FULL) data docs
 	$(PY) -m pytest -q
 
 bench: data
 	$(PY) benchmarks/run.py --out benchmarks/results.json
 
 clean:
-	rm -rf $(VENV) data/nb201 reports/*.png reports/*.svg reports/*.csv reports/*.md reports/*.html
+	rm -rf $(VENV) site data/nb201 reports/*.png reports/*.svg reports/*.csv reports/*.md reports/*.html
