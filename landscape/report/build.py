@@ -6,6 +6,7 @@ import html
 import os
 import shutil
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def _write(art: Artifact, out: Path) -> list[str]:
             fig, axes = plt.subplots(rows, cols, figsize=art.figsize or (3.6 * cols, 2.8 * rows), layout="constrained",
                                      squeeze=False)
             art.plot(art.table, axes)
+        fig.suptitle(textwrap.fill(art.title, 120), fontsize=9, color="0.25")  # the figure names what, scale, preset
         fig.savefig(out / f"{art.name}.png", dpi=130, metadata=_PNG_META)
         fig.savefig(out / f"{art.name}.svg", metadata=_SVG_META)
         plt.close(fig)

@@ -121,13 +121,18 @@ def plot_barrier_tree(tree: pd.DataFrame, ax=None, value: str = "test accuracy (
     leaves = [n for n in order if n not in children]
     x = np.zeros(len(parent))
     x[leaves] = np.arange(len(leaves))
-    for node in order:
+    gap = 0.015 * (height.max() - height.min() or 1.0)  # nearly equal merges drawn apart, never on top of each other
+    shown = height.astype(float).copy()
+    for node in order:  # children first: a merge sits at least `gap` below its lowest child
         kids = children.get(node)
         if kids:
             x[node] = np.mean(x[kids])
+            shown[node] = min(height[node], min(shown[kids]) - gap)
             for k in kids:
-                ax.plot([x[k], x[k]], [height[k], height[node]], color="0.2", linewidth=1)
-            ax.plot([min(x[kids]), max(x[kids])], [height[node]] * 2, color="0.2", linewidth=1)
+                ax.plot([x[k], x[k]], [shown[k], shown[node]], color="0.2", linewidth=1)
+            ax.plot([min(x[kids]), max(x[kids])], [shown[node]] * 2, color="0.2", linewidth=1)
+    moved = bool((shown < height - 1e-12).any())
+    height = shown
     ax.scatter(x[leaves], height[leaves], color=sns.color_palette(PALETTE)[0], zorder=3, s=18)
     labelled = "arch" in tree and len(leaves) <= max_labels
     if labelled:
@@ -135,32 +140,50 @@ def plot_barrier_tree(tree: pd.DataFrame, ax=None, value: str = "test accuracy (
     else:
         ax.set_xticks([])
     ax.set(xlabel=f"the {len(leaves)} local optima" + (" by cell index" if labelled else " (indices in the CSV)")
-                  + " (no neighbour is better;\nstrict optima and cells tied with their best neighbour)",
+                  + " (no neighbour is better;\nstrict optima and cells tied with their best neighbour)"
+                  + (f"\nmerges closer than {gap:.2g} are drawn {gap:.2g} apart (exact heights in the CSV)" if moved else ""),
            ylabel=value, title="Barrier tree (disconnectivity graph)")
     return ax
 
 
-def plot_lons(nodes: pd.DataFrame, edges: pd.DataFrame, axes):
-    """One LON per dataset: ``nodes`` (``dataset, optimum, value, basin_size``) sized by basin and coloured by value,
-    the improving ``edges`` (``dataset, source, target, weight, type``) as arrows; a seeded spring layout."""
-    import networkx as nx
+def _basin_sizes(basin: np.ndarray, largest: float) -> np.ndarray:
+    """Marker areas of :func:`plot_lons`: proportional to the square root of the basin (cells), the largest 500."""
+    return 15 + 500 * np.sqrt(np.asarray(basin, float) / largest)
 
+
+def plot_lons(nodes: pd.DataFrame, edges: pd.DataFrame, axes):
+    """One LON per dataset: ``nodes`` (``dataset, optimum, value, basin_size``) at height = their accuracy, sized by
+    basin (key in the legend), the largest basins in the middle; from each optimum one arrow, its most likely
+    improving move (``edges``: ``dataset, source, target, weight, type``), width by weight; sinks (no improving
+    move: where a local search ends) labelled by cell index."""
     for ax, (d, part) in zip(np.ravel(axes), nodes.groupby("dataset", sort=False)):
-        g = nx.DiGraph()
-        g.add_nodes_from(part["optimum"].astype(int))
+        part = part.sort_values("basin_size", ascending=False, kind="stable").reset_index(drop=True)
+        offsets = np.array([(k + 1) // 2 * (1 if k % 2 else -1) for k in range(len(part))], float)
+        x = dict(zip(part["optimum"].astype(int), offsets))
+        y = dict(zip(part["optimum"].astype(int), part["value"]))
         up = edges[(edges["dataset"] == d) & (edges["type"] == "improving")]
-        g.add_weighted_edges_from(zip(up["source"].astype(int), up["target"].astype(int), up["weight"]))
-        pos = nx.spring_layout(g.to_undirected(), seed=0, weight="weight")
-        size = 20 + 600 * part["basin_size"].to_numpy() / part["basin_size"].max()
-        nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.25, arrowsize=6, width=0.6, node_size=size)
-        drawn = nx.draw_networkx_nodes(g, pos, nodelist=part["optimum"].astype(int).tolist(), node_size=size,
-                                       node_color=part["value"], cmap="viridis", ax=ax)
-        best = part.iloc[0]
-        ax.annotate(f"{int(best.optimum)}", pos[int(best.optimum)], fontsize=7, xytext=(4, 4),
-                    textcoords="offset points")
-        ax.figure.colorbar(drawn, ax=ax, shrink=0.7, label="test accuracy (%)")
-        ax.set_title(f"{d}: {len(part)} optima, {len(up)} improving edges", fontsize=9)
-        ax.set_axis_off()
+        best = up.sort_values("weight", kind="stable").groupby("source").tail(1)
+        top = best["weight"].max() if len(best) else 1.0
+        for r in best.itertuples():
+            ax.annotate("", xy=(x[int(r.target)], y[int(r.target)]), xytext=(x[int(r.source)], y[int(r.source)]),
+                        arrowprops=dict(arrowstyle="->", color="0.35", alpha=0.75, lw=0.4 + 2.6 * r.weight / top,
+                                        shrinkA=4, shrinkB=6))
+        largest = part["basin_size"].max()
+        drawn = ax.scatter(offsets, part["value"], s=_basin_sizes(part["basin_size"], largest), c=part["value"],
+                           cmap="viridis", edgecolors="0.2", linewidths=0.4, zorder=3)
+        sinks = part[~part["optimum"].isin(best["source"])]
+        for value, tied in sinks.groupby(sinks["value"].round(4), sort=False):  # tied sinks: one funnel, one label
+            ax.annotate(" = ".join(str(int(o)) for o in tied["optimum"]), (max(x[int(o)] for o in tied["optimum"]),
+                        value), fontsize=7, xytext=(10, -3), textcoords="offset points")
+        for b in [v for v in (10, 100, 1000, 10000) if v <= largest][-3:]:
+            ax.scatter([], [], s=_basin_sizes([b], largest), color="0.7", edgecolors="0.2", label=f"basin {b:,} cells")
+        ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, frameon=False,
+                  columnspacing=2.5, handletextpad=0.8)
+        ax.set(xticks=[], ylabel="200-epoch test accuracy (%)",
+               title=f"{d}: {len(part)} optima, funnel sink(s) labelled\narrow: each optimum's likeliest improving move")
+        ax.margins(x=0.15, y=0.06)
+        drawn.set_clim(part["value"].min(), part["value"].max())
+        ax.title.set_fontsize(9)
     return axes
 
 
@@ -241,30 +264,39 @@ def plot_darts_by_radius(by_radius: pd.DataFrame, ax=None):
 
 
 def _tau_points(frame: pd.DataFrame, x: str, ax) -> None:
-    """τ with CI per (x, dataset), dodged, plus the paper's τ as open markers."""
+    """τ with CI per (x, dataset), dodged, plus the paper's τ as open markers: one black marker per x where the
+    paper has one value for every series (e.g. its CIFAR-10 τ beside two ground truths), else one per series."""
     xs = list(dict.fromkeys(frame[x].astype(str)))
     datasets = list(dict.fromkeys(frame["dataset"]))
     width = 0.8 / len(datasets)
+    has_paper = "paper_tau" in frame and frame["paper_tau"].notna().any()
+    shared = has_paper and frame.groupby(frame[x].astype(str))["paper_tau"].nunique(dropna=True).le(1).all()
     for k, (d, colour) in enumerate(zip(datasets, sns.color_palette(PALETTE))):
         part = frame[frame["dataset"] == d]
         pos = np.array([xs.index(v) for v in part[x].astype(str)]) + (k - (len(datasets) - 1) / 2) * width
         est = part["tau"].to_numpy()
         err = np.vstack([est - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - est])
         ax.errorbar(pos, est, yerr=err, fmt="o", color=colour, capsize=2, markersize=4, label=f"{d} (ours)")
-        if "paper_tau" in part and part["paper_tau"].notna().any():
+        if has_paper and not shared:
             ax.scatter(pos, part["paper_tau"], marker="D", facecolors="none", edgecolors=colour, s=30,
                        label=f"{d} (paper)")
+    if shared:
+        paper = frame.groupby(frame[x].astype(str), sort=False)["paper_tau"].first().reindex(xs)
+        ax.scatter(np.arange(len(xs)), paper, marker="D", facecolors="none", edgecolors="0.1", s=34,
+                   label="the paper (its CIFAR-10 τ)")
     ax.set_xticks(range(len(xs)), xs, rotation=20, ha="right", fontsize=8)
     ax.axhline(0, color="0.4", linewidth=0.8, linestyle="--")
     ax.set_ylabel("Kendall τ-b vs 200-epoch test accuracy")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # beside, never over a CI
 
 
-def plot_table5(table5: pd.DataFrame, ax=None):
-    """GeNAS Table 5 as points: ``proxy, dataset, tau, ci_low, ci_high, paper_tau``."""
+def plot_table5(table5: pd.DataFrame, ax=None, truth: str = "200-epoch test accuracy",
+                title: str = "Proxies on SPOS sub-networks vs ground truth (open: GeNAS Table 5)"):
+    """GeNAS Table 5 as points: ``proxy, dataset, tau, ci_low, ci_high, paper_tau`` (``dataset``: each series,
+    a dataset or a ground truth; ``truth`` names what τ is taken against)."""
     ax = _axes(ax)
     _tau_points(table5, "proxy", ax)
-    ax.set(xlabel="", title="Proxies on SPOS sub-networks vs ground truth (open: GeNAS Table 5)")
+    ax.set(xlabel="", ylabel=f"Kendall τ-b vs {truth}", title=title)
     return ax
 
 
@@ -318,36 +350,35 @@ def plot_joint_heatmap(joint: pd.DataFrame, ax=None):
                 cbar_kws={"label": "Kendall τ-b"}, ax=ax)
     ax.tick_params(labelsize=7)
     n = f"n = {int(joint['n'].iloc[0])} cells; " if "n" in joint else ""
-    ax.set_title(f"τ-b between weight- and architecture-space measures\n{n}95% CIs in the CSV", fontsize=9,
+    ax.set_title(f"τ-b between weight- and architecture-space measures; {n}95% CIs in the CSV\n"
+                 "neighbourhood flatness = −mean |Δ accuracy| to the 24 neighbours (larger = flatter)", fontsize=9,
                  loc="left")
     return ax
 
 
-def plot_search_accuracy(long: pd.DataFrame, ax=None, paper: dict[str, float] | None = None):
-    """Ground-truth accuracy of searched architectures per method and dataset: ``method, dataset, test_accuracy``;
-    ``paper``: dataset → a published value, drawn as a dashed line."""
-    ax = _axes(ax)
-    several = long["method"].nunique() > 1  # seaborn divides by (methods - 1) when dodging
-    state = np.random.get_state()  # seaborn jitters with NumPy's global generator: fix it, so figures are
-    np.random.seed(0)               # byte-identical whatever ran before, then give the caller's state back
-    try:
-        sns.stripplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=several, palette=PALETTE,
-                      size=6, jitter=0.15, ax=ax)
-    finally:
-        np.random.set_state(state)
-    sns.pointplot(data=long, x="dataset", y="test_accuracy", hue="method", dodge=0.4 if several else False,
-                  palette=PALETTE,
-                  errorbar="sd", markers="_", linestyles="none", legend=False, ax=ax)
-    datasets = list(dict.fromkeys(long["dataset"]))
-    for d, value in (paper or {}).items():
-        if d in datasets:
-            i = datasets.index(d)
-            ax.hlines(value, i - 0.45, i + 0.45, colors="0.3", linestyles="--", linewidth=1, label=f"paper ({value:g})")
-    if paper:
-        ax.legend(fontsize=7)
-    ax.set(xlabel="", ylabel="200-epoch test accuracy of the found cell (%)",
-           title="Searched architectures: one point per seed, bar = mean ± sd")
-    return ax
+def plot_search_accuracy(long: pd.DataFrame, axes, paper: dict[str, float] | None = None):
+    """Ground-truth accuracy of searched architectures, one panel (with its own axis) per dataset: ``method, seed,
+    dataset, test_accuracy``; a grey line joins the cells of one seed (a paired comparison), a bar marks each
+    method's mean ± sd; ``paper``: dataset → a published value, drawn as a dashed line."""
+    methods = list(dict.fromkeys(long["method"]))
+    colours = dict(zip(methods, sns.color_palette(PALETTE)))
+    for ax, (d, part) in zip(np.ravel(axes), long.groupby("dataset", sort=False)):
+        wide = part.pivot_table(index="seed", columns="method", values="test_accuracy").reindex(columns=methods)
+        xs = np.arange(len(methods))
+        for _, row in wide.iterrows():
+            ax.plot(xs, row.to_numpy(), color="0.75", linewidth=0.8, zorder=1)
+        for i, m in enumerate(methods):
+            values = wide[m].dropna().to_numpy()
+            ax.scatter(np.full(values.size, i), values, color=colours[m], s=28, zorder=3, label=m)
+            ax.errorbar(i + 0.12, values.mean(), yerr=values.std(ddof=1) if values.size > 1 else 0, fmt="_",
+                        color=colours[m], capsize=3, markersize=12, zorder=2)
+        if paper and d in paper:
+            ax.axhline(paper[d], color="0.3", linestyle="--", linewidth=1, label=f"paper ({paper[d]:g})")
+        ax.set(xticks=xs, xticklabels=methods, xlim=(-0.5, len(methods) - 0.5), title=f"{d} ({len(wide)} seeds)",
+               ylabel="200-epoch test accuracy of the found cell (%)" if ax is np.ravel(axes)[0] else "")
+        if paper and d in paper:
+            ax.legend(fontsize=7, loc="best")
+    return axes
 
 
 def plot_ladder_curve(curve: pd.DataFrame, axes, ceiling: pd.DataFrame | None = None,

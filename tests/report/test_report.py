@@ -69,17 +69,24 @@ def test_unknown_section_is_a_clear_error(store, tmp_path):
     assert proc.returncode == 2 and "one of 'space'" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_search_accuracy_plot_with_one_method():
-    """Runs of one method only (e.g. A²M runs still going) plot without dodging (seaborn divides by methods − 1)."""
+def test_search_accuracy_plot_one_panel_per_dataset_with_one_or_two_methods():
+    """Runs of one method only (e.g. A²M runs still going) plot too; each dataset gets its own axis."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     from landscape.report.plots import plot_search_accuracy
 
-    long = pd.DataFrame({"method": ["darts"] * 3, "dataset": ["cifar10", "cifar100", "ImageNet16-120"],
+    long = pd.DataFrame({"method": ["darts"] * 3, "seed": [0] * 3, "dataset": ["cifar10", "cifar100", "ImageNet16-120"],
                          "test_accuracy": [91.0, 70.0, 40.0]})
-    assert len(plot_search_accuracy(long).collections) >= 1
-    assert len(plot_search_accuracy(pd.concat([long, long.assign(method="a2m")])).collections) >= 2
+    for frame, methods in ((long, 1), (pd.concat([long, long.assign(method="a2m", test_accuracy=[92.0, 71.0, 41.0])]), 2)):
+        _, axes = plt.subplots(1, 3, squeeze=False)
+        plot_search_accuracy(frame, axes)
+        lows = [ax.get_ylim()[0] for ax in axes.ravel()]
+        assert all(len(ax.get_xticks()) == methods for ax in axes.ravel())
+        assert lows[0] > 80 and lows[2] < 50  # per-dataset axes, not one 30-95% range
+        plt.close("all")
 
 
 def test_smoke_results_live_apart():

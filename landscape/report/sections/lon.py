@@ -25,9 +25,10 @@ def lon_section(store: Store) -> list[Artifact]:
            f"of steepest ascent, standing for its basin; a → b weighted by the chance that a one-edit move from a "
            f"cell of basin a lands in basin b; values within {ATOL:g} tie (float32 noise).")
     return [
-        Artifact("lon_nodes", "Local optima networks (node size = basin, colour = accuracy)",
-                 how + " Edges drawn: improving (the direction a local search can climb); the CSV lon_edges.csv "
-                 "holds every edge with its type and weight.", nodes,
+        Artifact("lon_nodes", "Local optima networks of NB201's 200-epoch test accuracy, three datasets (height and "
+                              "colour = accuracy, size = basin)",
+                 how + " Drawn: each optimum's likeliest improving move (the direction a local search climbs); the "
+                 "CSV lon_edges.csv holds every edge with its type and weight.", nodes,
                  lambda table, axes: plots.plot_lons(table, edges, axes), grid=(1, len(DATASETS)),
                  figsize=(13, 4.6)),
         Artifact("lon_edges", "LON edges", how + " Types: improving / equal / worsening.", edges),

@@ -30,7 +30,8 @@ def search_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
     table5 = run_tables(runs, "table5")
     if not table5.empty:
         out.append(Artifact(
-            "genas_table5", "GeNAS Table 5 at reduced scale: τ of each proxy",
+            "genas_table5", f"GeNAS Table 5 at reduced scale: τ of each proxy ({int(table5['n'].max())} sampled cells, "
+                            "three NB201 datasets)",
             "Kendall τ-b (95% bootstrap CI) of each proxy, scored on sub-networks of our SPOS supernet, against "
             "NB201 200-epoch test accuracy, beside the paper's τ (paper_tau; 250-epoch C=16 N=5 supernet). angle and "
             "flatness are the published code's (path-wise angle, residual noise); angle_exact and flatness_exact the "
@@ -87,10 +88,10 @@ def _a2m_vs_darts(results: Path, preset: str) -> Artifact | None:
     summary = (long.groupby(["preset", "method", "dataset"], sort=False)["test_accuracy"]
                .agg(["count", "mean", "std", "min", "max"]).reset_index().rename(columns={"count": "seeds"}))
     return Artifact(
-        "a2m_vs_darts", "A²M vs first-order DARTS on NB201",
+        "a2m_vs_darts", f"A²M vs first-order DARTS on NB201 ({long['seed'].nunique()} seeds, paired by seed)",
         "Ground-truth 200-epoch test accuracy of the architecture each search returns (taken at the epoch of "
         "minimum supernet validation loss), per seed; A²M's architecture step as in its published code "
         "(ρ = ε = 1e-2). Reduced scale (preset in the table; landscape.studies.darts.DARTS_PRESETS). The A²M "
         "paper reports 92.39 ± 0.59 on CIFAR-10 for A²M at its full NB201 setting.", long,
-        lambda table, ax: plots.plot_search_accuracy(table, ax, paper={"cifar10": A2M_PAPER_CIFAR10}),
-        summary=summary)
+        lambda table, axes: plots.plot_search_accuracy(table, axes, paper={"cifar10": A2M_PAPER_CIFAR10}),
+        grid=(1, long["dataset"].nunique()), figsize=(10, 4), summary=summary)
