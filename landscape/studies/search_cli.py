@@ -28,7 +28,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--space", choices=SPACES, default="nb201", help="search space (default nb201)")
         p.add_argument("--preset", choices=PRESETS, required=True,
-                       help="scale: smoke (seconds), cpu (about half an hour on 2 cores), paper (the papers' settings)")
+                       help="scale: smoke (4-8 s a command on a busy 2-core machine, measured 2026-12-04), cpu (about "
+                            "half an hour on 2 cores), paper (the papers' settings, a GPU)")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         p.add_argument("--out", type=Path, help="results folder (default: where the report reads them, "
                                                 "<results>/search/genas-<space>-<preset>-seed<seed> for "
