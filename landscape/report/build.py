@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import tempfile
 import textwrap
@@ -51,7 +52,32 @@ def _write(art: Artifact, out: Path) -> list[str]:
         fig.savefig(out / f"{art.name}.svg", metadata=_SVG_META)
         plt.close(fig)
         files += [f"{art.name}.png", f"{art.name}.svg"]
+    if art.interactive is not None:
+        fragment = art.interactive(art.table)
+        (out / f"{art.name}.interactive.html").write_text(
+            f"<!doctype html><meta charset='utf-8'><title>{html.escape(art.title)}</title>"
+            f"<h1>{html.escape(art.title)}</h1>{fragment}\n")
+        files.append(f"{art.name}.interactive.html")
     return files
+
+
+def _records(out: Path, store) -> None:
+    """The page every interactive view links to: the record of each cell the views show."""
+    from .interactive import RECORDS, records_html
+
+    cells = {int(i) for p in out.glob("*.interactive.html") for i in re.findall(r"#cell-(\d+)", p.read_text())}
+    if cells:
+        (out / RECORDS).write_text(records_html({i: _record_text(store.query(i)) for i in cells}))
+
+
+def _record_text(record) -> str:
+    """A cell's record, short: its string and class, its 200-epoch accuracy and rank per dataset, its neighbours."""
+    import pandas as pd
+
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        return "\n".join([f"{record.arch} (op codes {record.codes}); isomorphism class {record.isomorphism_class} "
+                          f"({len(record.members)} cell(s))", "", record.ranks.round(3).to_string(index=False), "",
+                          record.neighbours.drop(columns="arch").round(2).to_string(index=False)])
 
 
 def _fmt(v) -> str:
@@ -87,7 +113,7 @@ def _markdown(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
     return "\n".join(lines)
 
 
-def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
+def _html(items: list[tuple[str, Artifact | None, list[str]]], out: Path) -> str:
     body = ["<h1>landscape report</h1>"]
     for section, art, files in items:
         if art is None:
@@ -95,7 +121,10 @@ def _html(items: list[tuple[str, Artifact | None, list[str]]]) -> str:
                         f"{html.escape(EMPTY_HINTS[section])}.</p>")
             continue
         body.append(f"<h2>{html.escape(section)}: {html.escape(art.title)}</h2><p>{html.escape(art.description)}</p>")
-        if f"{art.name}.png" in files:
+        view = out / f"{art.name}.interactive.html"
+        if view.is_file():  # inline SVG: a tooltip and a record link on every point, no script
+            body.append("<div>" + view.read_text().split("</h1>", 1)[1] + "</div>")
+        elif f"{art.name}.png" in files:
             body.append(f'<img src="{art.name}.png" alt="{html.escape(art.title)}" style="max-width:48em">')
         shown = art.summary if art.summary is not None else art.table
         if len(shown) <= 30:
@@ -138,7 +167,8 @@ def build_report(out: str | Path, only: list[str] | None = None, data_dir: str |
     build = Path(tempfile.mkdtemp(prefix=".report-build-", dir=out))  # swapped in whole: never half a report
     try:
         items = _render(build, store, only, preset, results, user)
-        (build / "index.html").write_text(_html(items))
+        _records(build, store)
+        (build / "index.html").write_text(_html(items, build))
         (build / "index.md").write_text(_markdown(items))
         for path in sorted(build.iterdir(), key=lambda p: p.name.startswith("index.")):  # the index last
             os.replace(path, out / path.name)

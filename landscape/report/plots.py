@@ -422,3 +422,12 @@ def plot_ladder_curve(curve: pd.DataFrame, axes, ceiling: pd.DataFrame | None = 
     np.ravel(axes)[-1].legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                               frameon=False)
     return axes
+
+
+def plot_accuracy_vs_flatness(cells: pd.DataFrame, ax=None):
+    """Accuracy against neighbourhood flatness of sampled cells: ``cifar10, neighbourhood_flatness``."""
+    ax = _axes(ax)
+    ax.scatter(cells["neighbourhood_flatness"], cells["cifar10"], s=8, alpha=0.6, color=sns.color_palette(PALETTE)[0])
+    ax.set(xlabel="mean |Δ accuracy| to the 24 neighbours (points; lower = flatter)",
+           ylabel="200-epoch CIFAR-10 test accuracy (%)", title=f"Accuracy against flatness ({len(cells)} cells)")
+    return ax

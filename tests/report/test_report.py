@@ -197,3 +197,16 @@ def test_duplicate_rows_need_an_aggregate_and_the_report_says_how_many_merged(st
     assert main(common) == 2 and not out.exists()  # refused before anything is written
     assert main([*common, "--aggregate", "median"]) == 0
     assert "3 rows were combined into other rows of the same cell by their median" in (out / "index.md").read_text()
+
+
+def test_interactive_views_work_offline_and_link_each_point_to_its_record(reports):
+    a, _, _ = reports
+    page = (a / "index.html").read_text()
+    assert page.count("<svg") >= 5  # the LON (three datasets), the barrier tree, the accuracy-flatness scatter
+    assert "<title>optimum 6111:" in page and 'href="records.html#cell-6111"' in page
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page
+    records = (a / "records.html").read_text()
+    assert 'id="cell-6111"' in records and 'id="cell-13714"' in records
+    for name in ("lon_nodes", "barrier_tree_cifar10", "accuracy_vs_flatness_cells"):
+        assert (a / f"{name}.interactive.html").is_file() and (a / f"{name}.png").is_file()  # the PNG kept for papers

@@ -9,7 +9,7 @@ import pandas as pd
 from ...bench.store import DATASETS, Store
 from ...geometry import abc_path_barriers, barrier_tree, basins, minimax_quantiles
 from ...graph import as_graph
-from .. import plots
+from .. import interactive, plots
 from .base import Artifact
 
 #: Pairs at Hamming distance 3 sampled per (dataset, model) for the path-barrier distributions.
@@ -45,7 +45,9 @@ def barriers_section(store: Store) -> list[Artifact]:
         Artifact("barrier_tree_cifar10", "Barrier tree of the CIFAR-10 local optima",
                  "Disconnectivity graph of the cells no neighbour beats (CIFAR-10, 200-epoch test accuracy): two "
                  "optima merge at the highest accuracy level through which some path joins them "
-                 "(geometry.barrier_tree).", tree, plots.plot_barrier_tree),
+                 "(geometry.barrier_tree).", tree, plots.plot_barrier_tree,
+                 interactive=lambda t: interactive.barrier_tree_svg(
+                     t, title="Barrier tree of the CIFAR-10 local optima (200-epoch test accuracy)")),
         Artifact("basins", "Largest basins of steepest ascent",
                  "The ten largest basins of attraction per dataset: every cell climbs to its best neighbour until "
                  "none is better (geometry.basins).", basin),

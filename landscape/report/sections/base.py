@@ -30,7 +30,9 @@ class Artifact:
 
     ``plot(table, ax)`` draws on one Axes; with ``grid = (rows, cols)`` it gets the array of
     Axes instead.  ``summary`` (when the table is too long to show) is written as
-    ``<name>_summary.csv`` and shown in the index.
+    ``<name>_summary.csv`` and shown in the index.  ``interactive(table)`` returns an HTML fragment of inline SVG
+    (:mod:`landscape.report.interactive`: a tooltip and a record link on every point), written as
+    ``<name>.interactive.html`` and embedded in ``index.html``.
     """
 
     name: str
@@ -41,4 +43,5 @@ class Artifact:
     grid: tuple[int, int] | None = None
     figsize: tuple[float, float] | None = None
     summary: pd.DataFrame | None = None
+    interactive: Callable | None = None
 

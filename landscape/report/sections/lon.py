@@ -7,7 +7,7 @@ from scipy.stats import spearmanr
 
 from ...bench.store import DATASETS, Store
 from ...geometry import ATOL, basin_lon, fitness_distance_correlation, funnels, weak_strong_basins
-from .. import plots
+from .. import interactive, plots
 from .base import Artifact
 
 
@@ -21,6 +21,7 @@ def lon_section(store: Store) -> list[Artifact]:
                       ignore_index=True)
     rho = {d: spearmanr(part["basin"], part["value"]).statistic for d, part in basin.groupby("dataset", sort=False)}
     fdc = {d: fitness_distance_correlation(acc[d], store.index, among="optima") for d in DATASETS}
+    arch = dict(zip(nodes["optimum"].astype(int), store.index.arch_string(nodes["optimum"].to_numpy())))
     how = (f"Exact basin-transition LONs of 200-epoch test accuracy (geometry.basin_lon): one node per local optimum "
            f"of steepest ascent, standing for its basin; a → b weighted by the chance that a one-edit move from a "
            f"cell of basin a lands in basin b; values within {ATOL:g} tie (float32 noise).")
@@ -30,7 +31,9 @@ def lon_section(store: Store) -> list[Artifact]:
                  how + " Drawn: each optimum's likeliest improving move (the direction a local search climbs); the "
                  "CSV lon_edges.csv holds every edge with its type and weight.", nodes,
                  lambda table, axes: plots.plot_lons(table, edges, axes), grid=(1, len(DATASETS)),
-                 figsize=(13, 4.6)),
+                 figsize=(13, 4.6), interactive=lambda table: "".join(
+                     interactive.lon_svg(part, edges[edges["dataset"] == d], arch, title=f"{d}: local optima network")
+                     for d, part in table.groupby("dataset", sort=False))),
         Artifact("lon_edges", "LON edges", how + " Types: improving / equal / worsening.", edges),
         Artifact("lon_funnels", "Funnels: where local search ends",
                  "Sinks (optima with no improving out-edge; tied sinks joined by an equal edge are one) and the optima "
