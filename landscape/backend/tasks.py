@@ -15,11 +15,9 @@ from typing import Any
 import torch
 
 from ..flatness.study import proxy_scores
-from ..nn import create_network
 from ..nn.device import resolve_device
-from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg, digits
-from ..nn.train import TrainConfig, train_network
+from ..nn.train import TrainConfig, train_cell
 from ..runs import config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_choice, check_int, check_seed
@@ -67,13 +65,11 @@ def evaluate_architecture(task: Mapping[str, Any]) -> dict[str, Any]:
         train = load("train", n_per_class=s["train_per_class"], random_state=s["seed"])
         valid = list(batches(load("valid", n_per_class=s["valid_per_class"], random_state=s["seed"]), 500,
                              device=s["device"]))
-        with torch_seed(s["seed"]):
-            net = create_network("nb201", arch, c=s["c"], n=s["n"], num_classes=train.classes, in_channels=channels)
-        net = net.to(s["device"])
-        initial = {k: v.detach().clone() for k, v in net.named_parameters()}
-        history = train_network(net, train, TrainConfig(epochs=s["epochs"], batch_size=s["batch_size"]),
-                                device=s["device"], random_state=s["seed"], progress=False)
-        scores = proxy_scores(net, initial, valid, n_draws=s["n_draws"], random_state=s["seed"])
+        net, initial, history = train_cell("nb201", arch, train, TrainConfig(epochs=s["epochs"], batch_size=s["batch_size"]),
+                                           seed=s["seed"], device=s["device"], c=s["c"], n=s["n"],
+                                           num_classes=train.classes, in_channels=channels)
+        scores = proxy_scores(net, {k: initial[k] for k, _ in net.named_parameters()}, valid, n_draws=s["n_draws"],
+                              random_state=s["seed"])
     finally:
         torch.set_num_threads(threads)
     return {"arch": arch, "seed": s["seed"], "train_loss": history[-1], **scores}

@@ -25,11 +25,9 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from ..bench import load_store
-from ..nn import create_network
 from ..nn.device import resolve_device
-from ..nn.rng import torch_seed
 from ..nn.images import batches, cifar10_jpeg
-from ..nn.train import TrainConfig, train_network
+from ..nn.train import TrainConfig, train_cell
 from ..validation import check_choice, check_int, check_random_state
 from ..spaces.nb201 import arch_codes, format_arch
 from .losses import recalibrate_bn
@@ -157,12 +155,8 @@ def evaluate_proxies(
     rows = [done]
     for arch in tqdm([a for a in strings if a not in finished], desc=f"proxies ({p.name})", unit="arch",
                      disable=not progress):
-        with torch_seed(random_state):
-            net = create_network("nb201", arch, c=p.c, n=p.n)
-        net = net.to(device)
-        initial = {k: v.detach().clone() for k, v in net.named_parameters()}
-        history = train_network(net, train, config, device=device, random_state=random_state, progress=False)
-        scores = proxy_scores(net, initial, valid, n_draws=p.n_draws, random_state=random_state)
+        net, initial, history = train_cell("nb201", arch, train, config, seed=random_state, device=device, c=p.c, n=p.n)
+        scores = proxy_scores(net, _parameters(net, initial), valid, n_draws=p.n_draws, random_state=random_state)
         rows.append(pd.DataFrame([{"arch": arch, "preset": p.name, "seed": random_state, "definition": DEFINITION,
                                    "train_loss": history[-1], **scores}]))
         if path is not None:
@@ -170,6 +164,11 @@ def evaluate_proxies(
     wide = pd.concat(rows, ignore_index=True)
     wide = wide[(wide["preset"] == p.name) & (wide["seed"] == random_state) & wide["arch"].isin(strings)]
     return _long(wide)
+
+
+def _parameters(net: nn.Module, state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The entries of ``state`` that are parameters of ``net`` (a state dict also holds BN buffers)."""
+    return {k: state[k] for k, _ in net.named_parameters()}
 
 
 def supernet_proxies(

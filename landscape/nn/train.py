@@ -19,7 +19,7 @@ from ..validation import check_choice, check_int
 from .images import ImageData, batches
 from .speed import check_speed, prepare_input, prepare_network, train_autocast
 
-__all__ = ["SCHEDULE_STEPS", "TrainConfig", "train_network", "evaluate_network"]
+__all__ = ["SCHEDULE_STEPS", "TrainConfig", "train_network", "train_cell", "evaluate_network"]
 
 #: When the cosine schedule steps: after every mini-batch (NB201) or after every epoch (SPOS code).
 SCHEDULE_STEPS = ("iteration", "epoch")
@@ -104,6 +104,46 @@ def train_network(
         history.append(total / n)
     net.eval()
     return history
+
+
+def train_cell(space: str, arch, data: ImageData, config: TrainConfig = TrainConfig(), *, seed: int = 0,
+               device: str | torch.device = "cpu", progress: bool = False, **network
+               ) -> tuple[nn.Module, dict[str, torch.Tensor], list[float]]:
+    """Train one cell alone: the one place every stand-alone study (the matched-scale truth, the proxy study, the
+    sweep demo task) builds, seeds and trains a network.
+
+    Parameters
+    ----------
+    space : str
+        ``"nb201"`` or ``"darts"`` (:func:`~landscape.nn.create_network`).
+    arch
+        The architecture (NB201 string or op codes; DARTS genotype).
+    data : ImageData
+        The training images.
+    config : TrainConfig
+        The recipe.
+    seed : int
+        Seeds the initial weights (:func:`~landscape.nn.rng.torch_seed`), the batch order and the augmentation.
+    device, progress
+        Where to train; a progress bar over the epochs.
+    **network
+        The network's size (``c``, ``n`` or ``layers``, ``num_classes``, ``in_channels``).
+
+    Returns
+    -------
+    (net, initial, history)
+        The trained network (eval mode), a copy of its initial ``state_dict`` (the angle's reference, GeNAS Eq. 8)
+        and the mean training loss of each epoch.
+    """
+    from . import create_network
+    from .rng import torch_seed
+
+    with torch_seed(seed):
+        net = create_network(space, arch, **network)
+    net = net.to(device)
+    initial = {k: v.detach().clone() for k, v in net.state_dict().items()}
+    history = train_network(net, data, config, device=device, random_state=seed, progress=progress)
+    return net, initial, history
 
 
 @torch.no_grad()

@@ -42,11 +42,9 @@ from ..bench.analyses import ground_truth
 from ..bench.store import Store
 from ..flatness.perturb import MODES
 from ..flatness.proxies import angle, flatness
-from ..nn import create_network
 from ..nn.images import batches, cifar10_jpeg
-from ..nn.rng import torch_seed
 from ..nn.speed import speed_config
-from ..nn.train import evaluate_network, train_network
+from ..nn.train import evaluate_network, train_cell
 from ..runs import RunStore, config_hash
 from ..spaces.nb201 import arch_codes, format_arch
 from ..validation import check_int, check_random_state, check_seed
@@ -174,11 +172,9 @@ def train_standalone(task: Mapping[str, Any]) -> dict[str, Any]:
         train = load_data(p, DATA_SEED, split="train")
         valid = load_data(p, DATA_SEED, split="valid")
         test = cifar10_jpeg("test", n_per_class=TEST_PER_CLASS, random_state=DATA_SEED)
-        with torch_seed(seed):
-            net = create_network("nb201", arch, c=p.c, n=p.n, num_classes=10)
-        initial = {k: v.detach().clone() for k, v in net.state_dict().items()}
         t1 = time.perf_counter()
-        history = train_network(net, train, p.train_config(), random_state=seed, progress=False)
+        net, initial, history = train_cell("nb201", arch, train, p.train_config(), seed=seed, c=p.c, n=p.n,
+                                           num_classes=10)
         t2 = time.perf_counter()
         row: dict[str, Any] = {"arch": arch, "seed": seed, "config_hash": config_hash(config),
                                "final_train_loss": history[-1]}
