@@ -74,13 +74,13 @@ def test_supernet_proxies_tidy():
 
 def test_evaluate_proxies_resumes(tmp_path, shared_data, monkeypatch):
     calls = []
-    real = study.train_network
+    real = study.train_cell
 
-    def counting(net, data, config, **kw):
+    def counting(space, arch, data, config, **kw):
         calls.append(1)
-        return real(net, data, config, **kw)
+        return real(space, arch, data, config, **kw)
 
-    monkeypatch.setattr(study, "train_network", counting)
+    monkeypatch.setattr(study, "train_cell", counting)
     out = tmp_path / "p.csv"
     archs = [ARCH, "|skip_connect~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|"]
     first = evaluate_proxies(archs[:1], TINY, out=out, progress=False)
