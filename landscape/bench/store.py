@@ -217,7 +217,22 @@ class Store:
 
     Parameters
     ----------
-    path : path of the store folder (``<data dir>/nb201``).
+    path : str or os.PathLike
+        Path of the store folder (``<data dir>/nb201``).
+
+    Raises
+    ------
+    StoreError
+        If the folder has no ``manifest.json``, the manifest is corrupt or of another schema version, or a file it
+        lists is missing or has another size than recorded (truncated or overwritten).  The message says how to
+        re-create the store.
+
+    Examples
+    --------
+    >>> from landscape.bench import data_dir
+    >>> store = Store(data_dir() / "nb201")            # usually: landscape.bench.load_store()
+    >>> len(store.index), store.datasets[:2]
+    (15625, ['ImageNet16-120', 'cifar10'])
     """
 
     def __init__(self, path: str | os.PathLike):
@@ -304,11 +319,52 @@ class Store:
     def isomorphism_classes(self, kind: str = "nb201") -> np.ndarray:
         """Isomorphism class per official index (label = smallest index in the class), as
         :meth:`ArchIndex.isomorphism_classes <landscape.spaces.nb201.ArchIndex.isomorphism_classes>`: ``"nb201"``
-        (6,466 classes, read from the store) or ``"functional"`` (4,930)."""
+        (6,466 classes, read from the store) or ``"functional"`` (4,930).
+
+        Parameters
+        ----------
+        kind : {"nb201", "functional"}
+            Which equivalence: NB201's own classes or the functional ones.
+
+        Returns
+        -------
+        numpy.ndarray
+            Class label per official index, shape ``(15625,)``.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``kind``.
+        StoreError
+            If ``space.npz`` is missing, unreadable or fails its checksum.
+
+        Examples
+        --------
+        >>> classes = store.isomorphism_classes()
+        >>> classes[[0, 1, 6111]].tolist(), len(set(classes)), len(set(store.isomorphism_classes("functional")))
+        ([0, 1, 6111], 6466, 4930)
+        """
         return self._load("space.npz")["nb201_class"] if kind == "nb201" else self.index.isomorphism_classes(kind)
 
     def splits(self) -> dict[str, np.ndarray]:
-        """NB201 data splits, e.g. ``"cifar10-valid:train"`` → indices into the CIFAR-10 training set."""
+        """NB201 data splits, e.g. ``"cifar10-valid:train"`` → indices into the CIFAR-10 training set.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            Split name → image indices (a new dict each call).
+
+        Raises
+        ------
+        StoreError
+            If ``splits.npz`` is missing, unreadable or fails its checksum.
+
+        Examples
+        --------
+        >>> train = store.splits()["cifar10-valid:train"]
+        >>> len(train), train[:3].tolist()
+        (25000, [0, 5, 7])
+        """
         return dict(self._load("splits.npz"))
 
     @property
@@ -318,16 +374,32 @@ class Store:
 
     # -- series ------------------------------------------------------------------------------
     def series_table(self) -> pd.DataFrame:
-        """One row per stored series: its key, how many architectures it covers, and a note."""
+        """One row per stored series: its key, how many architectures it covers, and a note.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``dataset, split, metric, epochs, seed, source, n, note``; ``epochs`` and ``seed`` are
+            nullable integers (``<NA>``: not applicable, or the seed mean).
+
+        Examples
+        --------
+        >>> store.series_table().head(2)
+            dataset split    metric  epochs  seed source      n note
+        0   cifar10  test  accuracy     200  <NA>   nats  15625
+        1  cifar100  test  accuracy     200  <NA>   nats  15625
+        """
         table = pd.DataFrame(self._series, columns=["dataset", "split", "metric", "epochs", "seed", "source", "n", "note"])
         return table.astype({"epochs": "Int64", "seed": "Int64"})
 
     @property
     def datasets(self) -> list[str]:
+        """The datasets of the stored series, sorted."""
         return sorted({s["dataset"] for s in self._series})
 
     @property
     def metrics(self) -> list[str]:
+        """The metrics of the stored series, sorted."""
         return sorted({s["metric"] for s in self._series})
 
     def _check_names(self, name: str, wanted: list[str]) -> None:
@@ -381,6 +453,35 @@ class Store:
         Works for partial series too (for example the NASLib zero-cost tables, which
         cover 725 cells).  ``seed="mean"`` (default) selects seed-averaged values;
         an integer selects that seed's run.
+
+        Parameters
+        ----------
+        dataset : str
+            A dataset of :attr:`datasets` (``"cifar10"``, ``"cifar100"``, ``"ImageNet16-120"``, …).
+        metric : str
+            A metric of :attr:`metrics` (``"accuracy"``, ``"loss"``, ``"zc:synflow"``, …).
+        split, epochs, source : str, int, str, optional
+            Narrow the selection to one series (e.g. ``split="test", epochs=200``).
+        seed : int or "mean"
+            ``"mean"``: the seed average; an integer: that seed's run.
+
+        Returns
+        -------
+        pandas.Series
+            float64 values indexed by official index (``arch``), named ``dataset/split/metric``.
+
+        Raises
+        ------
+        ValueError
+            For an unknown dataset or metric, or a selection that matches no series or several.
+        StoreError
+            If the series' file is missing, unreadable or fails its checksum.
+
+        Examples
+        --------
+        >>> synflow = store.values("cifar10", "zc:synflow")            # a NASLib zero-cost proxy
+        >>> len(synflow), synflow.name
+        (724, 'cifar10/init/zc:synflow')
         """
         row = self._one(dataset, metric, split, epochs, seed, source)
         arrays = self._series_arrays(row)
@@ -401,9 +502,29 @@ class Store:
     ) -> np.ndarray:
         """One series as a float64 array of length 15,625 in official index order.
 
-        Raises ``ValueError`` for an unknown dataset or metric, for a selection that
-        matches no series or several, and for a series that does not cover every
-        architecture (use :meth:`values` for those).
+        Parameters
+        ----------
+        dataset, metric, split, epochs, seed, source
+            Select one series, as for :meth:`values`.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 values, shape ``(15625,)``.
+
+        Raises
+        ------
+        ValueError
+            For an unknown dataset or metric, for a selection that matches no series or several, and for a
+            series that does not cover every architecture (use :meth:`values` for those).
+        StoreError
+            If the series' file is missing, unreadable or fails its checksum.
+
+        Examples
+        --------
+        >>> acc = store.array("cifar10", split="test", epochs=200)
+        >>> acc.shape, round(float(acc[6111]), 2)
+        ((15625,), 94.37)
         """
         row = self._one(dataset, metric, split, epochs, seed, source)
         arrays = self._series_arrays(row)
@@ -415,7 +536,28 @@ class Store:
         return arrays[row["id"]]
 
     def final_accuracy(self, datasets: Sequence[str] = DATASETS) -> dict[str, np.ndarray]:
-        """200-epoch test accuracy (seed mean) per dataset, in index order: the NB201 ground truth."""
+        """200-epoch test accuracy (seed mean) per dataset, in index order: the NB201 ground truth.
+
+        Parameters
+        ----------
+        datasets : sequence of str
+            The datasets (default :data:`DATASETS`: CIFAR-10, CIFAR-100, ImageNet16-120).
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            Dataset → accuracy (%) of every cell, shape ``(15625,)``.
+
+        Raises
+        ------
+        ValueError
+            For a dataset without a 200-epoch test series.
+
+        Examples
+        --------
+        >>> {d: round(float(a[6111]), 2) for d, a in store.final_accuracy().items()}
+        {'cifar10': 94.37, 'cifar100': 73.22, 'ImageNet16-120': 46.71}
+        """
         return {d: self.array(d, split="test", epochs=200) for d in datasets}
 
     def frame(
@@ -432,8 +574,28 @@ class Store:
 
         Columns: ``arch, dataset, split, metric, epochs, seed, value, source``; one row
         per (series, architecture); ``seed`` is ``<NA>`` for seed-averaged values.
-        ``dataset`` and ``metric`` take one name or several; ``split``, ``epochs``,
-        ``seed`` (an integer or ``"mean"``) and ``source`` filter like :meth:`values`.
+
+        Parameters
+        ----------
+        dataset, metric : str or iterable of str, optional
+            One name or several (default: all).
+        split, epochs, seed, source : optional
+            Filter like :meth:`values` (``seed``: an integer or ``"mean"``; default: every seed and the mean).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The long frame (no rows when nothing matches).
+
+        Raises
+        ------
+        ValueError
+            For an unknown dataset or metric.
+
+        Examples
+        --------
+        >>> store.frame("cifar10", "accuracy", split="test", epochs=200).shape
+        (15625, 8)
         """
         rows = self._select(None, None, split, epochs, seed, source)
         for name, value in (("dataset", dataset), ("metric", metric)):
@@ -441,6 +603,10 @@ class Store:
                 wanted = [value] if isinstance(value, str) else list(value)
                 self._check_names(name, wanted)
                 rows = [r for r in rows if r[name] in wanted]
+        return self._long_frame(rows)
+
+    def _long_frame(self, rows: list[dict]) -> pd.DataFrame:
+        """The series of ``rows`` as one long frame (see :meth:`frame`)."""
         parts = []
         for r in rows:
             arrays = self._series_arrays(r)
@@ -470,8 +636,26 @@ class Store:
     def query(self, arch: str | int | Sequence[int]) -> ArchRecord:
         """Everything the store knows about one cell (an architecture string, an official index or op codes).
 
-        >>> record = store.query(6111)                                   # doctest: +SKIP
-        >>> record.ranks                                                 # doctest: +SKIP
+        Parameters
+        ----------
+        arch : str, int or sequence of int
+            An architecture string, an official index (0..15624) or six op codes.
+
+        Returns
+        -------
+        ArchRecord
+            Its stored values, ranks, neighbours and isomorphism class (``print`` it for a report).
+
+        Raises
+        ------
+        ValueError
+            For an index outside 0..15624, a malformed architecture string or invalid op codes.
+
+        Examples
+        --------
+        >>> record = store.query(6111)
+        >>> record.codes, len(record.neighbours), record.ranks[["dataset", "rank", "tied"]].values.tolist()
+        ((3, 3, 3, 1, 3, 2), 24, [['cifar10', 1, 2], ['cifar100', 3, 1], ['ImageNet16-120', 8, 1]])
         """
         if isinstance(arch, (int, np.integer)) and not isinstance(arch, (bool, np.bool_)):
             if not 0 <= arch < N_ARCHS:
@@ -517,7 +701,28 @@ class Store:
         (competition ranking: 1, 1, 3, …).  Columns ``rank, index, arch``, the 200-epoch test accuracy on every
         dataset, ``isomorphism_class`` and ``class_size``; :meth:`query` gives a cell's whole record.
 
-        >>> store.top(2)[["rank", "index", "cifar10"]]                   # doctest: +SKIP
+        Parameters
+        ----------
+        k : int
+            How many cells, 1..15625.
+        dataset : str
+            Ranked by this dataset's accuracy: one of :data:`DATASETS`.
+        atol : float
+            Values within ``atol`` of each other are ties.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per cell, best first (more than ``k`` rows when the ``k``-th is tied).
+
+        Raises
+        ------
+        ValueError
+            For ``k`` outside 1..15625 or a dataset not in :data:`DATASETS`.
+
+        Examples
+        --------
+        >>> store.top(2)[["rank", "index", "cifar10"]]
            rank  index    cifar10
         0     1   6111  94.373333
         1     1  13714  94.373333
@@ -538,7 +743,25 @@ class Store:
                              "isomorphism_class": classes[chosen], "class_size": sizes[classes[chosen]]})
 
     def info(self) -> dict:
-        """Summary of the stored data (the CLI adds the graph's numbers to it)."""
+        """Summary of the stored data (the CLI adds the graph's numbers to it).
+
+        Returns
+        -------
+        dict
+            ``path, schema_version, created, architectures, isomorphism_classes, datasets, metrics, series, sources,
+            splits, bytes``.
+
+        Raises
+        ------
+        StoreError
+            If ``space.npz`` or ``splits.npz`` is missing, unreadable or fails its checksum.
+
+        Examples
+        --------
+        >>> info = store.info()
+        >>> info["architectures"], info["isomorphism_classes"], info["series"]
+        (15625, 6466, 141)
+        """
         return {
             "path": str(self.path),
             "schema_version": self.manifest["schema_version"],

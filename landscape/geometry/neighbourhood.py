@@ -87,16 +87,32 @@ def neighbourhood(graph, radius: int, archs=None, *, shape: str = "sphere", n_no
 
     Parameters
     ----------
-    graph : anything :func:`landscape.graph.as_graph` accepts: an NB201 ``ArchIndex`` (Hamming spheres), an
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts: an NB201 ``ArchIndex`` (Hamming spheres), an
         ``(m, 2)`` edge array, a ``networkx.Graph`` or a ``SpaceGraph``.
-    radius : 1..6 on NB201, >= 1 on a general graph.
-    archs : node ids (or NB201 strings); default all nodes.
-    shape : ``"sphere"`` (distance exactly ``radius``) or ``"ball"`` (distance 1..radius).
-    n_nodes : number of nodes of an edge-array graph (default: largest id + 1).
+    radius : int
+        1..6 on NB201, >= 1 on a general graph.
+    archs : int, str or sequence of them, optional
+        Node ids (or NB201 strings); default all nodes.
+    shape : {"sphere", "ball"}, default "sphere"
+        ``"sphere"`` (distance exactly ``radius``) or ``"ball"`` (distance 1..radius).
+    n_nodes : int, optional
+        Number of nodes of an edge-array graph (default: largest id + 1).
 
     Returns
     -------
-    int32 array ``(len(archs), k)``; ``-1`` pads rows with fewer than ``k`` members.
+    numpy.ndarray
+        int32 array ``(len(archs), k)``; ``-1`` pads rows with fewer than ``k`` members.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``shape``, a radius out of range, ``archs`` that are not nodes, or a malformed graph.
+
+    Examples
+    --------
+    >>> neighbourhood(np.array([[0, 1], [1, 2], [2, 3]]), 1)     # the path 0 - 1 - 2 - 3
+    array([[ 1, -1], [ 0,  2], [ 1,  3], [ 2, -1]], dtype=int32)
     """
     check_choice(shape, "shape", _SHAPES)
     g = as_graph(graph, None if n_nodes is None else check_int(n_nodes, "n_nodes", 1))
@@ -116,8 +132,35 @@ def _quantile(srt: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
 
 
 def table_stats(values: np.ndarray, table: np.ndarray, centres: np.ndarray) -> dict[str, np.ndarray]:
-    """Every statistic of :data:`STATISTICS` of ``values`` over the members of each row of a neighbourhood
-    ``table`` (``-1`` pads), relative to the row's centre node (vectorised over rows and members)."""
+    """Every statistic of :data:`STATISTICS` of ``values`` over the rows of a neighbourhood ``table``.
+
+    Each row's members (``-1`` pads) are compared with the row's centre node (vectorised over rows and members).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float, shape (n,)
+        The metric per node (checked by the caller: finite, one per node).
+    table : numpy.ndarray of int, shape (k, w)
+        Member node ids per row, ``-1`` for padding (as :func:`neighbourhood` returns).
+    centres : numpy.ndarray of int, shape (k,)
+        The centre node of each row.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One length-``k`` array per name of :data:`STATISTICS` (see :func:`neighbourhood_stats`); NaN for empty rows.
+
+    Raises
+    ------
+    IndexError
+        When ``table`` or ``centres`` holds ids outside ``values`` (no argument checks are made here).
+
+    Examples
+    --------
+    >>> v = np.array([1.0, 3.0, 2.0])
+    >>> table_stats(v, np.array([[1, -1], [0, 2]]), np.array([0, 1]))["mean_abs_delta"]
+    array([2. , 1.5])
+    """
     valid = table >= 0
     full = bool(valid.all())
     count = table.shape[1] * np.ones(len(table), np.int64) if full else valid.sum(axis=1)
@@ -144,13 +187,40 @@ def neighbourhood_stats(values, graph, radius: int | Iterable[int] = 1, archs=No
     Vectorised over architectures and neighbours, ``chunk`` centres at a time (memory stays
     at a few MB per chunk even for the 1,280-cell spheres at r = 3).
 
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        The metric per node (e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        The neighbour graph, as for :func:`neighbourhood`.
+    radius : int or iterable of int, default 1
+        One radius or several (1..6 on NB201).
+    archs : int, str or sequence of them, optional
+        Centre node ids (or NB201 strings); default all nodes.
+    shape : {"sphere", "ball"}, default "sphere"
+        Distance exactly ``r`` or ``1..r``, as for :func:`neighbourhood`.
+    chunk : int, default 512
+        Centres per vectorised block.
+
     Returns
     -------
-    DataFrame with one row per (radius, arch): ``arch, radius, value`` (the centre's value),
-    ``n`` (neighbours), ``mean``, ``std`` (population, ddof = 0), ``q10, q50, q90`` (linear
-    interpolation, as ``numpy.quantile``), ``mean_abs_delta`` (mean ``|v_nbr − v_centre|``)
-    and ``frac_better`` (fraction of neighbours with a strictly higher value).  Statistics
-    of an empty neighbourhood are NaN.
+    pandas.DataFrame
+        One row per (radius, arch): ``arch, radius, value`` (the centre's value),
+        ``n`` (neighbours), ``mean``, ``std`` (population, ddof = 0), ``q10, q50, q90`` (linear
+        interpolation, as ``numpy.quantile``), ``mean_abs_delta`` (mean ``|v_nbr − v_centre|``)
+        and ``frac_better`` (fraction of neighbours with a strictly higher value).  Statistics
+        of an empty neighbourhood are NaN.
+
+    Raises
+    ------
+    ValueError
+        For invalid values, graph, ``archs``, ``shape`` or ``chunk``, or an empty or out-of-range radius.
+
+    Examples
+    --------
+    >>> stats = neighbourhood_stats([1.0, 3.0, 2.0, 0.0], np.array([[0, 1], [1, 2], [2, 3]]), (1, 2), archs=2)
+    >>> stats[["arch", "radius", "n", "mean", "frac_better"]].values.tolist()
+    [[2.0, 1.0, 2.0, 1.5, 0.5], [2.0, 2.0, 1.0, 1.0, 0.0]]
     """
     check_choice(shape, "shape", _SHAPES)
     g, v = graph_and_values(graph, values)
@@ -174,6 +244,30 @@ def neighbourhood_flatness(values, graph, archs=None) -> np.ndarray:
     On NB201 this averages the accuracy change of all 24 one-edit neighbours, the
     architecture-space counterpart of GeNAS's weight-space flatness and the quantity A²M's
     neighbourhood histograms show (a flat cell keeps its accuracy when one op changes).
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        The metric per node (e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        The neighbour graph, as for :func:`neighbourhood`.
+    archs : int, str or sequence of them, optional
+        Node ids (or NB201 strings); default all nodes.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (len(archs),)
+        The flatness of each arch, in the units of ``values`` (NaN for an isolated node).
+
+    Raises
+    ------
+    ValueError
+        For invalid values, graph or ``archs`` (see :func:`neighbourhood_stats`).
+
+    Examples
+    --------
+    >>> neighbourhood_flatness([1.0, 3.0, 2.0, 0.0], np.array([[0, 1], [1, 2], [2, 3]]))
+    array([2. , 1.5, 1.5, 2. ])
     """
     stats = neighbourhood_stats(values, graph, 1, archs)
     return stats["mean_abs_delta"].to_numpy()
@@ -186,10 +280,34 @@ def flatness_by_decile(values, flatness, *, n_bins: int = 10, n_boot: int = 1000
     Bins are equal-count quantile bins of ``values`` (ties split by index order).  The
     bootstrap resamples members within each bin: all bins at once, 100 resamples per block.
 
+    Parameters
+    ----------
+    values, flatness : array_like of float, shape (n,)
+        The metric and the flatness (:func:`neighbourhood_flatness`) per node, aligned.
+    n_bins : int, default 10
+        Number of bins, 1..n.
+    n_boot : int, default 1000
+        Bootstrap resamples.
+    ci : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed of the bootstrap.
+
     Returns
     -------
-    DataFrame, one row per bin (1 = lowest values): ``bin, n, value_min, value_max,
-    value_mean, flatness_mean, ci_low, ci_high``.
+    pandas.DataFrame
+        One row per bin (1 = lowest values): ``bin, n, value_min, value_max,
+        value_mean, flatness_mean, ci_low, ci_high``.
+
+    Raises
+    ------
+    ValueError
+        For non-finite or misaligned arrays, ``n_bins`` outside 1..n, ``n_boot < 1`` or ``ci`` outside (0, 1).
+
+    Examples
+    --------
+    >>> flatness_by_decile(np.arange(4.0), [3.0, 1.0, 1.0, 0.0], n_bins=2, random_state=0)["flatness_mean"].tolist()
+    [2.0, 0.5]
     """
     v = check_values(values)
     f = check_values(flatness, "flatness", len(v))
@@ -223,17 +341,22 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
 
     Parameters
     ----------
-    accuracy : dataset name -> accuracy per node (e.g. 200-epoch test accuracy); each
-        dataset needs an entry in ``intervals``.
-    graph : anything :func:`landscape.graph.as_graph` accepts (an NB201 ``ArchIndex``, an edge array, …).
-    radius : one radius or several.
-    intervals : dataset -> model -> closed interval ``(low, high)``; default :data:`ABC_INTERVALS`.
+    accuracy : Mapping of str to array_like of float
+        Dataset name -> accuracy per node (e.g. 200-epoch test accuracy); each dataset needs an entry in ``intervals``.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts (an NB201 ``ArchIndex``, an edge array, …).
+    radius : int or iterable of int, default (1, 2, 3)
+        One radius or several.
+    intervals : Mapping of str to Mapping of str to (float, float), default ABC_INTERVALS
+        Dataset -> model -> closed interval ``(low, high)``; default :data:`ABC_INTERVALS`.
+    shape : {"sphere", "ball"}, default "sphere"
+        Distance exactly ``r`` or ``1..r``, as for :func:`neighbourhood`.
 
     Returns
     -------
-    Long DataFrame ``dataset, model, radius, centre, neighbour, accuracy`` (the neighbour's
-    accuracy), one row per (centre, neighbour); models with no centre contribute no rows.
-    """
+    pandas.DataFrame
+        Long table ``dataset, model, radius, centre, neighbour, accuracy`` (the neighbour's accuracy), one row per
+        (centre, neighbour); models with no centre contribute no rows (example: the module docstring)."""
     check_choice(shape, "shape", _SHAPES)
     if not isinstance(accuracy, Mapping):
         raise ValueError(f"accuracy must map dataset names to accuracy arrays, e.g. {{'cifar10': acc}} (the name picks "
@@ -276,8 +399,43 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
 def abc_summary(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iterable[int] = (1, 2, 3), *,
                 intervals: Mapping[str, Mapping[str, tuple[float, float]]] = ABC_INTERVALS,
                 bin_width: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A²M's case study in two tables: a summary per ``(dataset, model, radius)`` (neighbour count, centres,
-    quantiles of neighbour accuracy) and binned neighbour-accuracy densities (``bin_width`` points per bin)."""
+    """A²M's case study in two tables: a summary per ``(dataset, model, radius)`` and neighbour-accuracy densities.
+
+    Parameters
+    ----------
+    accuracy : Mapping of str to array_like of float
+        Dataset name -> accuracy per node (%), as for :func:`abc_neighbours`.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        The neighbour graph, as for :func:`abc_neighbours`.
+    radius : int or iterable of int, default (1, 2, 3)
+        One radius or several.
+    intervals : Mapping of str to Mapping of str to (float, float), default ABC_INTERVALS
+        Dataset -> model -> closed interval ``(low, high)``.
+    bin_width : float, default 1.0
+        Width of the density bins, in accuracy points (bins from 0 to 100).
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        One row per ``(dataset, model, radius)``: ``centres``, ``neighbours`` (count), ``mean, std, min, q10, q50,
+        q90, max`` of neighbour accuracy and ``interval`` (the model's interval as text).
+    density : pandas.DataFrame
+        ``dataset, model, radius, bin_low, density`` for the non-empty bins (``bin_width`` points per bin).
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, as :func:`abc_neighbours`.
+
+    Examples
+    --------
+    >>> summary, density = abc_summary({"toy": [1.0, 3.0, 2.0, 0.0]}, np.array([[0, 1], [1, 2], [2, 3]]), 1,
+    ...                                intervals={"toy": {"A": (2.5, 3.5)}})
+    >>> summary[["model", "centres", "neighbours", "mean"]].values.tolist()
+    [['A', 1, 2, 1.5]]
+    >>> density[["bin_low", "density"]].values.tolist()
+    [[1.0, 0.5], [2.0, 0.5]]
+    """
     long = abc_neighbours(accuracy, graph, radius, intervals=intervals)
     keys = ["dataset", "model", "radius"]
     grouped = long.groupby(keys, observed=True)

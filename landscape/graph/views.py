@@ -21,6 +21,32 @@ def graph_from_edges(
     Fills networkx's adjacency in bulk (one data dict shared by both directions of
     an edge, as ``add_edges_from`` does), which is several times faster for the
     187,500 edges of NB201.
+
+    Parameters
+    ----------
+    n_nodes : int
+        Number of nodes; they are ``0..n_nodes-1``.
+    edges : array_like of int
+        Undirected edges, shape ``(m, 2)``; an edge listed twice (either way round) is one edge.
+    node_attributes : mapping of str to numpy.ndarray, optional
+        Attribute name → one value per node, shape ``(n_nodes,)``.
+
+    Returns
+    -------
+    networkx.Graph
+        The graph, each node carrying its attribute values as Python scalars.
+
+    Raises
+    ------
+    ValueError
+        If an edge leaves ``0..n_nodes-1`` or joins a node to itself, or an attribute array does not have
+        shape ``(n_nodes,)``.
+
+    Examples
+    --------
+    >>> G = graph_from_edges(3, np.array([[0, 1], [1, 2], [2, 1]]), {"acc": np.array([90.0, 91.5, 89.0])})
+    >>> G.number_of_edges(), G.nodes[1], list(G.neighbors(1))
+    (2, {'acc': 91.5}, [0, 2])
     """
     edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     if edges.size and (edges.min() < 0 or edges.max() >= n_nodes or (edges[:, 0] == edges[:, 1]).any()):
@@ -54,14 +80,28 @@ def quotient_edges(edges: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarr
 
     Parameters
     ----------
-    edges : ``(m, 2)`` undirected edges on nodes ``0..n-1``.
-    classes : class label per node, shape ``(n,)``.
+    edges : array_like of int
+        ``(m, 2)`` undirected edges on nodes ``0..n-1``.
+    classes : array_like of int
+        Class label per node, shape ``(n,)``.
 
     Returns
     -------
-    dict with ``labels`` (sorted class labels), ``sizes`` and ``internal_edges`` per label,
-    ``pairs`` ``(k, 2)`` (class pairs joined by at least one edge, smaller label first)
-    and ``weight`` (number of member pairs that are neighbours, per pair).
+    dict of str to numpy.ndarray
+        ``labels`` (sorted class labels), ``sizes`` and ``internal_edges`` per label,
+        ``pairs`` ``(k, 2)`` (class pairs joined by at least one edge, smaller label first)
+        and ``weight`` (number of member pairs that are neighbours, per pair).
+
+    Raises
+    ------
+    IndexError
+        If an edge names a node without a class label (beyond ``len(classes) - 1``).
+
+    Examples
+    --------
+    >>> q = quotient_edges(np.array([[0, 1], [1, 2], [2, 3], [0, 3]]), np.array([0, 0, 2, 2]))   # a 4-cycle
+    >>> q["labels"].tolist(), q["internal_edges"].tolist(), q["pairs"].tolist(), q["weight"].tolist()
+    ([0, 2], [1, 1], [[0, 2]], [2])
     """
     edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     classes = np.asarray(classes, dtype=np.int64)
@@ -79,13 +119,32 @@ def quotient_edges(edges: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarr
 def quotient_graph(G: nx.Graph, classes: np.ndarray) -> nx.Graph:
     """The graph of classes: nodes are class labels, edge weight = number of member pairs that are neighbours.
 
-    Parameters
-    ----------
-    G : a graph on nodes ``0..n-1`` (e.g. :func:`landscape.bench.nb201_graph`).
-    classes : class label per node, shape ``(n,)`` (e.g. ``store.isomorphism_classes()``).
-
     Node attributes: ``size`` (members) and ``internal_edges`` (neighbour pairs inside
     the class, which become no edge of the quotient).  See :func:`quotient_edges`.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A graph on nodes ``0..n-1`` (e.g. :func:`landscape.bench.nb201_graph`).
+    classes : array_like of int
+        Class label per node, shape ``(n,)`` (e.g. ``store.isomorphism_classes()``).
+
+    Returns
+    -------
+    networkx.Graph
+        The quotient: one node per class label, an edge of ``weight`` neighbour pairs between two classes.
+
+    Raises
+    ------
+    ValueError
+        If ``classes`` does not have shape ``(G.number_of_nodes(),)``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> Q = quotient_graph(nx.cycle_graph(4), np.array([0, 0, 2, 2]))
+    >>> list(Q.nodes(data=True)), list(Q.edges(data=True))
+    ([(0, {'size': 2, 'internal_edges': 1}), (2, {'size': 2, 'internal_edges': 1})], [(0, 2, {'weight': 2})])
     """
     classes = np.asarray(classes)
     if classes.shape != (G.number_of_nodes(),):
@@ -102,6 +161,30 @@ def quotient_graph(G: nx.Graph, classes: np.ndarray) -> nx.Graph:
 
 
 def quotient_degrees(neighbours: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Degree of every class in the quotient graph (number of distinct neighbouring classes), in label order."""
+    """Degree of every class in the quotient graph (number of distinct neighbouring classes), in label order.
+
+    Parameters
+    ----------
+    neighbours : numpy.ndarray
+        Neighbour table of shape ``(n, k)`` (e.g. :func:`neighbour_table`).
+    classes : array_like of int
+        Class label per node, shape ``(n,)`` (e.g. ``store.isomorphism_classes()``).
+
+    Returns
+    -------
+    numpy.ndarray
+        int array with one degree per class, in sorted label order.
+
+    Raises
+    ------
+    IndexError
+        If ``neighbours`` is not two-dimensional or names a node without a class label.
+
+    Examples
+    --------
+    >>> nbrs = np.array([[1, 3], [0, 2], [1, 3], [2, 0]])           # a 4-cycle
+    >>> quotient_degrees(nbrs, np.array([0, 0, 2, 2])).tolist(), quotient_degrees(nbrs, np.arange(4)).tolist()
+    ([1, 1], [2, 2, 2, 2])
+    """
     q = quotient_edges(edge_list(neighbours), classes)
     return np.bincount(np.searchsorted(q["labels"], q["pairs"].ravel()), minlength=q["labels"].size)

@@ -22,7 +22,41 @@ NETWORKS = {"nb201": ("c", "n", "num_classes", "in_channels"),
 
 
 def create_network(space: str, arch, **kwargs) -> nn.Module:
-    """Build the stand-alone network of ``arch`` (an NB201 string/codes or a DARTS genotype) by space name."""
+    """Build the stand-alone network of ``arch`` (an NB201 string/codes or a DARTS genotype) by space name.
+
+    Parameters
+    ----------
+    space : str
+        A space name in :data:`NETWORKS`: ``"nb201"`` or ``"darts"``.
+    arch : str, sequence of int or Genotype
+        NB201: an architecture string or its six op codes; DARTS: a
+        :class:`~landscape.spaces.darts.Genotype` or its string.
+    **kwargs
+        The space's network options, named in :data:`NETWORKS`: the width ``c`` and ``n`` (NB201 cells per stage)
+        or ``layers`` (DARTS cells in all), ``num_classes``, ``in_channels``; DARTS also ``auxiliary`` and
+        ``drop_path_prob`` (:class:`~landscape.nn.nb201.NB201Network`, :class:`~landscape.nn.darts.DARTSNetwork`).
+
+    Returns
+    -------
+    torch.nn.Module
+        A freshly initialised :class:`~landscape.nn.nb201.NB201Network` or :class:`~landscape.nn.darts.DARTSNetwork`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown space, an option the space's network does not take, an invalid architecture, or an
+        option out of range (e.g. ``c < 1``).
+
+    Examples
+    --------
+    >>> net = create_network("nb201", (3, 3, 3, 1, 3, 3), c=4, n=1)     # op codes; see landscape.spaces.nb201
+    >>> type(net).__name__, net(torch.zeros(2, 3, 32, 32)).shape
+    ('NB201Network', torch.Size([2, 10]))
+    >>> create_network("nb201", (3, 3, 3, 1, 3, 3), layers=8)
+    Traceback (most recent call last):
+    ...
+    ValueError: nb201 networks take ('c', 'n', 'num_classes', 'in_channels'), not ['layers']
+    """
     check_choice(space, "space", tuple(NETWORKS))
     unknown = set(kwargs) - set(NETWORKS[space])
     if unknown:

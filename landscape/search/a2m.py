@@ -57,7 +57,36 @@ def _grad(loss_fn: LossFn, alphas: list[torch.Tensor]) -> list[torch.Tensor]:
 
 
 def darts_gradient(loss_fn: LossFn, alphas: Sequence[torch.Tensor]) -> list[torch.Tensor]:
-    """First-order DARTS architecture gradient ∇α L_val(w, α) (Liu et al., ICLR 2019; ξ = 0)."""
+    """First-order DARTS architecture gradient ∇α L_val(w, α) (Liu et al., ICLR 2019; ξ = 0).
+
+    Parameters
+    ----------
+    loss_fn : callable
+        ``loss_fn(alphas) -> scalar tensor``, a pure function of the list of architecture tensors
+        (e.g. ``lambda a: cross_entropy(supernet(x, a), y)``).
+    alphas : list of torch.Tensor
+        The architecture parameters (as ``arch_parameters()`` returns): a non-empty list or tuple of
+        floating-point tensors.  They are not modified.
+
+    Returns
+    -------
+    list of torch.Tensor
+        ∇α of the loss, one detached tensor per entry of ``alphas`` (zeros for an entry the loss does not
+        use); no ``.grad`` is touched.  One gradient evaluation of ``loss_fn``.
+
+    Raises
+    ------
+    ValueError
+        If ``alphas`` is not a non-empty list/tuple of floating-point tensors, or ``loss_fn`` does not
+        return a scalar tensor.
+
+    Examples
+    --------
+    On L(α) = ½‖α‖² the gradient is α itself:
+
+    >>> darts_gradient(lambda a: 0.5 * (a[0] ** 2).sum(), [torch.tensor([1.0, 2.0])])
+    [tensor([1., 2.])]
+    """
     return _grad(loss_fn, _check_alphas(alphas))
 
 
@@ -65,9 +94,38 @@ def a2m_gradient(loss_fn: LossFn, alphas: Sequence[torch.Tensor], *, rho: float 
                  eps: float = 1e-2) -> list[torch.Tensor]:
     """The A²M architecture update direction g̃ + ρ·h (A²M paper; see the module docstring).
 
-    ``rho``: the ascent radius ρ (A²M: 1e-2 on NB201); ``eps``: the central-difference step ε of
-    the Hessian-vector product h ≈ ∇²α L(α̃)·g̃ (A²M: 1e-2).  Four gradient evaluations of
-    ``loss_fn`` (first-order DARTS: one).
+    Parameters
+    ----------
+    loss_fn : callable
+        ``loss_fn(alphas) -> scalar tensor``, a pure function of the list of architecture tensors.
+    alphas : list of torch.Tensor
+        The architecture parameters α: a non-empty list or tuple of floating-point tensors (not modified).
+    rho : float, default 1e-2
+        The ascent radius ρ (A²M: 1e-2 on NB201); finite, >= 0 (0 gives the first-order DARTS gradient).
+    eps : float, default 1e-2
+        The central-difference step ε of the Hessian-vector product h ≈ ∇²α L(α̃)·g̃ (A²M: 1e-2);
+        finite, > 0.
+
+    Returns
+    -------
+    list of torch.Tensor
+        g̃ + ρ·h, one detached tensor per entry of ``alphas`` (zeros for an entry the loss does not use).
+        Four gradient evaluations of ``loss_fn`` (first-order DARTS: one).
+
+    Raises
+    ------
+    ValueError
+        If ``rho`` is not a finite float >= 0, ``eps`` not a finite float > 0, ``alphas`` not a non-empty
+        list/tuple of floating-point tensors, or ``loss_fn`` does not return a scalar tensor.
+
+    Examples
+    --------
+    On L(α) = ½‖α‖² (Hessian I): g = α, α̃ = (1 + ρ)α, g̃ = h = (1 + ρ)α, so the direction is (1 + ρ)²α:
+
+    >>> a2m_gradient(lambda a: 0.5 * (a[0] ** 2).sum(), [torch.tensor([1.0, 2.0])], rho=0.1)
+    [tensor([1.2100, 2.4200])]
+    >>> a2m_gradient(lambda a: 0.5 * (a[0] ** 2).sum(), [torch.tensor([1.0, 2.0])], rho=0.0)
+    [tensor([1., 2.])]
     """
     rho = _check_step("rho", rho, allow_zero=True)
     eps = _check_step("eps", eps, allow_zero=False)

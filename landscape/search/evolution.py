@@ -32,9 +32,32 @@ _ORIGINS = ("random", "mutation", "crossover")
 class Genome:
     """The rows an evolution searches: ``n_genes`` choices in ``0..n_choices-1``.
 
-    ``mutable``: only the first ``mutable`` choices mutate (None: all); ``sample(n, rng)`` draws ``n`` random
-    rows (None: every choice uniform); ``repair(rows, rng)`` makes drawn, mutated and crossed rows valid
-    (None: every row is valid).
+    Parameters
+    ----------
+    n_genes : int
+        Choices per row (>= 1; NB201: 6 edges).
+    n_choices : int
+        Values of each choice (>= 2; NB201: 5 operations).
+    mutable : int or None, default None
+        Only the first ``mutable`` choices mutate (None: all); in ``1..n_genes``.
+    sample : callable or None, default None
+        ``sample(n, rng)`` draws ``n`` random rows (None: every choice uniform).
+    repair : callable or None, default None
+        ``repair(rows, rng)`` makes drawn, mutated and crossed rows valid (None: every row is valid).
+
+    Raises
+    ------
+    ValueError
+        If ``n_genes``, ``n_choices`` or ``mutable`` is not an integer in its range.
+
+    Examples
+    --------
+    >>> genome = Genome(n_genes=4, n_choices=3, mutable=2)
+    >>> genome.random(2, np.random.default_rng(0))
+    array([[2, 1, 1, 0],
+           [0, 0, 0, 0]])
+    >>> GENOMES["darts"].n_genes, GENOMES["darts"].mutable
+    (28, 14)
     """
 
     n_genes: int
@@ -50,10 +73,12 @@ class Genome:
             check_int(self.mutable, "mutable", 1, self.n_genes)
 
     def random(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` random rows ``(n, n_genes)`` (int64), drawn by ``sample`` or uniformly."""
         rows = rng.integers(0, self.n_choices, (n, self.n_genes)) if self.sample is None else self.sample(n, rng)
         return np.asarray(rows, np.int64)
 
     def valid(self, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """``rows`` made valid by ``repair`` (int64), or unchanged without one."""
         return rows if self.repair is None else np.asarray(self.repair(rows, rng), np.int64)
 
 
@@ -83,6 +108,38 @@ def mutate(parents: np.ndarray, prob: float, random_state=None, n_choices: int =
     ``0..n_choices-1`` with probability ``prob``.
 
     A redraw may return the same choice, as in SPOS (``cand[i] = randint(n)`` when ``random() < p``).
+
+    Parameters
+    ----------
+    parents : array_like of int
+        One row ``(n_genes,)`` or rows ``(k, n_genes)``; not modified.
+    prob : float
+        Probability that a mutable choice is redrawn, in [0, 1].
+    random_state : None, int or numpy.random.Generator, default None
+        Seed of the draws.
+    n_choices : int, default ``N_OPS`` (5, NB201's operations)
+        Choices are redrawn from ``0..n_choices-1``.
+    mutable : int or None, default None
+        Only the first ``mutable`` choices may change (None: all).
+
+    Returns
+    -------
+    numpy.ndarray
+        The mutants, ``(k, n_genes)`` (2-D even for one row).
+
+    Raises
+    ------
+    ValueError
+        If ``prob`` is not in [0, 1] or ``random_state`` is not a valid seed.
+
+    Examples
+    --------
+    >>> mutate(np.zeros((2, 6), int), 0.5, random_state=0)
+    array([[0, 4, 2, 0, 0, 0],
+           [0, 0, 0, 0, 0, 2]])
+    >>> mutate(np.zeros((2, 6), int), 1.0, random_state=0, mutable=3)
+    array([[2, 3, 4, 0, 0, 0],
+           [3, 3, 2, 0, 0, 0]])
     """
     parents = np.atleast_2d(np.asarray(parents))
     if not 0 <= prob <= 1:
@@ -95,7 +152,31 @@ def mutate(parents: np.ndarray, prob: float, random_state=None, n_choices: int =
 
 
 def crossover(a: np.ndarray, b: np.ndarray, random_state=None) -> np.ndarray:
-    """Uniform crossover: each choice taken from ``a`` or ``b`` with probability 1/2 (rows paired)."""
+    """Uniform crossover: each choice taken from ``a`` or ``b`` with probability 1/2 (rows paired).
+
+    Parameters
+    ----------
+    a, b : array_like of int
+        The two parents: rows ``(k, n_genes)`` (or one row each) of the same shape; row ``i`` of ``a`` is
+        crossed with row ``i`` of ``b``.
+    random_state : None, int or numpy.random.Generator, default None
+        Seed of the draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        The children, ``(k, n_genes)`` (2-D even for one row).
+
+    Raises
+    ------
+    ValueError
+        If ``a`` and ``b`` differ in shape, or ``random_state`` is not a valid seed.
+
+    Examples
+    --------
+    >>> crossover(np.zeros(6, int), np.ones(6, int), random_state=0)
+    array([[1, 0, 0, 0, 1, 1]])
+    """
     a, b = np.atleast_2d(np.asarray(a)), np.atleast_2d(np.asarray(b))
     if a.shape != b.shape:
         raise ValueError(f"parents must have the same shape, got {a.shape} and {b.shape}")
@@ -105,7 +186,29 @@ def crossover(a: np.ndarray, b: np.ndarray, random_state=None) -> np.ndarray:
 
 @dataclass
 class EvolutionResult:
-    """Outcome of :func:`evolutionary_search`: the best row and every evaluation in order."""
+    """Outcome of :func:`evolutionary_search`: the best row and every evaluation in order.
+
+    Parameters
+    ----------
+    best : numpy.ndarray
+        The row of highest fitness (the first evaluated among ties).
+    best_fitness : float
+        Its fitness.
+    history : pandas.DataFrame
+        One row per evaluation, in order: ``codes`` (a tuple), ``generation``, ``origin`` (``"random"``,
+        ``"mutation"`` or ``"crossover"``) and ``fitness``.
+    top_k : numpy.ndarray
+        The ``top_k`` best rows, best first.
+
+    Examples
+    --------
+    >>> result = evolutionary_search(lambda rows: -rows.sum(1), population=8, generations=3, top_k=2,
+    ...                              mutants=3, crossovers=3, random_state=0)
+    >>> result.best, result.best_fitness, result.n_evaluated
+    (array([0, 1, 0, 1, 2, 0]), -4.0, 24)
+    >>> result.history["origin"].value_counts().to_dict()
+    {'random': 15, 'mutation': 6, 'crossover': 3}
+    """
 
     best: np.ndarray
     best_fitness: float
@@ -114,6 +217,7 @@ class EvolutionResult:
 
     @property
     def n_evaluated(self) -> int:
+        """Architectures evaluated (rows of ``history``)."""
         return len(self.history)
 
 
@@ -181,38 +285,40 @@ def _offspring(codes: np.ndarray, scores: np.ndarray, generation: int, populatio
     return parts
 
 
-def evolutionary_search(
-    fitness: Callable[[np.ndarray], np.ndarray],
-    *,
-    population: int = 100,
-    generations: int = 20,
-    top_k: int = 10,
-    mutants: int = 25,
-    mutation_prob: float = 0.1,
-    crossovers: int = 25,
-    genome: Genome = GENOMES["nb201"],
-    random_state=None,
-    resume: Mapping | None = None,
-    on_generation: Callable[[dict], None] | None = None,
-    progress: bool = False,
-) -> EvolutionResult:
+def evolutionary_search(fitness: Callable[[np.ndarray], np.ndarray], *, population: int = 100, generations: int = 20,
+                        top_k: int = 10, mutants: int = 25, mutation_prob: float = 0.1, crossovers: int = 25,
+                        genome: Genome = GENOMES["nb201"], random_state=None, resume: Mapping | None = None,
+                        on_generation: Callable[[dict], None] | None = None, progress: bool = False) -> EvolutionResult:
     """Maximise ``fitness`` over the rows of ``genome`` (SPOS evolution).
 
     Parameters
     ----------
-    fitness : maps an ``(k, n_genes)`` int array to ``k`` fitness values (larger = better);
-        called once per generation with the architectures never evaluated before.
-    genome : the rows searched (:data:`GENOMES`; default NB201 cells).
-    population : architectures per generation (SPOS: 50; GeNAS/RLNAS on NB201: 100).
-    generations : generations in total, the random first one included (the published GeNAS
-        code: 20).
-    top_k : parents: the best ``top_k`` of everything evaluated so far.
-    mutants, mutation_prob, crossovers : offspring per generation; each is drawn from at most
-        10 times as many tries (SPOS's limit), duplicates and evaluated rows (after repair) rejected.
-    random_state : seed of every random choice.
-    resume : a state passed to ``on_generation`` earlier; the search continues after it and
-        gives the same result as an uninterrupted run.
-    on_generation : called with a checkpointable state after every generation.
+    fitness : callable
+        Maps ``(k, n_genes)`` int rows to ``k`` finite values (larger = better), once per generation, on new rows.
+    population, generations, top_k, mutants, crossovers : int
+        Architectures per generation (SPOS: 50; GeNAS/RLNAS on NB201: 100); generations in total, the random first
+        one included (the published GeNAS code: 20); parents: the best ``top_k`` so far; offspring per generation,
+        each drawn from at most 10 times as many tries (SPOS's limit), duplicates and evaluated rows rejected.
+    mutation_prob, genome, random_state : float, Genome, seed
+        Per-choice mutation probability; the rows searched (:data:`GENOMES`; default NB201 cells); every draw's seed.
+    resume, on_generation, progress : dict or None, callable or None, bool
+        A state passed to ``on_generation`` earlier: the search continues after it and gives the same result as an
+        uninterrupted run; called with a checkpointable state after every generation; a progress bar.
+
+    Returns
+    -------
+    EvolutionResult
+        The best row and its fitness, every evaluation (``history``) and the ``top_k`` best rows.
+
+    Raises
+    ------
+    ValueError
+        A setting out of its range (named), or ``fitness`` returning the wrong shape or NaN/inf.
+
+    Examples
+    --------
+    >>> evolutionary_search(lambda r: -r.sum(1), population=8, generations=3, top_k=2, random_state=0).best_fitness
+    -1.0
     """
     _check_settings(population, generations, top_k, mutants, crossovers, mutation_prob, genome)
     rng = check_random_state(random_state)

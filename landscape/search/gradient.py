@@ -80,6 +80,16 @@ class BilevelConfig:
     ------
     ValueError
         For a value out of its range, named.
+
+    Examples
+    --------
+    >>> config = BilevelConfig(epochs=10, variant="sdarts")
+    >>> config.a_lr, config.sdarts_epsilon
+    (0.0003, (0.03, 0.3))
+    >>> BilevelConfig(epochs=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: epochs must be an integer >= 1, got 0
     """
 
     epochs: int = 50
@@ -123,7 +133,17 @@ class BilevelConfig:
 @dataclass(frozen=True)
 class EpochSchedule:
     """What the variant's schedules are in one epoch: SDARTS's ε, DARTS−'s skip coefficient in training and in the
-    epoch's validation, β-DARTS's λ (all 0 when the variant does not use them)."""
+    epoch's validation, β-DARTS's λ (all 0 when the variant does not use them).
+
+    Parameters
+    ----------
+    sdarts_epsilon : float
+        SDARTS's noise range ε_e of the weight step.
+    aux_train, aux_valid : float
+        DARTS−'s skip coefficient β_e in the epoch's training and in its validation.
+    beta_weight : float
+        β-DARTS's λ_e.
+    """
 
     sdarts_epsilon: float
     aux_train: float
@@ -134,8 +154,25 @@ class EpochSchedule:
 def epoch_schedule(config: BilevelConfig, epoch: int) -> EpochSchedule:
     """The schedules of ``config.variant`` in 0-based ``epoch`` of ``config.epochs`` (the module docstring).
 
+    Parameters
+    ----------
+    config : BilevelConfig
+        The search's configuration: its ``variant``, ``epochs`` E, ``sdarts_epsilon`` and ``beta_weight``.
+    epoch : int
+        The 0-based epoch e (not checked against E).
+
+    Returns
+    -------
+    EpochSchedule
+        SDARTS's ε_e = a + (b − a)·e/E, DARTS−'s β_e (training: 1 at e = 0, then (E + 1 − e)/E; validation:
+        (E − e)/E) and β-DARTS's λ_e = ``beta_weight``·e/E; 0 for what the variant does not use.
+
+    Examples
+    --------
     >>> epoch_schedule(BilevelConfig(variant="beta-darts"), 10).beta_weight
     5.0
+    >>> epoch_schedule(BilevelConfig(variant="darts-minus", epochs=10), 2)
+    EpochSchedule(sdarts_epsilon=0.0, aux_train=0.9, aux_valid=0.8, beta_weight=0.0)
     """
     e, total = epoch, config.epochs
     low, high = config.sdarts_epsilon
@@ -148,13 +185,50 @@ def epoch_schedule(config: BilevelConfig, epoch: int) -> EpochSchedule:
 
 
 def beta_regulariser(alphas: Sequence[torch.Tensor]) -> torch.Tensor:
-    """β-DARTS's regulariser: the mean over edges of logsumexp of the raw α (summed over the α tensors)."""
+    """β-DARTS's regulariser: the mean over edges of logsumexp of the raw α (summed over the α tensors).
+
+    Parameters
+    ----------
+    alphas : sequence of torch.Tensor
+        The architecture tensors, one row of operation logits per edge.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar, differentiable in ``alphas``.
+
+    Examples
+    --------
+    >>> beta_regulariser([torch.zeros(6, 5)])    # log 5 on every edge
+    tensor(1.6094)
+    """
     return sum(torch.logsumexp(a, dim=-1).mean() for a in alphas)
 
 
 def smoothed_weights(alphas: torch.Tensor, epsilon: float, generator: torch.Generator) -> torch.Tensor:
     """SDARTS random smoothing as the A²M code: softmax(α) + U(−ε, ε), clipped to [0, 1], an all-zero row set to
-    one at its argmax, each row renormalised to sum 1 (no gradient flows to α)."""
+    one at its argmax, each row renormalised to sum 1 (no gradient flows to α).
+
+    Parameters
+    ----------
+    alphas : torch.Tensor
+        The operation logits, one row per edge.
+    epsilon : float
+        The noise range ε.
+    generator : torch.Generator
+        The CPU generator of the noise.
+
+    Returns
+    -------
+    torch.Tensor
+        The smoothed operation weights, shaped as ``alphas``, rows summing to 1.
+
+    Examples
+    --------
+    >>> weights = smoothed_weights(torch.zeros(2, 5), 0.1, torch.Generator().manual_seed(0))
+    >>> weights.sum(-1)
+    tensor([1.0000, 1.0000])
+    """
     weights = F.softmax(alphas.detach(), dim=-1)
     noise = torch.rand(weights.shape, generator=generator, dtype=weights.dtype).to(weights.device)
     weights = (weights + (2 * noise - 1) * epsilon).clamp(0, 1)
@@ -168,8 +242,41 @@ def architecture_direction(net: nn.Module, method: str, config: BilevelConfig, x
                            beta_weight: float = 0.0) -> list[torch.Tensor]:
     """The architecture step's direction on one validation batch: DARTS' first-order gradient of the loss in α,
     or A²M's gradient at the flatness-perturbed α (``rho``, ``eps``; see :mod:`landscape.search.a2m`); with
-    ``beta_weight`` > 0 every loss carries β-DARTS's regulariser.  ``net`` runs the forward passes (a network
-    with ``arch_parameters()``, or its :func:`~landscape.nn.speed.prepare_network` wrapper)."""
+    ``beta_weight`` > 0 every loss carries β-DARTS's regulariser.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        Runs the forward passes ``net(x, alphas)``: a network with ``arch_parameters()``, or its
+        :func:`~landscape.nn.speed.prepare_network` wrapper.
+    method : str
+        ``"a2m"`` for A²M's direction; anything else (``"darts"``) gives first-order DARTS.
+    config : BilevelConfig
+        Its ``rho``, ``eps`` and ``precision``.
+    x, y : torch.Tensor
+        The validation batch.
+    beta_weight : float, default 0.0
+        β-DARTS's λ of this epoch (:func:`epoch_schedule`).
+
+    Returns
+    -------
+    list of torch.Tensor
+        One detached direction per tensor of ``net.arch_parameters()``.
+
+    Raises
+    ------
+    ValueError
+        From :func:`~landscape.search.a2m.a2m_gradient` (``rho``/``eps`` out of range) or when the loss is not a
+        scalar.
+
+    Examples
+    --------
+    >>> from landscape.nn.nb201_mixed import NB201MixedSupernet
+    >>> net = NB201MixedSupernet(c=4, n=1, num_classes=10)
+    >>> x, y = torch.randn(2, 3, 8, 8), torch.tensor([0, 1])
+    >>> [d.shape for d in architecture_direction(net, "a2m", BilevelConfig(), x, y)]
+    [torch.Size([6, 5])]
+    """
     def loss_fn(alphas: list[torch.Tensor]) -> torch.Tensor:
         with train_autocast(config.precision, x.device):
             loss = F.cross_entropy(net(x, alphas), y)
@@ -182,7 +289,28 @@ def architecture_direction(net: nn.Module, method: str, config: BilevelConfig, x
 
 def make_optimizers(net: nn.Module, config: BilevelConfig) -> tuple[torch.optim.Optimizer, torch.optim.Optimizer,
                                                                      torch.optim.lr_scheduler.LRScheduler]:
-    """SGD on the weights, Adam on α, and the weights' cosine schedule (stepped once per epoch)."""
+    """SGD on the weights, Adam on α, and the weights' cosine schedule (stepped once per epoch).
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        A network with ``weight_parameters()`` and ``arch_parameters()``.
+    config : BilevelConfig
+        The learning rates, momentum, weight decays, Adam's betas and the epochs of the cosine.
+
+    Returns
+    -------
+    tuple
+        ``(w_opt, a_opt, sched)``: SGD on the weights, Adam on α, cosine annealing of ``w_opt`` from ``w_lr``
+        to ``w_lr_min`` over ``config.epochs``.
+
+    Examples
+    --------
+    >>> from landscape.nn.nb201_mixed import NB201MixedSupernet
+    >>> parts = make_optimizers(NB201MixedSupernet(c=4, n=1, num_classes=10), BilevelConfig(epochs=2))
+    >>> [type(part).__name__ for part in parts]
+    ['SGD', 'Adam', 'CosineAnnealingLR']
+    """
     w_opt = torch.optim.SGD(net.weight_parameters(), lr=config.w_lr, momentum=config.w_momentum,
                             weight_decay=config.w_weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, T_max=config.epochs, eta_min=config.w_lr_min)
@@ -195,7 +323,25 @@ def make_optimizers(net: nn.Module, config: BilevelConfig) -> tuple[torch.optim.
 class SearchState:
     """One epoch's search state: the network, the module that runs its forward passes (the network or its
     :func:`~landscape.nn.speed.prepare_network` wrapper), the method (``"darts"``/``"a2m"``), the configuration,
-    the two optimisers, the epoch's schedules and SDARTS's noise generator."""
+    the two optimisers, the epoch's schedules and SDARTS's noise generator.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The α-supernet (``arch_parameters()``, ``weight_parameters()``, ``aux_skip``).
+    step : torch.nn.Module
+        The module that runs its forward passes (``net`` or its wrapper).
+    method : str
+        ``"darts"`` or ``"a2m"`` (:data:`METHODS`).
+    config : BilevelConfig
+        The search's configuration.
+    w_opt, a_opt : torch.optim.Optimizer
+        The optimisers of the weights and of α (:func:`make_optimizers`).
+    schedule : EpochSchedule
+        The epoch's schedules (:func:`epoch_schedule`).
+    noise : torch.Generator or None, default None
+        SDARTS's noise generator (needed by ``variant="sdarts"`` only).
+    """
 
     net: nn.Module
     step: nn.Module
@@ -228,7 +374,39 @@ def search_epoch(state: SearchState, pairs: Iterable, on_step: Callable[[int], N
                  ) -> tuple[float, float]:
     """One search epoch over ``(train batch, valid batch)`` pairs: per pair an architecture step on the
     validation batch, then a weight step (gradient clipped at ``config.grad_clip``) on the training batch, then
-    ``on_step(steps done this epoch)``.  Returns the training loss and accuracy (%) over the epoch."""
+    ``on_step(steps done this epoch)``.
+
+    Parameters
+    ----------
+    state : SearchState
+        The network, its optimisers, the method, the configuration and the epoch's schedules; the network and
+        the optimisers are updated in place.
+    pairs : iterable
+        ``((x_train, y_train), (x_valid, y_valid))`` pairs of mini-batches.
+    on_step : callable or None, default None
+        Called with the number of steps done this epoch after each step.
+
+    Returns
+    -------
+    tuple of float
+        The training loss and accuracy (%) over the epoch.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``pairs`` is empty.
+
+    Examples
+    --------
+    >>> from landscape.nn.nb201_mixed import NB201MixedSupernet
+    >>> net, config = NB201MixedSupernet(c=4, n=1, num_classes=10), BilevelConfig(epochs=1)
+    >>> w_opt, a_opt, _ = make_optimizers(net, config)
+    >>> state = SearchState(net, net, "darts", config, w_opt, a_opt, epoch_schedule(config, 0))
+    >>> batch = (torch.randn(2, 3, 8, 8), torch.tensor([0, 1]))
+    >>> loss, accuracy = search_epoch(state, [(batch, batch)])
+    >>> 0 <= accuracy <= 100
+    True
+    """
     config, arch_params = state.config, state.net.arch_parameters()
     state.net.aux_skip = state.schedule.aux_train
     train_loss, train_correct, seen = 0.0, 0, 0
@@ -250,7 +428,28 @@ def search_epoch(state: SearchState, pairs: Iterable, on_step: Callable[[int], N
 def trajectory_row(net: nn.Module, step: int) -> dict:
     """The argmax genotypes of an NB201 α-supernet after ``step`` steps: NB201's derivation (``arch``) and DARTS's
     without ``none`` (``arch_no_none``), with their numbers of skip connections, ``none`` edges and parameter-free
-    operations, and the largest softmax weight."""
+    operations, and the largest softmax weight.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        An NB201 α-supernet (``alphas``, ``arch(exclude_none=...)``).
+    step : int
+        The steps done so far (the row's ``step``).
+
+    Returns
+    -------
+    dict
+        ``step, max_weight, arch, arch_skips, arch_nones, arch_parameter_free`` and the same four for
+        ``arch_no_none``.
+
+    Examples
+    --------
+    >>> from landscape.nn.nb201_mixed import NB201MixedSupernet
+    >>> row = trajectory_row(NB201MixedSupernet(c=4, n=1, num_classes=10), 0)
+    >>> sorted(row)[:4]
+    ['arch', 'arch_no_none', 'arch_no_none_nones', 'arch_no_none_parameter_free']
+    """
     row = {"step": step, "max_weight": float(F.softmax(net.alphas.detach(), -1).max())}
     for key, arch in (("arch", net.arch()), ("arch_no_none", net.arch(exclude_none=True))):
         ops = [o.split("~")[0] for node in arch.strip("|").split("|+|") for o in node.split("|")]
@@ -263,6 +462,25 @@ def early_stop(valid_losses: Sequence[float], patience: int) -> bool:
     """True when more than ``patience`` epochs have passed since the lowest validation loss so far
     (the published A²M script stops at ``> patience``, so ``patience`` non-improving epochs are allowed).
 
+    Parameters
+    ----------
+    valid_losses : sequence of float
+        The validation loss of every epoch so far (non-empty).
+    patience : int
+        Non-improving epochs allowed.
+
+    Returns
+    -------
+    bool
+        Whether to stop now.
+
+    Raises
+    ------
+    ValueError
+        If ``valid_losses`` is empty.
+
+    Examples
+    --------
     >>> early_stop([3.0, 2.0, 2.5, 2.4], patience=1), early_stop([3.0, 2.0, 2.5], patience=1)
     (True, False)
     """

@@ -43,6 +43,19 @@ class Space:
         ``"layers"`` (cells in all, DARTS).
     truth : str
         What its ground truth is, in words.
+
+    Raises
+    ------
+    dataclasses.FrozenInstanceError
+        On assigning to a field: a space is immutable.
+
+    Examples
+    --------
+    >>> space = get_space("darts")
+    >>> space.title, space.tabular, space.skeleton
+    ('DARTS', False, 'layers')
+    >>> Space("toy", "A toy space", tabular=True, skeleton="n", truth="exact").name
+    'toy'
     """
 
     name: str
@@ -62,7 +75,30 @@ _SPACES = {
 
 def get_space(space: str | Space) -> Space:
     """The :class:`Space` called ``space`` (a :class:`Space` is returned as it is); a ``ValueError`` naming the
-    spaces for any other name."""
+    spaces for any other name.
+
+    Parameters
+    ----------
+    space : str or Space
+        A name in :data:`SPACES` (``"nb201"``, ``"darts"``), or a :class:`Space`.
+
+    Returns
+    -------
+    Space
+        The space's description.
+
+    Raises
+    ------
+    ValueError
+        For a name not in :data:`SPACES` (a near miss is named: ``'nb-201'`` → ``'nb201'``).
+
+    Examples
+    --------
+    >>> get_space("nb201")
+    Space(name='nb201', title='NAS-Bench-201', tabular=True, skeleton='n', truth='NB201 200-epoch test accuracy')
+    >>> get_space(get_space("darts")).name
+    'darts'
+    """
     if isinstance(space, Space):
         return space
     from ..validation import check_choice  # numpy: not at import time, so that command lines answer --help at once
