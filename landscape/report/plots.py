@@ -431,3 +431,25 @@ def plot_accuracy_vs_flatness(cells: pd.DataFrame, ax=None):
     ax.set(xlabel="mean |Δ accuracy| to the 24 neighbours (points; lower = flatter)",
            ylabel="200-epoch CIFAR-10 test accuracy (%)", title=f"Accuracy against flatness ({len(cells)} cells)")
     return ax
+
+
+def plot_collapse_trajectories(traj: pd.DataFrame, axes, variant: str = "darts"):
+    """The argmax genotype during the search (``variant``'s runs, DARTS and A²M): its 200-epoch CIFAR-10 accuracy
+    under NB201's derivation (``none`` included) and DARTS's (``none`` excluded), mean over seeds with the range as a
+    band, and the mean number of ``none`` edges (NB201's derivation)."""
+    part = traj[traj["variant"] == variant]
+    colours = dict(zip(("darts", "a2m"), sns.color_palette(PALETTE)))
+    accuracy = "CIFAR-10 accuracy of the argmax (%)"
+    panels = (("acc_cifar10", "argmax with none (NB201's derivation)", accuracy),
+              ("acc_no_none_cifar10", "argmax without none (DARTS's derivation)", accuracy),
+              ("arch_nones", "none edges of the argmax (NB201's derivation)", "none edges (of 6)"))
+    for ax, (column, title, ylabel) in zip(np.ravel(axes), panels):
+        for method, rows in part.groupby("method", sort=False):
+            stats = rows.groupby("step")[column].agg(["mean", "min", "max", "count"])
+            ax.plot(stats.index, stats["mean"], color=colours.get(method),
+                    label=f"{method} ({rows['seed'].nunique()} seeds)")
+            ax.fill_between(stats.index, stats["min"], stats["max"], color=colours.get(method), alpha=0.2)
+        ax.set(xlabel="search step", ylabel=ylabel, title=title)
+        ax.title.set_fontsize(9)
+    np.ravel(axes)[0].legend(fontsize=7)
+    return axes

@@ -3,6 +3,7 @@
     python -m landscape.studies {spos,evolve,tables,darts,a2m,standalone} --preset cpu ...   # GeNAS, DARTS/A²M
     python -m landscape.studies ladder --preset cpu [--workers 2] [--rung NAME ...] [--stage train|proxies]
     python -m landscape.studies precision [--cells 20] [--workers 2]   # fast training and bf16 evaluation checks
+    python -m landscape.studies collapse --preset cpu [--limit N] [--workers 2]   # DARTS long enough to collapse
 
 Re-running a command resumes it (finished rungs and cells are never redone).  Exit status 2 for invalid
 arguments, 1 for a corrupt checkpoint or a folder of another run, 130 when interrupted.
@@ -49,7 +50,39 @@ def _parser() -> argparse.ArgumentParser:
     precision.add_argument("--cells", type=int, default=20, help="matched-scale cells to retrain (default 20)")
     precision.add_argument("--workers", type=int, default=None,
                            help="worker processes, one torch thread each (default: the CPU count)")
+    collapse = sub.add_parser(
+        "collapse", help="DARTS long enough to collapse, with and without A²M, paired by seed",
+        description="Run first-order DARTS and the other differentiable methods long enough to collapse, each with "
+                    "and without A²M (a resumable sweep, in priority order), then write the study's tables and "
+                    "print a verdict per claim.")
+    collapse.add_argument("--preset", choices=PRESETS, required=True,
+                          help="smoke (15 s), cpu (about 1 core-hour a DARTS run, measured; 2.5 an A²M run, whose "
+                               "step is 2.5× DARTS's in benchmarks/results.json), paper (a GPU)")
+    collapse.add_argument("--out", type=Path, help="results folder (default <results>/collapse/nb201-<preset>; "
+                                                   "<results> is reports/results, runs/results for smoke)")
+    collapse.add_argument("--limit", type=int, default=None,
+                          help="only the first N runs in priority order (DARTS and A²M seeds first)")
+    collapse.add_argument("--workers", type=int, default=None,
+                          help="worker processes, one torch thread each (default: the CPU count)")
     return parser
+
+
+def _collapse(args: argparse.Namespace) -> None:
+    from ..validation import check_int
+    from . import layout
+    from .collapse import get_collapse, run_collapse
+    from .collapse_results import collapse_results
+
+    study = get_collapse(args.preset)
+    for value, name in ((args.limit, "--limit"), (args.workers, "--workers")):
+        if value is not None:
+            check_int(value, name, 1)
+    out = args.out or layout.collapse_dir(results_folder(args.preset), args.preset)
+    done = run_collapse(study, out, limit=args.limit, n_workers=args.workers)
+    print(f"{len(done)} run(s) done; summary {out / 'runs.csv'}")
+    verdicts = collapse_results(study, out)["verdicts"]
+    print(verdicts.round(2).to_string(index=False))
+    print(f"tables in {out / 'tables'}; preset {study.name}: {study.note}")
 
 
 def _ladder(args: argparse.Namespace) -> None:
@@ -104,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        {"ladder": _ladder, "precision": _precision}.get(args.command, search_cli.run)(args)
+        {"ladder": _ladder, "precision": _precision, "collapse": _collapse}.get(args.command, search_cli.run)(args)
     except KeyboardInterrupt:
         print(f"{parser.prog} {args.command}: interrupted; rerun the same command to resume", file=sys.stderr)
         return 130

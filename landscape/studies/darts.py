@@ -231,10 +231,12 @@ def _setup(space: str, p: DartsPreset, state: dict | None, init_seed: int, devic
 
 
 def _epoch(search: _Search, epoch: int, method: str, p: DartsPreset, data: tuple[ImageData, ImageData],
-           seeds: tuple[int, int], device: torch.device, log_steps: bool) -> dict:
-    """One epoch of the search and its validation; the epoch's history row (the trajectory grows in place)."""
+           seeds: tuple[int, int], device: torch.device, tabular: bool) -> dict:
+    """One epoch of the search and its validation; the epoch's history row (on a tabular space the trajectory grows
+    in place every ``p.log_every`` steps)."""
     began, (train, valid), (seed, batch_seed) = time.perf_counter(), data, seeds
-    net, arch_start = search.net, search.net.arch()
+    net = search.net
+    start, log_steps = _argmax(net, tabular), tabular and p.log_every is not None
     net.train()
     base = batch_seed_of(batch_seed, 3 * epoch)  # then + 1 (valid half) and + 2 (validation loss)
     pairs = zip(*(batches(d, p.batch_size, shuffle=True, random_state=base + k, device=device, augment=p.augment,
@@ -256,8 +258,14 @@ def _epoch(search: _Search, epoch: int, method: str, p: DartsPreset, data: tuple
     valid_loss, valid_acc = evaluate_network(net, valid, batch_size=256, device=device,
                                              augment=p.selection == "faithful" and p.augment, random_state=base + 2)
     return {"epoch": epoch + 1, "lr": lr, "train_loss": train_loss, "train_acc": train_acc, "valid_loss": valid_loss,
-            "valid_acc": 100.0 * valid_acc, "arch_start": arch_start, "arch": net.arch(),
+            "valid_acc": 100.0 * valid_acc, **{f"{k}_start": v for k, v in start.items()}, **_argmax(net, tabular),
             "seconds": time.perf_counter() - began}
+
+
+def _argmax(net: torch.nn.Module, tabular: bool) -> dict[str, str]:
+    """The supernet's argmax genotype (``arch``) and, on a tabular space, DARTS's derivation without ``none``
+    (``arch_no_none``) beside NB201's."""
+    return {"arch": net.arch(), **({"arch_no_none": net.arch(exclude_none=True)} if tabular else {})}
 
 
 def _search(run: RunStore, state: dict | None, space: str, method: str, p: DartsPreset, seed: int,
@@ -267,11 +275,11 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
     init_seed, data_seed, batch_seed = (int(s) for s in check_random_state(seed).integers(0, 2**31 - 1, size=3))
     data = _data(p, data_seed)
     search = _setup(space, p, state, init_seed, device)
-    log_steps = p.log_every is not None and get_space(space).tabular
+    tabular = get_space(space).tabular
     bar = tqdm(total=p.epochs, initial=search.start, desc=f"{method} search on {space}", unit="epoch",
                disable=not progress, leave=False)
     for epoch in range(search.start, p.epochs):
-        row = _epoch(search, epoch, method, p, data, (seed, batch_seed), device, log_steps)
+        row = _epoch(search, epoch, method, p, data, (seed, batch_seed), device, tabular)
         search.history.append(row)
         stopped = early_stop([r["valid_loss"] for r in search.history], p.patience)
         run.save_checkpoint({"epoch": epoch + 1, "model": search.net.state_dict(), "w_opt": search.w_opt.state_dict(),
@@ -279,7 +287,7 @@ def _search(run: RunStore, state: dict | None, space: str, method: str, p: Darts
                              "rng": rng_state(), "history": search.history, "stopped": stopped,
                              "trajectory": search.trajectory})
         run.write("epochs", pd.DataFrame(search.history))
-        if log_steps:
+        if tabular and p.log_every is not None:
             run.write("trajectory", pd.DataFrame(search.trajectory))
         bar.update()
         bar.set_postfix(valid_loss=f"{row['valid_loss']:.3f}")
@@ -361,6 +369,8 @@ def _result(space: str, method: str, p: DartsPreset, seed: int, history: list[di
               "best_valid_loss": history[best]["valid_loss"], "final_arch": history[-1]["arch"],
               "epochs_run": len(history)}
     if get_space(space).tabular:
+        no_none = history[best].get("arch_no_none_start" if p.selection == "faithful" else "arch_no_none")
+        result.update({"arch_no_none": no_none} if no_none else {})  # absent from epochs logged before 2026-12-06
         truth = ground_truth([result["arch"]]).iloc[0]
         result["arch_index"] = int(truth["index"])
         result["accuracy"] = {d: float(truth[d]) for d in DATASETS}

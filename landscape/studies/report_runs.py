@@ -20,7 +20,7 @@ from . import layout
 __all__ = ["PIECES", "A2M_SEEDS", "compute_missing"]
 
 #: The report sections that read cached results, and so the pieces ``--run`` computes, in order.
-PIECES: tuple[str, ...] = ("flatness", "darts_space", "search", "darts_genas", "reproduce", "ladder")
+PIECES: tuple[str, ...] = ("flatness", "darts_space", "search", "darts_genas", "reproduce", "ladder", "collapse")
 #: Seeds of the A²M-against-DARTS comparison the report shows.
 A2M_SEEDS = (0, 1, 2)
 
@@ -77,8 +77,8 @@ def compute_missing(preset: str, results: Path, *, only: Sequence[str] | None = 
     the NB301 surrogate (``darts_space``), GeNAS (SPOS, tables,
     angle+flatness evolution) and A²M vs DARTS on NB201 (``search``) and on the DARTS space (``darts_genas``),
     below the paper preset the matched-scale stand-alone training and the "Does it reproduce?" tables
-    (``reproduce``), and the supernet budget ladder (``ladder``, judged against the cpu matched truth under
-    ``truth``, default ``results``)."""
+    (``reproduce``), the supernet budget ladder (``ladder``, judged against the cpu matched truth under
+    ``truth``, default ``results``) and the DARTS-collapse study (``collapse``)."""
     check_choice(preset, "--run preset", PRESETS)
     wanted = set(PIECES if only is None else only)
     for name in wanted:
@@ -98,3 +98,9 @@ def compute_missing(preset: str, results: Path, *, only: Sequence[str] | None = 
         _reproduce(preset, results, device, progress)
     if "ladder" in wanted:  # the supernet budget ladder: core-hours at the cpu preset
         _ladder(preset, results, results if truth is None else truth, progress)
+    if "collapse" in wanted:  # DARTS long enough to collapse, A²M beside it: core-hours at the cpu preset
+        from .collapse import run_collapse
+        from .collapse_results import collapse_results
+
+        run_collapse(preset, layout.collapse_dir(results, preset), progress=progress)
+        collapse_results(preset, layout.collapse_dir(results, preset))

@@ -12,11 +12,12 @@ from typing import Any
 #: Section names in report order; section ``name`` is ``<name>_section`` in module ``.<name>`` (imported on first
 #: use of :data:`SECTIONS`, so that the command line answers before matplotlib and torch load).
 SECTION_NAMES: tuple[str, ...] = ("space", "neighbourhoods", "barriers", "statistics", "lon", "ranking", "flatness",
-                                  "darts_space", "search", "darts_genas", "reproduce", "ladder")
+                                  "darts_space", "search", "darts_genas", "reproduce", "ladder",
+                                  "collapse")
 
 #: Sections that read cached results: they render the runs of one preset (``section(store, preset, results)``);
 #: ``--run`` computes them (:data:`landscape.studies.report_runs.PIECES`, the same names).
-PRESET_SECTIONS: tuple[str, ...] = ("flatness", "search", "darts_genas", "reproduce", "ladder")
+PRESET_SECTIONS: tuple[str, ...] = ("flatness", "search", "darts_genas", "reproduce", "ladder", "collapse")
 
 #: What to do when a section that reads cached results finds none.
 EMPTY_HINTS = {
@@ -32,6 +33,8 @@ EMPTY_HINTS = {
                  "then `python -m landscape.report --run cpu`",
     "ladder": "run `python -m landscape.studies ladder --preset cpu` (about 12 core-hours: the supernet budget ladder), "
               "then `python -m landscape.report --run cpu --only ladder`",
+    "collapse": "run `python -m landscape.studies collapse --preset cpu` (the DARTS-collapse study: about 1 "
+                "core-hour a DARTS run, 2.5 an A²M run; `--limit N` for the first N runs), which writes the tables",
 }
 
 __all__ = ["SECTION_NAMES", "PRESET_SECTIONS", "SECTIONS", "EMPTY_HINTS"]
