@@ -29,7 +29,7 @@ report: data
 
 # The documentation (pages + the API reference from the docstrings), warnings as errors, into site/.
 docs: $(FULL)
-	$(PY) -m mkdocs build --strict --quiet
+	$(PY) -m mkdocs build --strict
 
 test: $(FULL) data docs
 	$(PY) -m pytest -q

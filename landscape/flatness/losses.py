@@ -53,7 +53,35 @@ class Batches:
 def as_batches(loader: Iterable, device: torch.device | str, name: str = "batches") -> Batches:
     """Materialise ``(x, y)`` pairs from a loader (list, DataLoader, generator) on ``device``.
 
-    Raises ``ValueError`` for an empty loader or items that are not ``(inputs, targets)`` pairs.
+    Parameters
+    ----------
+    loader : iterable of (inputs, targets) pairs
+        A list, ``torch.utils.data.DataLoader`` or generator of tuples or lists of two, each ``inputs`` and ``targets``
+        of the same non-zero length (array-likes are converted with ``torch.as_tensor``); iterated once.
+    device : torch.device or str
+        Where the tensors are put (``"cpu"``, ``"cuda"``, ...).
+    name : str, default "batches"
+        What the error messages call ``loader``.
+
+    Returns
+    -------
+    Batches
+        The pairs (``.pairs``, a tuple of tensor pairs on ``device``); ``.n_samples`` counts the targets.
+
+    Raises
+    ------
+    ValueError
+        For an empty loader or items that are not ``(inputs, targets)`` pairs of equal, non-zero length.
+
+    Examples
+    --------
+    >>> data = as_batches([(torch.zeros(4, 3), torch.arange(4)), (torch.zeros(2, 3), torch.arange(2))], "cpu")
+    >>> len(data.pairs), data.n_samples
+    (2, 6)
+    >>> as_batches([(torch.zeros(4, 3), torch.arange(3))], "cpu")
+    Traceback (most recent call last):
+    ...
+    ValueError: batches: item 0 has 4 inputs and 3 targets; both must be equal and > 0
     """
     pairs = []
     for i, item in enumerate(loader):
@@ -120,6 +148,15 @@ def stacked_losses(
     -------
     ``(losses, accuracies)``, each a float64 tensor of shape ``(M,)`` on the model's device;
     accuracy is the fraction of argmax hits (``nan`` when outputs are not class scores).
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> net, data = torch.nn.Linear(4, 3), as_batches([(torch.randn(8, 4), torch.randint(0, 3, (8,)))], "cpu")
+    >>> stack = {"weight": torch.stack([net.weight.detach(), torch.zeros(3, 4)]), "bias": torch.zeros(2, 3)}
+    >>> losses, _ = stacked_losses(net, stack, data)      # 2 copies; the second gives uniform outputs
+    >>> losses.shape, round(float(losses[1]), 4)          # ln 3
+    (torch.Size([2]), 1.0986)
     """
     if not stack:
         raise ValueError("stack is empty: nothing to evaluate")

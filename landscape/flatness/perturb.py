@@ -46,7 +46,33 @@ POSITIONS = ("all", "cells")
 
 
 def check_sigmas(sigmas: Sequence[float]) -> tuple[float, ...]:
-    """Validate the σ levels: a non-empty, strictly increasing sequence of finite positive numbers."""
+    """Validate the σ levels: a non-empty, strictly increasing sequence of finite positive numbers.
+
+    Parameters
+    ----------
+    sigmas : sequence of float
+        The noise levels ``σ_1 < … < σ_t`` (standard deviations of the weight noise, GeNAS Eq. 3–4).
+
+    Returns
+    -------
+    tuple of float
+        ``sigmas`` as Python floats.
+
+    Raises
+    ------
+    ValueError
+        If ``sigmas`` is not a sequence of numbers, is empty, holds a value that is not finite or not > 0, or is not
+        strictly increasing.
+
+    Examples
+    --------
+    >>> check_sigmas(np.array([2e-3, 1e-2, 2e-2]))
+    (0.002, 0.01, 0.02)
+    >>> check_sigmas([1e-2, 2e-3])
+    Traceback (most recent call last):
+    ...
+    ValueError: sigmas must be strictly increasing (σ1 < σ2 < …), got (0.01, 0.002)
+    """
     try:
         values = tuple(float(s) for s in sigmas)
     except (TypeError, ValueError):
@@ -115,6 +141,42 @@ def gaussian_stack(
 
     Copy ``k · t + i`` is level ``i`` (σ_i) of draw (chain) ``k``:
     ``θ + σ_i ε_{i,k}`` (exact) or ``θ + Σ_{j≤i} (σ_j − σ_{j−1}) ε_{j,k}`` (faithful, GeNAS code).
+
+    Parameters
+    ----------
+    params : mapping of str to torch.Tensor
+        The weights ``θ`` by name (e.g. ``model.named_parameters()``, detached); not modified.
+    sigmas : sequence of float
+        The ``t`` noise levels ``σ_1 < … < σ_t`` (:func:`check_sigmas`).
+    n_draws : int
+        Independent draws (exact) or chains (faithful), >= 1.
+    mode : {"faithful", "exact"}
+        Residual noise on top of the earlier levels (the published code) or fresh noise per level (the paper).
+    generator : torch.Generator
+        Source of the unit normals ``ε`` (on the parameters' device): one ``(n_draws, t, *shape)`` draw per parameter.
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        For every parameter, its copies: shape ``(n_draws · t, *shape)``, its dtype and device.
+
+    Raises
+    ------
+    ValueError
+        For invalid ``sigmas``, ``n_draws`` not an integer >= 1, or an unknown ``mode``.
+
+    Examples
+    --------
+    >>> g = torch.Generator().manual_seed(0)
+    >>> stack = gaussian_stack({"w": torch.zeros(10_000)}, (0.1, 0.2), n_draws=2, mode="exact", generator=g)
+    >>> stack["w"].shape
+    torch.Size([4, 10000])
+    >>> stack["w"].std(dim=1).numpy().round(2)            # copy k·t + i has noise std σ_i
+    array([0.1, 0.2, 0.1, 0.2], dtype=float32)
+    >>> g = torch.Generator().manual_seed(0)
+    >>> stack = gaussian_stack({"w": torch.zeros(10_000)}, (0.1, 0.2), n_draws=2, mode="faithful", generator=g)
+    >>> stack["w"].std(dim=1).numpy().round(2)            # sqrt(0.1² + (0.2 − 0.1)²) ≈ 0.14 at level 2
+    array([0.1 , 0.14, 0.1 , 0.14], dtype=float32)
     """
     sigmas = check_sigmas(sigmas)
     _check(n_draws, mode)
@@ -164,8 +226,52 @@ def top_hessian_direction(
     over ``batches`` with the network in eval mode, as in PyHessian (Yao et al. 2019), which
     GeNAS Table 13 uses for its Hessian-direction ablation.  Returns ``(v, λ)`` with ``v`` of
     unit norm over all listed parameters and ``λ`` its Rayleigh quotient.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network; not modified (in eval mode during the iterations, then its modes restored).
+    names : sequence of str
+        The parameters (names in ``model.named_parameters()``) the Hessian is taken with respect to.
+    batches : Batches
+        The data (:func:`~landscape.flatness.losses.as_batches`); the loss is the sample-weighted mean over them.
+    loss_fn : callable, default ``torch.nn.functional.cross_entropy``
+        ``loss_fn(outputs, targets)`` → the mean loss of a batch.
+    n_iter : int, default 20
+        Most power iterations (>= 1).
+    tol : float, default 1e-4
+        Stop once ``λ`` changes by at most ``tol`` relative to the previous iteration's.
+    generator : torch.Generator
+        Draws the random start vector, on the parameters' device (keyword-only, required).
+
+    Returns
+    -------
+    v : dict of str to torch.Tensor
+        The eigenvector, one tensor per name in its parameter's shape; unit norm over all of them.
+    eigenvalue : float
+        ``λ = vᵀHv`` at the last iteration: the eigenvalue of largest magnitude, once converged.
+
+    Raises
+    ------
+    ValueError
+        If ``n_iter`` is not an integer >= 1 (a name that is not a parameter of ``model`` raises ``KeyError``).
+
+    Examples
+    --------
+    >>> from landscape.flatness.losses import as_batches
+    >>> data = as_batches([(torch.tensor([[2.0, 0.0], [0.0, 1.0]]), torch.zeros(2, 1))], "cpu")
+    >>> v, lam = top_hessian_direction(torch.nn.Linear(2, 1, bias=False), ["weight"], data,
+    ...                                loss_fn=torch.nn.functional.mse_loss, generator=torch.Generator().manual_seed(0))
+    >>> round(lam, 3), v["weight"].abs().round(decimals=2)      # the mean squared error's Hessian is diag(4, 1)
+    (4.0, tensor([[1., 0.]]))
     """
     check_int(n_iter, "n_iter", 1)
+    return _power_iteration(model, names, batches, loss_fn, n_iter, tol, generator)
+
+
+def _power_iteration(model: nn.Module, names: Sequence[str], batches: Batches, loss_fn: LossFn, n_iter: int, tol: float,
+                     generator: torch.Generator) -> tuple[dict[str, torch.Tensor], float]:
+    """The power iteration of :func:`top_hessian_direction`, its arguments checked."""
     all_params = dict(model.named_parameters())
     base = {k: all_params[k].detach() for k in names}
     v = {k: torch.randn(p.shape, generator=generator, device=p.device, dtype=p.dtype) for k, p in base.items()}

@@ -60,7 +60,36 @@ def flatness_from_losses(
     ``F_val = 1 / (sharpness + eps)``, where ``L_i`` is the loss at ``θ + N(σ_i)``.  The first
     term is the depth of the minimum (Eq. 4, weight ``α``); ``α = 0`` gives Eq. 3.
 
-    ``losses`` has the σ levels on its last axis (any leading shape); returns that leading shape.
+    Parameters
+    ----------
+    losses : array_like of float, shape (..., t)
+        The losses ``L_1 … L_t`` at the σ levels on the last axis; any leading shape (e.g. one row per architecture).
+    sigmas : sequence of float
+        The ``t`` noise levels ``σ_1 < … < σ_t``: finite, > 0, strictly increasing (:func:`check_sigmas`).
+    alpha : float, default 1.0
+        ``α`` (finite, >= 0), the weight of the depth term ``|L_1/σ_1|`` (Eq. 4; GeNAS Table 9).
+    eps : float, default ``FLATNESS_EPS`` (1e-5)
+        Added to the sharpness before inverting, as in the published code.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        ``F_val`` (float64) of the leading shape of ``losses``: a NumPy scalar for one row of ``t`` losses.
+
+    Raises
+    ------
+    ValueError
+        If ``sigmas`` is invalid, the last axis of ``losses`` does not hold ``t`` values (or ``losses`` is a scalar),
+        ``losses`` hold NaN or inf (the perturbed network diverged), or ``alpha`` is negative or not finite.
+
+    Examples
+    --------
+    >>> float(flatness_from_losses([2.0, 2.1, 2.3], (2e-3, 1e-2, 2e-2)))     # 1 / (1000 + 12.5 + 20 + 1e-5)
+    0.000968522...
+    >>> float(flatness_from_losses([2.0, 2.1, 2.3], (2e-3, 1e-2, 2e-2), alpha=0.0))   # Eq. 3: 1 / (12.5 + 20 + 1e-5)
+    0.030769221...
+    >>> flatness_from_losses([[2.0, 2.1, 2.3], [1.0, 1.0, 1.5]], (2e-3, 1e-2, 2e-2)).round(6)
+    array([0.000969, 0.001818])
     """
     sigmas = np.asarray(check_sigmas(sigmas))
     losses = np.asarray(losses, dtype=np.float64)
@@ -82,6 +111,37 @@ class FlatnessResult:
     ``draw_losses[k, i]`` is the loss of draw (or chain) ``k`` at level ``σ_i``; ``losses`` its
     mean over draws, the ``L_i`` of Eq. 4; ``clean_loss`` / ``clean_accuracy`` at ``θ`` (None
     unless :func:`flatness` was asked for them with ``clean=True``).
+
+    Parameters
+    ----------
+    flatness : float
+        ``F_val`` (Eq. 4): ``1 / (sharpness + FLATNESS_EPS)`` of ``losses``.
+    sharpness : float
+        ``α·|L_1/σ_1| + Σ_i |(L_{i+1} − L_i)/(σ_{i+1} − σ_i)|`` (``1 / flatness − FLATNESS_EPS``).
+    losses : numpy.ndarray, shape (t,)
+        The mean loss per σ level over the draws, ``L_1 … L_t`` (float64).
+    draw_losses : numpy.ndarray, shape (n_draws, t)
+        The loss of every draw (exact) or chain (faithful) at every σ level (float64).
+    clean_loss : float or None
+        The loss at the unperturbed weights ``θ``; None unless ``clean=True``.
+    clean_accuracy : float or None
+        The accuracy (fraction of argmax hits; NaN when the outputs are not class scores) at ``θ``; None unless
+        ``clean=True``.
+    sigmas : tuple of float
+        The noise levels ``σ_1 < … < σ_t``.
+    settings : dict, default {}
+        How it was computed: ``n_draws``, ``mode``, ``alpha``, ``position``, ``direction`` and ``recalibrate``
+        (the ``bn_mode`` of the BN re-estimation, None without one).
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> net, x, y = torch.nn.Linear(4, 3), torch.randn(16, 4), torch.randint(0, 3, (16,))
+    >>> r = flatness(net, [(x, y)], n_draws=2, clean=True, random_state=0)
+    >>> r.draw_losses.shape, r.losses.shape, round(r.clean_loss, 4), r.settings["n_draws"]
+    ((2, 3), (3,), 1.0575, 2)
+    >>> bool(np.allclose(r.losses, r.draw_losses.mean(axis=0))), bool(np.isclose(r.flatness, 1 / (r.sharpness + 1e-5)))
+    (True, True)
     """
 
     flatness: float
@@ -116,42 +176,53 @@ def flatness(
 ) -> FlatnessResult:
     """Weight-space flatness of a trained network (GeNAS Eq. 3–4).
 
-    The ``t · n_draws`` perturbed copies (see :mod:`landscape.flatness.perturb` for the
-    ``"faithful"`` and ``"exact"`` noise modes) are evaluated on ``batches`` (validation data:
-    ``(x, y)`` pairs) in eval mode; ``L_i`` is the mean loss over draws.  Only ``nn.Parameter``s
-    are perturbed, never BN buffers, as in the published code.  The network is never modified.
+    The ``t · n_draws`` perturbed copies (noise modes: :mod:`landscape.flatness.perturb`) are evaluated on ``batches``
+    (validation data: ``(x, y)`` pairs) in eval mode; ``L_i`` is the mean loss over draws.  ``model`` is not modified.
 
     Parameters
     ----------
     sigmas : increasing noise levels σ_1 < … < σ_t (GeNAS NB201 default ``(2e-3, 1e-2, 2e-2)``).
     n_draws : K independent draws (exact) or chains (faithful) per σ; the published code uses 1.
     alpha : weight of the depth term α|L_1/σ_1| (Eq. 4; GeNAS Table 9).
-    position : ``"all"`` parameters or only the searched ``"cells"`` (GeNAS Table 13).
-    direction : ``"gaussian"`` noise, or ``"hessian"``: the top Hessian eigenvector scaled to the
-        norm of a Gaussian draw (GeNAS Table 13; deterministic, so ``n_draws`` must be 1).
-    recalibrate : training batches; if given, BatchNorm statistics are re-estimated on them
-        once, on a copy of the clean network, *before* perturbing (the published procedure,
-        :func:`~landscape.flatness.losses.recalibrate_bn`); every perturbed copy uses them.
+    position : ``"all"`` ``nn.Parameter``s (never BN buffers, as published) or only the searched ``"cells"`` (Table 13).
+    direction : ``"gaussian"`` noise, or ``"hessian"``: the top Hessian eigenvector scaled to the norm of a Gaussian
+        draw (GeNAS Table 13; deterministic, so ``n_draws`` must be 1).
+    recalibrate : training batches; BatchNorm statistics are re-estimated on them once, on a copy of the clean network,
+        *before* perturbing (as published, :func:`~landscape.flatness.losses.recalibrate_bn`), for every copy.
     bn_mode : ``"faithful"`` (momentum 0.1, as published) or ``"exact"`` (cumulative mean).
-    clean : also evaluate the unperturbed weights (``clean_loss``, ``clean_accuracy``): one more
-        copy; GeNAS's measure does not use it.
+    clean : also evaluate the unperturbed weights (``clean_loss``, ``clean_accuracy``): one more copy, unused by GeNAS.
     random_state : seed or ``torch.Generator`` for the noise (drawn on the model's device).
-    strategy, chunk_size : how copies are evaluated (:func:`landscape.flatness.losses.stacked_losses`).
-    progress : a progress bar over the perturbed copies.
+    strategy, chunk_size, progress : how the copies are evaluated (:func:`landscape.flatness.losses.stacked_losses`).
+
+    Returns
+    -------
+    FlatnessResult
+        ``F_val`` (Eq. 4), the sharpness, the per-σ losses ``L_i`` (and every draw's) and the settings used.
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> r = flatness(torch.nn.Linear(4, 3), [(torch.randn(16, 4), torch.randint(0, 3, (16,)))], random_state=0)
+    >>> round(r.flatness, 6), r.losses.round(4), r.sigmas
+    (0.001886, array([1.0579, 1.0539, 1.0608]), (0.002, 0.01, 0.02))
     """
-    sigmas = check_sigmas(sigmas)
-    check_choice(direction, "direction", DIRECTIONS)
-    if direction == "hessian" and n_draws != 1:
-        raise ValueError(f"direction='hessian' is one deterministic direction: use n_draws=1, got {n_draws!r}")
+    sigmas = _checked_sigmas(sigmas, direction, n_draws)
     model, base, data = _prepared(model, batches, position, recalibrate, check_choice(bn_mode, "bn_mode", BN_MODES))
-    device = next(iter(base.values())).device
-    stack = _copies(model, base, data, sigmas, n_draws, mode, direction, check_generator(random_state, device),
-                    loss_fn, hessian_iters, clean)
+    stack = _copies(model, base, data, sigmas, n_draws, mode, direction, random_state, loss_fn, hessian_iters, clean)
     losses, accuracies = stacked_losses(model, stack, data, loss_fn=loss_fn, strategy=strategy, chunk_size=chunk_size,
                                         progress=progress)
     return _result(losses.cpu().numpy(), accuracies, clean, sigmas, alpha,
                    {"n_draws": n_draws, "mode": mode, "alpha": alpha, "position": position, "direction": direction,
                     "recalibrate": None if recalibrate is None else bn_mode})
+
+
+def _checked_sigmas(sigmas: Sequence[float], direction: str, n_draws: int) -> tuple[float, ...]:
+    """The checked σ levels, after checking ``direction`` (the Hessian direction is one deterministic draw)."""
+    sigmas = check_sigmas(sigmas)
+    check_choice(direction, "direction", DIRECTIONS)
+    if direction == "hessian" and n_draws != 1:
+        raise ValueError(f"direction='hessian' is one deterministic direction: use n_draws=1, got {n_draws!r}")
+    return sigmas
 
 
 def _result(losses: np.ndarray, accuracies: torch.Tensor, clean: bool, sigmas: tuple[float, ...], alpha: float,
@@ -177,10 +248,11 @@ def _prepared(model: nn.Module, batches: Iterable, position: str, recalibrate: I
 
 
 def _copies(model: nn.Module, base: dict[str, torch.Tensor], data, sigmas: tuple[float, ...], n_draws: int, mode: str,
-            direction: str, generator: torch.Generator, loss_fn: LossFn, hessian_iters: int, clean: bool
-            ) -> dict[str, torch.Tensor]:
+            direction: str, random_state: int | torch.Generator | None, loss_fn: LossFn, hessian_iters: int,
+            clean: bool) -> dict[str, torch.Tensor]:
     """The perturbed copies of the weights ``base`` (Gaussian draws, or along the top Hessian direction), the clean
-    weights first when ``clean``."""
+    weights first when ``clean``; the noise from ``random_state``, on the weights' device."""
+    generator = check_generator(random_state, next(iter(base.values())).device)
     if direction == "gaussian":
         stack = gaussian_stack(base, sigmas, n_draws, mode, generator)
     else:
@@ -198,6 +270,34 @@ def combined_proxy(score: np.ndarray | float, flatness_value: np.ndarray | float
 
     ``S`` is the conventional metric: the angle divided by π (as the published code does for
     *angle + flatness*) or the validation accuracy as a fraction (*accuracy + flatness*).
+
+    Parameters
+    ----------
+    score : float or numpy.ndarray
+        ``S``: the angle (Eq. 8) divided by π, or the validation accuracy as a fraction.
+    flatness_value : float or numpy.ndarray
+        ``F_val`` (Eq. 4, :func:`flatness_from_losses`); broadcast against ``score``.
+    sigma1 : float
+        The smallest noise level ``σ_1`` (finite, > 0) the flatness was measured with; ``β = 1/σ_1``.
+    gamma : float, default ``GENAS_GAMMA`` (16.0)
+        ``γ`` (finite, >= 0), the weight of the flatness term.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``score + gamma · (1 / sigma1) · flatness_value``, broadcast.
+
+    Raises
+    ------
+    ValueError
+        If ``sigma1`` is not a finite number > 0 or ``gamma`` not a finite number >= 0.
+
+    Examples
+    --------
+    >>> combined_proxy(0.5, 1e-3, sigma1=2e-3)                 # 0.5 + 16 · 500 · 1e-3
+    8.5
+    >>> combined_proxy(np.array([0.5, 0.4]), np.array([1e-3, 2e-3]), 2e-3, gamma=1.0)
+    array([1. , 1.4])
     """
     if not np.isfinite(sigma1) or sigma1 <= 0:
         raise ValueError(f"sigma1 must be > 0, got {sigma1!r}")

@@ -78,23 +78,27 @@ def angle(
 
     Parameters
     ----------
-    initial, trained : networks or ``{name: tensor}`` parameter dicts with the same names and
-        shapes (e.g. a trained network and ``{k: v.clone() for k, v in net.named_parameters()}``
-        taken before training, or two ``NB201Supernet.subnet`` networks).
-    mode : ``"faithful"`` (path-wise, the published code; see the module docstring) or
-        ``"exact"`` (all parameters once, the paper's text).
-    network : faithful mode only: the network whose cells give the paths (an
-        :class:`~landscape.nn.nb201.NB201Network` of :class:`~landscape.nn.nb201.NB201Cell` or a
-        :class:`~landscape.nn.darts.DARTSNetwork`); default ``trained``, else ``initial``, whichever
-        is an ``nn.Module``.
+    initial, trained : networks or ``{name: tensor}`` parameter dicts with the same names and shapes (e.g. a network
+        and ``{k: v.clone() for k, v in net.named_parameters()}`` before training, or two ``NB201Supernet.subnet``).
+    mode : ``"faithful"`` (path-wise, the published code; see the module docstring) or ``"exact"`` (the paper's text).
+    network : faithful mode only: the network whose cells give the paths (an ``NB201Network`` of ``NB201Cell`` or a
+        ``DARTSNetwork``); default ``trained``, else ``initial``, whichever is an ``nn.Module``.
     names : exact mode only: the parameters to compare (default: all of ``initial``).
+
+    Returns
+    -------
+    float
+        ``θ`` in ``[0, π]`` (sums in float64); 0 in faithful mode for NB201 cells with no path that avoids ``none``.
 
     Raises
     ------
     ValueError
-        For an unknown mode, parameters missing on one side or of different shapes, an all-zero
-        vector, or (faithful) no network whose cell structure can be read, or two networks with
-        different architectures.
+        For a bad ``mode``, ``network`` or ``names``, missing/misshapen/all-zero weights, unreadable or differing cells.
+
+    Examples
+    --------
+    >>> round(angle({"w": torch.tensor([1.0, 0.0])}, {"w": torch.tensor([1.0, 1.0])}, mode="exact"), 4)   # π/4
+    0.7854
     """
     check_choice(mode, "mode", ANGLE_MODES)
     a, b = _weights(initial), _weights(trained)

@@ -320,20 +320,16 @@ def darts_space_summary(oracle: Oracle, n_genotypes: int = 200, random_state=0, 
 
     Returns
     -------
-    dict of DataFrames:
-
-    * ``genotypes``: ``arch, name, genotype, accuracy, percentile`` (fraction of the random
-      genotypes below it);
-    * ``neighbourhoods``: :func:`darts_neighbourhood_stats` (random and reference centres);
-    * ``by_radius``: per radius over the random centres, ``mean_abs_delta`` (mean and CI),
-      mean ``std`` and ``frac_better``;
-    * ``flatness_correlation`` / ``flatness_tiers``: :func:`flatness_correlation` /
-      :func:`flatness_tiers` (3 tiers) over the random centres;
-    * ``barriers``: :func:`darts_pair_barriers` of each genotype with one genotype sampled at
-      distance ``barrier_distance`` (``a`` = the genotype, plus its ``name``);
-    * ``barrier_summary``: per pair set (random / each reference), mean best / mean / worst
-      barrier, a CI for the mean of the per-pair mean barrier, and ``frac_positive_best``
-      (pairs whose every valid monotone path dips below the endpoints' mean).
+    dict of str to pandas.DataFrame
+        ``genotypes``: ``arch, name, genotype, accuracy, percentile`` (fraction of the random genotypes below it);
+        ``neighbourhoods``: :func:`darts_neighbourhood_stats` (random and reference centres); ``by_radius``: per
+        radius over the random centres, ``mean_abs_delta`` (mean and CI), mean ``std`` and ``frac_better``;
+        ``flatness_correlation`` / ``flatness_tiers``: :func:`flatness_correlation` / :func:`flatness_tiers` (3
+        tiers) over the random centres; ``barriers``: :func:`darts_pair_barriers` of each genotype with one
+        genotype sampled at distance ``barrier_distance`` (``a`` = the genotype, plus its ``name``);
+        ``barrier_summary``: per pair set (random / each reference), mean best / mean / worst barrier, a CI for
+        the mean of the per-pair mean barrier, and ``frac_positive_best`` (pairs whose every valid monotone path
+        dips below the endpoints' mean).
     """
     n_genotypes = check_int(n_genotypes, "n_genotypes", 2)
     d = check_int(barrier_distance, "barrier_distance", 1, 6)

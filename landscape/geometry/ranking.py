@@ -64,6 +64,35 @@ def kendall_tau(x, y, weights=None, *, n_jobs: int | None = None) -> float | np.
 
     With ``weights`` (``(B, n)`` multiplicities, e.g. :func:`bootstrap_counts`) returns the
     ``B`` values of τ-b on the weighted copies of ``(x, y)``, computed together.
+
+    Parameters
+    ----------
+    x, y : array_like of float
+        Aligned finite 1-D arrays of the same length ``n`` (>= 1).
+    weights : array_like of int, shape (B, n), optional
+        Non-negative integer multiplicities, one row per weighted copy of ``(x, y)`` (e.g. :func:`bootstrap_counts`);
+        None (default) for ``(x, y)`` itself.
+    n_jobs : int or None, default None
+        Threads over the rows of ``weights`` (None: 1, -1: every core); unused without ``weights``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        τ-b of ``(x, y)`` (a float), or with ``weights`` the ``(B,)`` float64 values of the weighted copies; NaN where
+        τ-b is undefined (a constant array).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``y`` is not a finite numeric 1-D array, is empty or their lengths differ, or ``weights`` is not
+        a non-negative integer array of shape ``(B, n)``, or ``n_jobs`` is invalid.
+
+    Examples
+    --------
+    >>> kendall_tau([1, 2, 3, 4, 5], [1, 3, 2, 5, 4])                    # 8 concordant, 2 discordant pairs
+    0.6
+    >>> kendall_tau([1, 2, 3, 4, 5], [1, 3, 2, 5, 4], weights=np.array([[1, 1, 1, 1, 1], [2, 0, 1, 1, 1]]))
+    array([0.6       , 0.77777778])
     """
     x, y = _pair(x, y)
     if weights is None:
@@ -75,6 +104,35 @@ def spearman_rho(x, y, weights=None, *, n_jobs: int | None = None) -> float | np
     """Spearman ρ with average ranks for ties (equal to ``scipy.stats.spearmanr(x, y).statistic``).
 
     ``weights`` as for :func:`kendall_tau`.
+
+    Parameters
+    ----------
+    x, y : array_like of float
+        Aligned finite 1-D arrays of the same length ``n`` (>= 1).
+    weights : array_like of int, shape (B, n), optional
+        Non-negative integer multiplicities, one row per weighted copy of ``(x, y)`` (e.g. :func:`bootstrap_counts`);
+        None (default) for ``(x, y)`` itself.
+    n_jobs : int or None, default None
+        Threads over the rows of ``weights`` (None: 1, -1: every core); unused without ``weights``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ρ of ``(x, y)`` (a float), or with ``weights`` the ``(B,)`` float64 values of the weighted copies; NaN where
+        ρ is undefined (a constant array).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``y`` is not a finite numeric 1-D array, is empty or their lengths differ, or ``weights`` is not
+        a non-negative integer array of shape ``(B, n)``, or ``n_jobs`` is invalid.
+
+    Examples
+    --------
+    >>> round(spearman_rho([1, 2, 3, 4, 5], [1, 3, 2, 5, 4]), 6)          # 1 − 6 · 4 / (5 · 24)
+    0.8
+    >>> spearman_rho([1, 2, 3, 4, 5], [1, 3, 2, 5, 4], weights=np.array([[1, 1, 1, 1, 1], [2, 0, 1, 1, 1]])).round(4)
+    array([0.8   , 0.8947])
     """
     x, y = _pair(x, y)
     if weights is None:
@@ -86,6 +144,31 @@ def precision_at_k(proxy, truth, k: int) -> float:
     """Fraction of the proxy's top ``k`` that is in the truth's top ``k`` (top-k overlap / k).
 
     Ties at the cut are broken by index order (a stable sort).
+
+    Parameters
+    ----------
+    proxy, truth : array_like of float
+        Aligned finite 1-D arrays of the same length ``n``; larger is better (the top ``k`` are the ``k`` largest).
+    k : int
+        The cut-off, ``1..n``.
+
+    Returns
+    -------
+    float
+        ``|top_k(proxy) ∩ top_k(truth)| / k``, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``proxy`` or ``truth`` is not a finite numeric 1-D array, is empty or their lengths differ, or ``k`` is
+        not an integer in ``1..n``.
+
+    Examples
+    --------
+    >>> precision_at_k([0.9, 0.8, 0.1, 0.5], [10, 9, 8, 1], k=2)
+    1.0
+    >>> precision_at_k([0.9, 0.8, 0.1, 0.5], [10, 9, 8, 1], k=3)    # the proxy's third (index 3) is the truth's last
+    0.666...
     """
     p, t = _pair(proxy, truth, ("proxy", "truth"))
     k = check_int(k, "k", 1, len(p))
@@ -98,6 +181,36 @@ def bootstrap_counts(n: int, n_boot: int, random_state=None) -> np.ndarray:
     Row ``r`` is ``np.bincount(rng.integers(0, n, n), minlength=n)`` for the ``r``-th draw of
     ``rng = numpy.random.default_rng(random_state)``, so ``x[rng.integers(0, n, n)]`` with the
     same generator reproduces resample ``r`` exactly.
+
+    Parameters
+    ----------
+    n : int
+        Items per resample (>= 1).
+    n_boot : int
+        Resamples (>= 1).
+    random_state : None, int or numpy.random.Generator, default None
+        Seed of the draws (a SeedSequence or BitGenerator is accepted too).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_boot, n)`` int32: how often each item was drawn in each resample; every row sums to ``n``.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` or ``n_boot`` is not an integer >= 1, or ``random_state`` is not a valid seed.
+
+    Examples
+    --------
+    >>> counts = bootstrap_counts(5, 3, random_state=0)
+    >>> counts
+    array([[0, 2, 1, 1, 1],
+           [4, 0, 0, 0, 1],
+           [0, 0, 1, 2, 2]], dtype=int32)
+    >>> rng = np.random.default_rng(0)
+    >>> np.bincount(rng.integers(0, 5, 5), minlength=5)                # the first row again
+    array([0, 2, 1, 1, 1])
     """
     n, n_boot = check_int(n, "n", 1), check_int(n_boot, "n_boot", 1)
     rng = check_random_state(random_state)
@@ -121,6 +234,33 @@ def _collapse(arrays: list[np.ndarray], collapse: str | None, classes) -> list[n
 
 
 def bootstrap_interval(boot: np.ndarray, ci: float) -> tuple[float, float]:
+    """Percentile bootstrap interval ``(low, high)`` at confidence ``ci`` of the finite values of ``boot``.
+
+    Parameters
+    ----------
+    boot : numpy.ndarray of float
+        Bootstrap values of a statistic (any shape); NaN and inf entries are dropped.
+    ci : float
+        The confidence level, e.g. 0.95 (not checked here: :func:`rank_agreement` checks it).
+
+    Returns
+    -------
+    tuple of float
+        The ``(1 − ci) / 2`` and ``(1 + ci) / 2`` quantiles (``numpy.quantile``, linear interpolation) of the finite
+        values; ``(nan, nan)`` when there is none.
+
+    Raises
+    ------
+    ValueError
+        If some value is finite and ``ci`` is outside [0, 1] (numpy: "Quantiles must be in the range [0, 1]").
+
+    Examples
+    --------
+    >>> bootstrap_interval(np.arange(1.0, 100.0), 0.5)
+    (25.5, 74.5)
+    >>> bootstrap_interval(np.array([np.nan, np.inf]), 0.95)
+    (nan, nan)
+    """
     alpha = 1 - ci
     finite = boot[np.isfinite(boot)]
     if not finite.size:
@@ -131,7 +271,36 @@ def bootstrap_interval(boot: np.ndarray, ci: float) -> tuple[float, float]:
 
 def kendall_tau_interval(x: np.ndarray, y: np.ndarray, counts: np.ndarray, ci: float) -> dict:
     """Kendall τ-b of ``(x, y)`` and its percentile CI over the bootstrap resamples ``counts``
-    (:func:`bootstrap_counts`): ``{tau, ci_low, ci_high, n, n_boot}``."""
+    (:func:`bootstrap_counts`): ``{tau, ci_low, ci_high, n, n_boot}``.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray of float
+        Aligned finite 1-D arrays of the same length ``n``.
+    counts : numpy.ndarray of int, shape (B, n)
+        The resamples as multiplicities (:func:`bootstrap_counts`).
+    ci : float
+        The confidence level, e.g. 0.95 (see :func:`bootstrap_interval`).
+
+    Returns
+    -------
+    dict
+        ``tau`` (τ-b of ``(x, y)``), ``ci_low`` and ``ci_high`` (the percentile interval of the ``B`` resampled τ-b,
+        NaN ones dropped), ``n`` and ``n_boot`` (``B``).
+
+    Raises
+    ------
+    ValueError
+        As :func:`kendall_tau` for bad ``x``, ``y`` or ``counts``, and as :func:`bootstrap_interval` for ``ci``.
+
+    Examples
+    --------
+    >>> x = np.arange(20.0)
+    >>> y = x[[0, 1, 3, 2, *range(4, 10), 15, *range(11, 15), 10, *range(16, 20)]]     # two pairs swapped
+    >>> out = kendall_tau_interval(x, y, bootstrap_counts(20, 200, random_state=0), 0.95)
+    >>> {k: round(v, 3) for k, v in out.items()}
+    {'tau': 0.895, 'ci_low': 0.73, 'ci_high': 1.0, 'n': 20, 'n_boot': 200}
+    """
     low, high = bootstrap_interval(kendall_tau(x, y, weights=counts), ci)
     return {"tau": kendall_tau(x, y), "ci_low": low, "ci_high": high, "n": len(x), "n_boot": len(counts)}
 
@@ -141,6 +310,30 @@ def weighted_tau_bootstrap(x, y, weights) -> np.ndarray:
 
     ``weights``: ``(B, n)`` multiplicities (e.g. :func:`bootstrap_counts`); row ``r`` repeats
     entry ``i`` ``weights[r, i]`` times.  A loop over the ``B`` rows (scipy has no batched form).
+
+    Parameters
+    ----------
+    x, y : array_like of float
+        Aligned finite 1-D arrays of the same length ``n``.
+    weights : array_like of int, shape (B, n)
+        Non-negative integer multiplicities, one row per weighted copy.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(B,)`` float64: the weighted τ of each copy.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``y`` is not a finite numeric 1-D array, is empty or their lengths differ, or ``weights`` is not
+        a non-negative integer array of shape ``(B, n)``.
+
+    Examples
+    --------
+    >>> x, y = [0.1, 0.4, 0.35, 0.8, 0.6], [1, 2, 3, 4, 5]
+    >>> weighted_tau_bootstrap(x, y, np.array([[1, 1, 1, 1, 1], [2, 1, 0, 1, 1]])).round(3)
+    array([0.544, 0.655])
     """
     x, y = _pair(x, y)
     w = _weights(weights, len(x))
@@ -178,6 +371,20 @@ def rank_agreement(proxy, truth, *, k: Iterable[int] | None = None, n_boot: int 
     -------
     DataFrame ``measure, estimate, ci_low, ci_high, n, n_boot`` (``n_boot``: the resamples behind that row's CI,
     0 where it has none).
+
+    Raises
+    ------
+    ValueError
+        For non-finite, non-1-D or misaligned ``proxy``/``truth``, a ``k`` above the number of entries, ``ci`` not in
+        (0, 1), or a bad ``n_boot``, ``n_boot_weighted``, ``random_state``, ``collapse``/``classes`` or ``n_jobs``.
+
+    Examples
+    --------
+    >>> table = rank_agreement([0.1, 0.4, 0.35, 0.8, 0.6], [1, 2, 3, 4, 5], k=[2], n_boot=100, random_state=0)
+    >>> table["measure"].tolist(), table["estimate"].round(3).tolist()
+    (['kendall_tau_b', 'spearman_rho', 'weighted_tau', 'precision@2'], [0.6, 0.8, 0.544, 1.0])
+    >>> table["n_boot"].tolist()                        # no CI for weighted τ (opt-in) nor precision@k
+    [100, 100, 0, 0]
     """
     p, t = _collapse(list(_pair(proxy, truth, ("proxy", "truth"))), collapse, classes)
     ci, jobs = check_fraction(ci, "ci"), check_n_jobs(n_jobs)
@@ -210,9 +417,41 @@ def paired_bootstrap_test(proxy_a, proxy_b, truth, *, measure: str = "kendall", 
     a percentile CI and a two-sided bootstrap p-value
     ``min(1, 2 · min(#{Δ* <= 0} + 1, #{Δ* >= 0} + 1) / (n_boot + 1))``.
 
+    Parameters
+    ----------
+    proxy_a, proxy_b, truth : array_like of float
+        Aligned finite 1-D arrays (one entry per architecture).
+    measure : {"kendall", "spearman"}, default "kendall"
+        Kendall τ-b or Spearman ρ (``measure`` column: ``kendall_tau_b`` / ``spearman_rho``).
+    n_boot : int, default 1000
+        Bootstrap resamples, shared by both proxies; those with a NaN difference ``Δ*`` are left out of CI and p-value.
+    ci : float, default 0.95
+        Confidence level of the interval, strictly between 0 and 1.
+    random_state : None, int or numpy.random.Generator, default None
+        Seed of the resamples.
+    collapse : {None, "isomorphism"}, default None
+        ``"isomorphism"`` to average all three arrays within ``classes`` first.
+    classes : array_like of int, optional
+        One isomorphism-class label per entry; needed with ``collapse="isomorphism"``.
+    n_jobs : int or None, default None
+        Threads for the bootstrap (None: 1, -1: every core).
+
     Returns
     -------
     One-row DataFrame ``measure, estimate_a, estimate_b, difference, ci_low, ci_high, p_value, n, n_boot``.
+
+    Raises
+    ------
+    ValueError
+        For non-finite, non-1-D or misaligned arrays, or a bad ``measure``, ``n_boot``, ``ci``, ``random_state``,
+        ``collapse``/``classes`` or ``n_jobs``.
+
+    Examples
+    --------
+    >>> truth, a, b = [1, 2, 3, 4, 5], [0.1, 0.4, 0.35, 0.8, 0.6], [5, 4, 3, 2, 1]
+    >>> paired_bootstrap_test(a, b, truth, n_boot=200, random_state=0).round(3).to_dict("records")[0]
+    {'measure': 'kendall_tau_b', 'estimate_a': 0.6, 'estimate_b': -1.0, 'difference': 1.6, 'ci_low': 0.0,
+     'ci_high': 2.0, 'p_value': 0.08, 'n': 5, 'n_boot': 200}
     """
     which = _MEASURES[check_choice(measure, "measure", tuple(_MEASURES))]
     a, t = _pair(proxy_a, truth, ("proxy_a", "truth"))

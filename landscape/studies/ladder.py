@@ -11,6 +11,8 @@ in ``<out>/<rung>/spos`` and its proxies kept by :class:`~landscape.studies.prox
 and scoring a rung are tasks of one resumable sweep each (:func:`~landscape.backend.sweep.run_sweep`),
 so ``backend="ray"`` runs the same ladder on a cluster, up to the paper's own rung.
 
+Examples
+--------
 >>> [r.name for r in LADDER_PRESETS["cpu"].rungs][:2]
 ['c8n1-e10-s0', 'c8n1-e20-s0']
 >>> LADDER_PRESETS["cpu"].rungs[0].images_seen
@@ -308,8 +310,47 @@ def run_ladder(
     """Train every rung of ``preset`` not yet trained and score the cells on every rung not yet scored.
 
     One resumable sweep (:func:`~landscape.backend.sweep.run_sweep`, table ``tasks.csv`` of ``out``: one summary
-    row per finished task) over :func:`ladder_tasks`; ``rungs`` and ``stages`` restrict it.  The per-cell proxies
-    are read by :func:`ladder_proxies`.  ``out`` is pinned to the ladder's name and cells.
+    row per finished task) over :func:`ladder_tasks`.  The per-cell proxies are read by :func:`ladder_proxies`.
+
+    Parameters
+    ----------
+    preset : str or LadderPreset
+        A :data:`LADDER_PRESETS` name or a ladder.
+    out : str or os.PathLike
+        The ladder's folder, pinned to the ladder's name and cells; each rung in ``<out>/<rung>``.
+    rungs : sequence of str or None, default None
+        Only these rungs (names, e.g. ``"c8n1-e10-s0"``; None: all).
+    stages : sequence of str, default ("train", "proxies")
+        Only these stages (:data:`STAGES`).
+    n_workers : int or None, default None
+        Workers (None: the CPU count; never more than the tasks), each on one torch thread.
+    backend : str, default "local"
+        ``"local"`` (a process pool) or ``"ray"`` (:func:`~landscape.backend.sweep.run_sweep`).
+    progress : bool, default True
+        Show a progress bar over the tasks.
+    store : Store or None, default None
+        The ground-truth store that names the cells (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table ``<out>/tasks.csv``: one :func:`ladder_task` summary row per finished task.
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset, rung, stage or backend, or an invalid ``n_workers``.
+    landscape.backend.sweep.SweepError
+        If tasks failed, after every other task has been saved.
+
+    Examples
+    --------
+    >>> arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|"
+    >>> [t["key"].rsplit("/", 1)[0] for t in ladder_tasks(get_ladder("smoke"), "runs/ladder", [arch])][:4]
+    ['train/c4n1-e2-s1', 'train/c4n1-e1-s0', 'train/c4n2-e1-s0', 'proxies/c4n1-e1-s0']
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 5 s for one rung at the smoke preset
+    ...     tasks = run_ladder("smoke", out, rungs=["c4n1-e1-s0"], n_workers=1, progress=False)  # doctest: +SKIP
     """
     from ..backend.sweep import run_sweep
 
@@ -331,6 +372,35 @@ def ladder_proxies(preset: str | LadderPreset, out: str | os.PathLike, store: St
     Columns ``rung, c, n, epochs, seed, images_seen, precision, arch, index, group, proxy, value``.  Proxies: the
     GeNAS proxies and their combinations with the preset's γ (:func:`~landscape.studies.proxy_cache.proxy_frame`)
     and the supernet validation loss (``valid_loss``, lower is better).
+
+    Parameters
+    ----------
+    preset : str or LadderPreset
+        A :data:`LADDER_PRESETS` name or a ladder.
+    out : str or os.PathLike
+        The ladder's folder (:func:`run_ladder`); only read.
+    store : Store or None, default None
+        The ground-truth store that names the cells (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The long table, in rung order; a rung appears once every cell it scores (:func:`rung_cells`) has its
+        proxies.  Empty (with the columns) while no rung is scored.
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset.
+    landscape.errors.ConfigMismatchError
+        If a rung's ``proxies`` folder holds another configuration.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     ladder_proxies("smoke", out, store=store).columns.tolist()
+    ['rung', 'c', 'n', 'epochs', 'seed', 'images_seen', 'precision', 'arch', 'index', 'group', 'proxy', 'value']
     """
     ladder = get_ladder(preset)
     cells = ladder_cells(ladder, store)

@@ -8,6 +8,8 @@ reproduce: the SPOS supernet draws epoch ``e``'s paths from ``SeedSequence([seed
 the streams of the same number (different draws from the same bits; no result depends on the two being
 independent, but a new stream should take a number above any epoch count, e.g. 1000 +).
 
+Examples
+--------
 >>> stream(0, "table_sample").entropy
 [0, 2]
 >>> [int(v) for v in stream(7, "evolution").generate_state(1)] == [int(v) for v in
