@@ -30,7 +30,36 @@ KEY = "key"
 
 
 class SweepError(LandscapeError, RuntimeError):
-    """Tasks of a sweep failed; the message (and ``keys``) name them.  Every other finished result is saved."""
+    """Tasks of a sweep failed; the message (and ``keys``) name them.  Every other finished result is saved.
+
+    Raised by :func:`run_sweep` after every other task has finished; running the sweep again retries only the
+    failed tasks.
+
+    Parameters
+    ----------
+    message : str
+        What failed: each failed task's key and error, where the other results are saved, and the first
+        failed task's traceback.
+    keys : sequence of str, default ()
+        The keys of the failed tasks, kept as the list ``keys``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> def half(task):
+    ...     if task["x"] % 2:
+    ...         raise ValueError("odd x")
+    ...     return {"half": task["x"] // 2}
+    >>> tasks = [{"key": f"x={x}", "x": x} for x in range(3)]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     try:
+    ...         run_sweep(half, tasks, RunStore(tmp, {}), progress=False)
+    ...     except SweepError as err:
+    ...         print(err.keys)
+    ...         print(str(err).splitlines()[:2])
+    ['x=1']
+    ['1 of 3 task(s) failed:', "  task 'x=1': ValueError: odd x"]
+    """
 
     def __init__(self, message: str, keys: Sequence[str] = ()):
         super().__init__(message)
@@ -38,7 +67,37 @@ class SweepError(LandscapeError, RuntimeError):
 
 
 def task_key(task: Mapping[str, Any]) -> str:
-    """The task's ``"key"`` field (a non-empty str or an int), else ``"h"`` + a hash of the whole task."""
+    """The task's ``"key"`` field (a non-empty str or an int), else ``"h"`` + a hash of the whole task.
+
+    Parameters
+    ----------
+    task : mapping of str
+        One task of a sweep.  Without a ``"key"`` it must be JSON-serialisable (it is hashed by
+        :func:`~landscape.runs.config_hash`, so key order does not matter).
+
+    Returns
+    -------
+    str
+        The key as a string (an int key ``7`` gives ``"7"``), or ``"h"`` and 16 hex digits.
+
+    Raises
+    ------
+    ValueError
+        If ``task`` is not a mapping, its ``"key"`` is not a non-empty str or an int (a bool is refused), or it
+        has no ``"key"`` and cannot be hashed.
+
+    Examples
+    --------
+    >>> task_key({"key": "resnet", "lr": 0.1}), task_key({"key": 7})
+    ('resnet', '7')
+    >>> task_key({"lr": 0.1, "arch": "a"}) == task_key({"arch": "a", "lr": 0.1})
+    True
+    >>> task_key({"lr": 0.1})
+    'h...'
+    >>> task_key({"key": ""})
+    Traceback (most recent call last):
+    ValueError: a task's 'key' must be a non-empty str or an int, got ''
+    """
     if not isinstance(task, Mapping):
         raise ValueError(f"a task must be a dict, got {type(task).__name__}: {task!r:.200}")
     if KEY in task:
@@ -108,42 +167,54 @@ def _row(outcome: Outcome) -> dict | str:
     return {KEY: outcome.key, **result}
 
 
-def run_sweep(
-    fn: Callable[[dict], Mapping[str, Any]],
-    tasks: Sequence[Mapping[str, Any]],
-    run: RunStore,
-    *,
-    table: str = "results",
-    backend: str = "local",
-    n_workers: int | None = None,
-    max_retries: int = 2,
-    progress: bool = True,
-    ray_address: str | None = None,
-    num_gpus: float | None = None,
-) -> pd.DataFrame:
+def run_sweep(fn: Callable[[dict], Mapping[str, Any]], tasks: Sequence[Mapping[str, Any]], run: RunStore, *,
+              table: str = "results", backend: str = "local", n_workers: int | None = None, max_retries: int = 2,
+              progress: bool = True, ray_address: str | None = None, num_gpus: float | None = None) -> pd.DataFrame:
     """Run ``fn`` on every task not yet in ``run``'s ``table``; the results of all tasks, in task order.
 
     Parameters
     ----------
-    fn : ``fn(task) -> dict`` of result columns (scalars); a top-level importable function for
-        the process pool and Ray, so it pickles.
-    tasks : dicts; each one's key is its ``"key"`` field, else a hash of the task.  Tasks whose
-        key is already in the table are skipped.
-    run, table : where results are appended (column ``key`` first), atomically, as each task finishes.
-    backend : ``"local"`` (in-process for ``n_workers`` None or 1, else a spawn process pool) or
-        ``"ray"`` (needs ``pip install 'landscape[ray]'``).
-    n_workers : pool size; for Ray, the CPUs of a locally started instance and the most tasks in flight.
-    max_retries : re-runs of a task whose worker died (Ray's task retry; the pool restarts at most
-        this many times).  An exception raised by ``fn`` is never retried.
-    ray_address : a Ray cluster to connect to (default: the current connection, else a local
-        instance started for this call and shut down after it).
-    num_gpus : GPUs per Ray task; None: 1 when the cluster has GPUs, else 0.
+    fn : callable
+        ``fn(task) -> dict`` of scalar result columns (not ``key``); top-level for the pool and Ray, so it pickles.
+    tasks : sequence of dict
+        Keyed by :func:`task_key` (keys unique); a task whose key is in the table already is skipped.
+    run : landscape.runs.RunStore
+        Holds the results ``table``, rewritten atomically (column ``key`` first) as each task finishes.
+    table : str, default "results"
+        The table's name.
+    backend : {"local", "ray"}, default "local"
+        ``"local"``: in-process for ``n_workers`` None or 1, else a spawn process pool; ``"ray"``: a Ray cluster.
+    n_workers : int or None, default None
+        Pool size (>= 1); for Ray, the CPUs of a locally started instance and the most tasks in flight.
+    max_retries : int, default 2
+        Re-runs (>= 0) of a task whose worker died; an exception raised by ``fn`` is never retried.
+    progress : bool, default True
+        A progress bar over the pending tasks.
+    ray_address : str or None, default None
+        The Ray cluster to join (None: the current connection, else a local instance for this call).
+    num_gpus : float or None, default None
+        GPUs per Ray task (None: 1 when the cluster has GPUs, else 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key`` then ``fn``'s columns, one row per task in task order (read back from the table).
 
     Raises
     ------
+    ValueError
+        For an unknown backend, ``n_workers < 1``, ``max_retries < 0``, or a malformed or repeated task key.
     SweepError
-        When tasks failed (``fn`` raised, or its worker died ``max_retries + 1`` times), after every
-        other task has finished and been saved; the message names the failed keys.
+        Tasks failed (``fn`` raised or returned no dict, or its worker died); raised after the others are saved.
+    CheckpointError
+        If the table exists but is corrupt, or has no ``key`` column (run_sweep did not write it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     run_sweep(lambda t: {"y": t["x"] ** 2}, [{"key": "a", "x": 3}], RunStore(tmp, {})).to_dict("records")
+    [{'key': 'a', 'y': 9}]
     """
     check_sweep_args(backend, n_workers, max_retries)
     tasks = list(tasks)
@@ -151,23 +222,32 @@ def run_sweep(
     frame = _read_done(run, table)
     done = set(frame[KEY])
     pending = [(k, dict(t)) for k, t in zip(keys, tasks) if k not in done]
-    failed: list[Outcome] = []
-    if pending:
-        outcomes = _outcomes(fn, pending, backend, n_workers, max_retries, ray_address, num_gpus)
-        with tqdm(total=len(pending), desc=f"sweep ({backend})", unit="task", disable=not progress) as bar:
-            for outcome in outcomes:
-                bar.update()
-                row = outcome.detail if outcome.failed else _row(outcome)
-                if isinstance(row, str):
-                    failed.append(Outcome(outcome.key, error=outcome.error, detail=row))
-                    continue
-                new = pd.DataFrame([row])
-                frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
-                run.write(table, frame)
-        frame = _read_done(run, table)
+    failed, frame = _run_pending(fn, pending, run, table, frame, backend, n_workers, max_retries, ray_address,
+                                 num_gpus, progress)
     if failed:
         raise _sweep_error(failed, len(tasks), run.table_path(table))
     return frame.set_index(KEY).loc[keys].reset_index()
+
+
+def _run_pending(fn, pending, run, table, frame, backend, n_workers, max_retries, ray_address, num_gpus,
+                 progress) -> tuple[list[Outcome], pd.DataFrame]:
+    """Run the pending tasks of :func:`run_sweep`, appending each result to ``frame`` and rewriting ``run``'s
+    ``table`` as it finishes; the failed outcomes and the table read back (``frame`` itself if none is pending)."""
+    failed: list[Outcome] = []
+    if not pending:
+        return failed, frame
+    outcomes = _outcomes(fn, pending, backend, n_workers, max_retries, ray_address, num_gpus)
+    with tqdm(total=len(pending), desc=f"sweep ({backend})", unit="task", disable=not progress) as bar:
+        for outcome in outcomes:
+            bar.update()
+            row = outcome.detail if outcome.failed else _row(outcome)
+            if isinstance(row, str):
+                failed.append(Outcome(outcome.key, error=outcome.error, detail=row))
+                continue
+            new = pd.DataFrame([row])
+            frame = pd.concat([frame, new], ignore_index=True) if len(frame) else new
+            run.write(table, frame)
+    return failed, _read_done(run, table)
 
 
 def _sweep_error(failed: list[Outcome], n_tasks: int, path: os.PathLike) -> SweepError:

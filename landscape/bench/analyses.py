@@ -59,14 +59,42 @@ def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: 
       tables; seed 2 covers 8,169 cells);
     * each of the 12 NASLib zero-cost proxies vs 200-epoch test accuracy on the cells it covers (723–725).
 
-    Each comparison draws its resamples from its own child generator of ``random_state``
-    (``numpy.random.default_rng(random_state).spawn``).  ``n_boot_weighted`` as for
-    :func:`rank_agreement` (0.1 s per resample for each of the 12 full-space comparisons); ``progress``: a
-    progress bar over the comparisons.
+    Parameters
+    ----------
+    store : Store
+        The ground-truth store (:func:`~landscape.bench.paths.load_store`).
+    k : iterable of int, default (10, 100)
+        Cut-offs of precision@k, each at most the number of architectures of every comparison.
+    n_boot : int, default 1000
+        Bootstrap resamples (>= 1) behind the CIs of Kendall's τ-b and Spearman's ρ.
+    ci : float, default 0.95
+        Confidence level of the percentile intervals.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the resamples; each comparison draws from its own child (``default_rng(random_state).spawn``).
+    collapse : {None, "isomorphism"}, default None
+        ``"isomorphism"``: average proxy and truth within NB201 isomorphism classes first.
+    n_jobs : int or None, default None
+        Threads of the bootstrap (None: 1, -1: every core).
+    n_boot_weighted : int, default 0
+        Resamples for the weighted-τ CI, as for :func:`rank_agreement` (0.1 s per resample for each of the 12
+        full-space comparisons); 0: no CI (NaN).
+    progress : bool, default False
+        A progress bar over the comparisons.
 
     Returns
     -------
-    Long DataFrame ``comparison, dataset, proxy, truth`` + the columns of :func:`rank_agreement`.
+    pandas.DataFrame
+        Long: ``comparison, dataset, proxy, truth`` + the columns of :func:`rank_agreement`.
+
+    Examples
+    --------
+    >>> table = store_rank_agreement(store, n_boot=10, collapse="isomorphism")   # 6,466 classes: fast
+    >>> tau = table[table.measure == "kendall_tau_b"]
+    >>> tau.groupby("comparison").size().to_dict()
+    {'12-epoch test vs 200-epoch test': 3, '12-epoch valid vs 200-epoch test': 3, 'seed vs seed mean': 9,
+     'zero-cost proxy vs 200-epoch test': 36}
+    >>> tau[["dataset", "proxy", "estimate", "n"]].head(2).round(3).values.tolist()
+    [['cifar10', 'valid@12', 0.582, 6466], ['cifar10', 'test@12', 0.693, 6466]]
     """
     comparisons = list(_store_comparisons(store))
     seeds = check_random_state(random_state).spawn(len(comparisons))
@@ -84,7 +112,35 @@ def store_rank_agreement(store: Store, *, k: Iterable[int] = (10, 100), n_boot: 
 
 def store_landscape_summary(store: Store, datasets: Sequence[str] = DATASETS, *, random_state=0) -> pd.DataFrame:
     """:func:`landscape_summary` of 200-epoch test accuracy per dataset, on the full space and on the
-    NB201 isomorphism quotient (class mean accuracy); one row per (dataset, space)."""
+    NB201 isomorphism quotient (class mean accuracy); one row per (dataset, space).
+
+    Parameters
+    ----------
+    store : Store
+        The ground-truth store (:func:`~landscape.bench.paths.load_store`).
+    datasets : sequence of str, default :data:`DATASETS`
+        Datasets of the store with a 200-epoch test accuracy (``"cifar10"``, ``"cifar100"``, ``"ImageNet16-120"``).
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the random walks behind ``rho1_walk`` (the same seed for every landscape).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dataset, space`` (``"full"`` or ``"isomorphism quotient"``) and the keys of :func:`landscape_summary`.
+
+    Raises
+    ------
+    ValueError
+        For a dataset the store has no 200-epoch test accuracy of.
+
+    Examples
+    --------
+    >>> summary = store_landscape_summary(store, datasets=("cifar10",))
+    >>> summary[["space", "nodes", "edges", "strict_optima", "global_optima_nodes"]].values.tolist()
+    [['full', 15625, 187500, 17, '6111 13714'], ['isomorphism quotient', 6466, 90189, 7, '3016 5814']]
+    >>> summary[["fdc", "rho1"]].round(3).values.tolist()
+    [[-0.272, 0.56], [-0.277, 0.388]]
+    """
     rows = []
     for d in datasets:
         acc = store.array(d, split="test", epochs=200)

@@ -31,6 +31,35 @@ def nb201_graph(store: Store, metrics: Mapping[str, dict] | None = None) -> nx.G
     (name -> keyword selection for :meth:`Store.array`; default
     :data:`DEFAULT_NODE_METRICS`: 200-epoch test accuracy on the three datasets,
     cifar10-valid validation accuracy and 12-epoch CIFAR-10 validation accuracy).
+    Edges join architectures one operation apart (6 cell edges x 4 other operations: 24 neighbours each).
+
+    Parameters
+    ----------
+    store : Store
+        The ground-truth store (:func:`~landscape.bench.paths.load_store`).
+    metrics : mapping of str to dict, or None, default None
+        Node attribute name -> keyword arguments of :meth:`Store.array` (each selecting one full series);
+        None: :data:`DEFAULT_NODE_METRICS`.  A name ``arch`` or ``iso_class`` is overwritten.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes ``0..15624`` with the float attributes of ``metrics`` (accuracies in %), ``iso_class`` (int: the
+        smallest index of the class) and ``arch`` (str); edges carry no attributes.
+
+    Raises
+    ------
+    ValueError
+        If a selection of ``metrics`` matches no series, several, or one that does not cover every architecture.
+
+    Examples
+    --------
+    >>> g = nb201_graph(store, {"c10": {"dataset": "cifar10", "split": "test", "epochs": 200}})
+    >>> g.number_of_nodes(), g.number_of_edges(), g.degree[6111]
+    (15625, 187500, 24)
+    >>> node = g.nodes[6111]
+    >>> round(float(node["c10"]), 2), node["iso_class"], node["arch"]
+    (94.37, 6111, '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|')
     """
     metrics = DEFAULT_NODE_METRICS if metrics is None else metrics
     attrs: dict[str, np.ndarray] = {name: store.array(**sel) for name, sel in metrics.items()}

@@ -115,16 +115,35 @@ def path_barriers(values, graph, a, b, *, kind: str = "accuracy") -> pd.DataFram
 
     Parameters
     ----------
-    values : accuracy (or loss, with ``kind="loss"``) per node.
-    graph : an NB201 ``ArchIndex``, a product-space :class:`~landscape.graph.SpaceGraph`
-        (:meth:`~landscape.graph.SpaceGraph.from_codes`) or the ``(n, E)`` code table of a toy product space.
-    a, b : node ids or NB201 strings, same length (or one of length 1).
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph or array_like of int, shape (n, E)
+        A product space: an NB201 ``ArchIndex``, a :class:`~landscape.graph.SpaceGraph` with codes
+        (:meth:`~landscape.graph.SpaceGraph.from_codes`) or the ``(n, E)`` code table of a toy product space
+        (every op-code tuple once; row ``i`` is node ``i``).
+    a, b : int, str or sequence of them
+        Node ids or NB201 strings, same length (or one of length 1, paired with every entry of the other).
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Whether higher (accuracy) or lower (loss) is better; see the module docstring.
 
     Returns
     -------
-    Long DataFrame ``pair, a, b, distance, path, order, barrier``: one row per (pair, path);
-    ``path`` numbers the ``d!`` orders as ``itertools.permutations`` does, ``order`` lists
-    the edges in the order they change (e.g. ``"3,0,5"``); one row with barrier 0 when ``d <= 1``.
+    pandas.DataFrame
+        Long table ``pair, a, b, distance, path, order, barrier``: one row per (pair, path);
+        ``path`` numbers the ``d!`` orders as ``itertools.permutations`` does, ``order`` lists
+        the edges in the order they change (e.g. ``"3,0,5"``); one row with barrier 0 when ``d <= 1``.
+
+    Raises
+    ------
+    ValueError
+        If ``graph`` is not a product space, ``values`` are not finite with one per node, ``a`` or ``b`` are not
+        nodes, their lengths differ (neither being 1) or ``kind`` is unknown.
+
+    Examples
+    --------
+    >>> square = [[0, 0], [0, 1], [1, 0], [1, 1]]      # two binary edges: nodes 0 and 3 are two edits apart
+    >>> path_barriers([4.0, 1.0, 3.0, 5.0], square, 0, 3)[["path", "order", "barrier"]].values.tolist()
+    [[0, '0,1', 1.5], [1, '1,0', 3.5]]
     """
     v, keyed, a, b, dist = _pairs(values, graph, a, b, kind)
     parts = []
@@ -145,10 +164,35 @@ def path_barriers(values, graph, a, b, *, kind: str = "accuracy") -> pd.DataFram
 def pair_barriers(values, graph, a, b, *, kind: str = "accuracy") -> pd.DataFrame:
     """Per pair, the distribution of barriers over its monotone paths (see :func:`path_barriers`).
 
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph or array_like of int, shape (n, E)
+        A product space, as for :func:`path_barriers`.
+    a, b : int, str or sequence of them
+        Node ids or NB201 strings, same length (or one of length 1).
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Whether higher (accuracy) or lower (loss) is better.
+
     Returns
     -------
-    DataFrame ``pair, a, b, distance, n_paths, best, mean, median, worst`` (``best`` = the
-    lowest barrier over the ``d!`` paths), one row per pair in input order.
+    pandas.DataFrame
+        ``pair, a, b, distance, n_paths, best, mean, median, worst`` (``best`` = the
+        lowest barrier over the ``d!`` paths), one row per pair in input order.
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, as :func:`path_barriers`.
+
+    Examples
+    --------
+    >>> square = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> pair_barriers([4.0, 1.0, 3.0, 5.0], square, 0, [3, 1])
+       pair  a  b  distance  n_paths  best  mean  median  worst
+    0     0  0  3         2        2   1.5   2.5     2.5    3.5
+    1     1  0  1         1        1   0.0   0.0     0.0    0.0
     """
     v, keyed, a, b, dist = _pairs(values, graph, a, b, kind)
     summary = np.zeros((len(a), 5))
@@ -181,6 +225,29 @@ def max_spanning_tree(values, graph) -> np.ndarray:
     It holds a max-min (bottleneck) path between every pair of nodes: the path along the
     tree maximises the smallest value met.  Built with ``scipy.sparse.csgraph.minimum_spanning_tree``
     on rank costs (equal to negated weights, but positive and exact).
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Value per node (higher is better; negate a loss).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n − components, 2)
+        The forest's edges ``(u, w)``.
+
+    Raises
+    ------
+    ValueError
+        For non-finite values, values not one per node, or a malformed graph.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> max_spanning_tree([4.0, 1.0, 3.0, 2.0], nx.cycle_graph(4)).tolist()   # drops an edge of weight 1
+    [[0, 1], [0, 3], [2, 3]]
     """
     g, v = graph_and_values(graph, values)
     return _tree(v, g.edges)
@@ -272,9 +339,33 @@ def minimax_barriers(values, graph, nodes, *, kind: str = "accuracy") -> pd.Data
     bottleneck NaN; pairs in different components have barrier inf.  One ``minimum_spanning_tree``
     and one BFS per node of ``nodes`` (157 sources for the top 1 % of NB201).
 
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    nodes : sequence of int
+        At least two distinct node ids.
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Whether higher (accuracy) or lower (loss) is better.
+
     Returns
     -------
-    DataFrame ``a, b, adjacent, bottleneck, barrier``, one row per pair ``i < j`` of ``nodes``.
+    pandas.DataFrame
+        ``a, b, adjacent, bottleneck, barrier``, one row per pair ``i < j`` of ``nodes``.
+
+    Raises
+    ------
+    ValueError
+        If ``nodes`` holds fewer than 2 distinct nodes ("nodes must hold at least 2 distinct nodes, ...") or ids
+        outside the graph, or for invalid values, graph or ``kind``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> minimax_barriers([5.0, 1.0, 2.0, 6.0, 3.0, 4.0], nx.cycle_graph(6), [0, 1, 3]).values.tolist()
+    [[0, 1, True, nan, 0.0], [0, 3, False, 3.0, 2.5], [1, 3, False, 3.0, 0.5]]
     """
     g, v = graph_and_values(graph, values)
     v, e = oriented(v, kind), g.edges
@@ -311,12 +402,34 @@ def barrier_tree(values, graph, nodes=None, *, kind: str = "accuracy") -> pd.Dat
     which some path joins them through values ``>=`` it (superlevel-set merge height), i.e.
     single linkage on the max-min path values from BFS over one maximum spanning tree.
 
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    nodes : sequence of int, optional
+        The leaves (node ids, duplicates dropped, sorted); default the local optima.
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Whether higher (accuracy) or lower (loss) is better.
+
     Returns
     -------
-    DataFrame with one row per tree node: ``node`` (leaves ``0..k-1``, merges ``k..2k-2``),
-    ``parent`` (-1 at the root), ``height`` (leaf: its value; merge: its merge height; ``-inf``,
-    or ``+inf`` for a loss, where no path joins the two groups), ``arch`` (the leaf's node id, -1 for merges) and
-    ``size`` (leaves below).
+    pandas.DataFrame
+        One row per tree node: ``node`` (leaves ``0..k-1``, merges ``k..2k-2``), ``parent`` (-1 at the root),
+        ``height`` (leaf: its value; merge: its merge height; ``-inf``, or ``+inf`` for a loss, where no path joins
+        the two groups), ``arch`` (the leaf's node id, -1 for merges) and ``size`` (leaves below).
+
+    Raises
+    ------
+    ValueError
+        For invalid values, graph, ``nodes`` or ``kind``.
+
+    Examples
+    --------
+    >>> tree = barrier_tree([3.0, 1.0, 4.0, 2.0, 5.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]))   # a path
+    >>> tree["arch"].tolist(), tree["parent"].tolist(), tree["height"].tolist()  # 2, 4 merge at 2; 0 joins at 1
+    ([0, 2, 4, -1, -1], [4, 3, 3, 4, -1], [3.0, 4.0, 5.0, 2.0, 1.0])
     """
     g, v = graph_and_values(graph, values)
     v, e = oriented(v, kind), g.edges
@@ -350,6 +463,35 @@ def steepest_ascent(values, graph, *, kind: str = "accuracy", atol: float = ATOL
     Each node moves to its best neighbour (ties: smallest id) while that neighbour is better by more than
     ``atol`` (default :data:`ATOL`: float32 noise is no slope; 0: strictly better); the end points are found
     for all nodes at once by pointer jumping.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Ascent of an accuracy or descent of a loss.
+    atol : float, default ATOL
+        A move needs a neighbour better by more than this (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
+        The attractor (local optimum) of each node; an optimum is its own attractor.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, an unknown ``kind`` or a negative or non-finite ``atol``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> steepest_ascent([3.0, 1.0, 4.0, 2.0, 5.0], nx.path_graph(5))
+    array([0, 2, 2, 4, 4])
+    >>> steepest_ascent([3.0, 1.0, 4.0, 2.0, 5.0], nx.path_graph(5), kind="loss")
+    array([1, 1, 1, 3, 3])
     """
     g, v = graph_and_values(graph, values)
     v = oriented(v, kind)
@@ -361,7 +503,39 @@ def steepest_ascent(values, graph, *, kind: str = "accuracy", atol: float = ATOL
 
 
 def basins(values, graph, *, kind: str = "accuracy", atol: float = ATOL) -> pd.DataFrame:
-    """Basins of attraction under steepest ascent (``atol`` as there): ``optimum, value, size``, largest first."""
+    """Basins of attraction under steepest ascent (``atol`` as there): ``optimum, value, size``, largest first.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Ascent of an accuracy or descent of a loss.
+    atol : float, default ATOL
+        Tolerance of the moves, as for :func:`steepest_ascent`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per optimum: ``optimum`` (node id), ``value`` (its value as given) and ``size`` (cells in its basin,
+        the optimum included); sorted by size, largest first, ties by optimum id.
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, as :func:`steepest_ascent`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> basins([3.0, 1.0, 4.0, 2.0, 5.0], nx.path_graph(5))
+       optimum  value  size
+    0        2    4.0     2
+    1        4    5.0     2
+    2        0    3.0     1
+    """
     v = check_values(values)
     opt, size = np.unique(steepest_ascent(v, graph, kind=kind, atol=atol), return_counts=True)
     return pd.DataFrame({"optimum": opt, "value": v[opt], "size": size}).sort_values(
@@ -375,6 +549,37 @@ def weak_strong_basins(values, graph, *, kind: str = "accuracy", atol: float = A
     *some* improving path to it (each step to a neighbour better by more than ``atol``); ``strong_basin``: the
     cells whose *every* improving path ends in it (they reach no other optimum).  One row per optimum (the
     attractors of :func:`steepest_ascent`), largest basin first.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Accuracy (%) per node, or a loss with ``kind="loss"``.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    kind : {"accuracy", "loss"}, default "accuracy"
+        Whether higher (accuracy) or lower (loss) is better.
+    atol : float, default ATOL
+        An improving step needs a neighbour better by more than this (>= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``optimum, value, basin, weak_basin, strong_basin`` (sizes in cells, the optimum included), sorted by
+        ``basin``, largest first, ties by optimum id.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, an unknown ``kind`` or a negative or non-finite ``atol``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> weak_strong_basins([3.0, 1.0, 4.0, 2.0, 5.0], nx.path_graph(5))   # cells 1 and 3 can climb two ways
+       optimum  value  basin  weak_basin  strong_basin
+    0        2    4.0      2           3             1
+    1        4    5.0      2           2             1
+    2        0    3.0      1           2             1
     """
     g, v = graph_and_values(graph, values)
     v, atol = oriented(v, kind), check_atol(atol)
@@ -394,7 +599,30 @@ def weak_strong_basins(values, graph, *, kind: str = "accuracy", atol: float = A
 
 # -- A²M's case study and summaries -------------------------------------------------------------
 def distance3_pairs(codes: np.ndarray, members: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Up to ``n`` seeded pairs ``(a, b)`` of ``members`` at Hamming distance exactly 3, shape ``(k, 2)``."""
+    """Up to ``n`` seeded pairs ``(a, b)`` of ``members`` at Hamming distance exactly 3, shape ``(k, 2)``.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of int, shape (N, E)
+        Op codes per node (e.g. ``store.codes``).
+    members : numpy.ndarray of int, shape (m,)
+        Node ids to pair (ids ascending give pairs with ``a < b``).
+    n : int
+        Most pairs to return (>= 0).
+    rng : numpy.random.Generator
+        Draws the pairs, uniformly without replacement, when more than ``n`` exist.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (k, 2)
+        ``k = min(n, number of pairs at distance 3)`` pairs, in the order of ``members``' upper triangle.
+
+    Examples
+    --------
+    >>> cube = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])   # 3 binary edges
+    >>> distance3_pairs(cube, np.arange(8), 2, np.random.default_rng(0)).tolist()      # 4 opposite corners
+    [[2, 5], [3, 4]]
+    """
     i, j = np.triu_indices(len(members), k=1)
     d = (codes[members[i]] != codes[members[j]]).sum(axis=1)
     pairs = np.column_stack([members[i], members[j]])[d == 3]
@@ -406,7 +634,42 @@ def abc_path_barriers(acc: Mapping[str, np.ndarray], graph, n_pairs: int = 500, 
                       random_state=None) -> pd.DataFrame:
     """Best / mean / worst monotone-path barrier of up to ``n_pairs`` seeded pairs at Hamming distance 3 inside
     each of A²M's A/B/C model sets (cells whose accuracy lies in the model's interval), per dataset; ``graph`` as
-    for :func:`pair_barriers`."""
+    for :func:`pair_barriers`.
+
+    Parameters
+    ----------
+    acc : Mapping of str to numpy.ndarray
+        Dataset name -> accuracy (%) per node; each dataset needs an entry in ``intervals``.
+    graph : ArchIndex, SpaceGraph or array_like of int, shape (n, E)
+        A product space, as for :func:`path_barriers`.
+    n_pairs : int, default 500
+        Most pairs per (dataset, model).
+    intervals : Mapping of str to Mapping of str to (float, float), default ABC_INTERVALS
+        Dataset -> model -> closed accuracy interval ``(low, high)``.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed of the pair draws (one generator for all datasets and models, in order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dataset, model, a, b, distance, n_paths, best, mean, median, worst``, one row per pair (see
+        :func:`pair_barriers`); models with no pair at distance 3 contribute no rows.
+
+    Raises
+    ------
+    KeyError
+        For a dataset without ``intervals``.
+    ValueError
+        When no model has a pair ("No objects to concatenate"), or for an invalid ``random_state`` or graph.
+
+    Examples
+    --------
+    >>> cube = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])
+    >>> out = abc_path_barriers({"toy": np.arange(1.0, 9.0)}, cube, 2, intervals={"toy": {"A": (1, 8)}},
+    ...                         random_state=0)
+    >>> out[["model", "a", "b", "n_paths", "best", "worst"]].values.tolist()
+    [['A', 2, 5, 6, -2.5, 3.5], ['A', 3, 4, 6, -2.5, 3.5]]
+    """
     rng = check_random_state(random_state)
     g = _product(graph)
     parts = []
@@ -424,7 +687,41 @@ def abc_path_barriers(acc: Mapping[str, np.ndarray], graph, n_pairs: int = 500, 
 def minimax_quantiles(acc: Mapping[str, np.ndarray], graph, top_fraction: float = 0.01
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Minimax barriers among the best ``top_fraction`` of nodes per dataset: a summary and the quantile function
-    of the barriers (101 points)."""
+    of the barriers (101 points).
+
+    Parameters
+    ----------
+    acc : Mapping of str to numpy.ndarray
+        Dataset name -> accuracy (%) per node.
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    top_fraction : float, default 0.01
+        Fraction of the nodes kept per dataset (the best ones, at least 2), strictly between 0 and 1.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        One row per dataset: ``dataset, cells, pairs, min_accuracy`` (of the kept cells), ``frac_barrier_le_0``,
+        ``median``, ``q90`` and ``max`` of the barriers (:func:`minimax_barriers`).
+    curves : pandas.DataFrame
+        ``dataset, quantile, barrier``: the barrier quantiles at ``0, 0.01, …, 1`` per dataset.
+
+    Raises
+    ------
+    ValueError
+        If ``top_fraction`` is not strictly between 0 and 1, or for invalid values or graph.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> summary, curves = minimax_quantiles({"toy": np.array([5.0, 1.0, 2.0, 6.0, 3.0, 4.0])}, nx.cycle_graph(6),
+    ...                                     top_fraction=0.5)
+    >>> summary[["cells", "pairs", "frac_barrier_le_0", "median", "max"]]
+       cells  pairs  frac_barrier_le_0  median  max
+    0      3      3           0.333333     2.0  2.5
+    >>> curves["barrier"].iloc[[0, 50, 100]].tolist()
+    [0.0, 2.0, 2.5]
+    """
     top_fraction = check_fraction(top_fraction, "top_fraction")
     summary, curves = [], []
     q = np.linspace(0, 1, 101)

@@ -54,7 +54,29 @@ def _checked(values, graph) -> tuple[np.ndarray, SpaceGraph]:
 def best_neighbour(values, graph) -> tuple[np.ndarray, np.ndarray]:
     """The best neighbour of every node and its value (ties broken by the smallest node id).
 
-    Returns ``(node, value)`` arrays of length ``n``; ``-1`` and ``-inf`` for isolated nodes.
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+
+    Returns
+    -------
+    node : numpy.ndarray of int64, shape (n,)
+        The best neighbour of each node; ``-1`` for isolated nodes.
+    value : numpy.ndarray of float, shape (n,)
+        Its value; ``-inf`` for isolated nodes.
+
+    Raises
+    ------
+    ValueError
+        For non-finite values, values not one per node, or a malformed graph.
+
+    Examples
+    --------
+    >>> best_neighbour([1.0, 3.0, 2.0, 0.0, 5.0], np.array([[0, 1], [1, 2], [2, 3]]))   # node 4: isolated
+    (array([ 1,  2,  1,  2, -1]), array([  3.,   2.,   3.,   2., -inf]))
     """
     v, g = _checked(values, graph)
     return best_neighbours(v, g)
@@ -67,6 +89,33 @@ def local_optima(values, graph, *, strict: bool = True, atol: float = ATOL) -> n
     Non-strict optima include every node of a plateau that no neighbour beats; see
     :func:`neutral_network_table` for plateaus as a whole.  ``atol``: values closer than it tie
     (default :data:`ATOL`, float32 noise; 0 for exact comparisons).
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    strict : bool, default True
+        Strict optima (better than every neighbour) or non-strict ones (no neighbour better).
+    atol : float, default ATOL
+        Tolerance of the comparisons (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The optima's node ids, ascending.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, or a negative or non-finite ``atol``.
+
+    Examples
+    --------
+    >>> path = np.array([[0, 1], [1, 2], [2, 3], [3, 4]])
+    >>> local_optima([1.0, 3.0, 2.0, 4.0, 4.0], path), local_optima([1.0, 3.0, 2.0, 4.0, 4.0], path, strict=False)
+    (array([1]), array([1, 3, 4]))
     """
     v, g = _checked(values, graph)
     atol = check_atol(atol)
@@ -92,6 +141,31 @@ def neutral_networks(values, graph, *, tol: float = ATOL) -> np.ndarray:
 
     The default :data:`ATOL` gives plateaus (equal fitness up to float32 noise); ``tol = 0`` exact equality.  With ``tol > 0`` components chain, so a
     network may span more than ``tol``.  A label is the smallest node id of its network.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    tol : float, default ATOL
+        Largest ``|Δvalue|`` of a neutral edge (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
+        The network label of each node.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, or a negative or non-finite ``tol``.
+
+    Examples
+    --------
+    >>> path = np.array([[0, 1], [1, 2], [2, 3], [3, 4]])
+    >>> neutral_networks([1.0, 1.0, 2.0, 2.5, 2.5], path), neutral_networks([1.0, 1.0, 2.0, 2.5, 2.5], path, tol=0.5)
+    (array([0, 0, 2, 3, 3]), array([0, 0, 2, 2, 2]))
     """
     v, g = _checked(values, graph)
     return _neutral(v, g.edges, tol)
@@ -105,6 +179,36 @@ def neutral_network_table(values, graph, *, tol: float = ATOL) -> pd.DataFrame:
     network (with ``tol = 0``: a plateau, or a single node, that is a local optimum).
     ``neighbour_networks`` (the percolation index of the FLA literature) counts the other networks one edit away,
     ``neighbour_values`` the distinct values found one edit outside.  Sorted by size, largest first.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    tol : float, default ATOL
+        Largest ``|Δvalue|`` of a neutral edge, as for :func:`neutral_networks`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per network (``network`` is its label, the smallest member id); sizes in nodes, values in the
+        units of ``values``; ties in size by label.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, or a negative or non-finite ``tol``.
+
+    Examples
+    --------
+    >>> table = neutral_network_table([1.0, 3.0, 2.0, 4.0, 4.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]))
+    >>> table[["network", "size", "value_mean", "local_optimum", "neighbour_networks"]]
+       network  size  value_mean  local_optimum  neighbour_networks
+    0        3     2         4.0           True                   1
+    1        0     1         1.0          False                   1
+    2        1     1         3.0           True                   2
+    3        2     1         2.0          False                   2
     """
     v, g = _checked(values, graph)
     e = g.edges
@@ -134,7 +238,30 @@ FDC_METHODS = ("pearson", "spearman", "kendall")
 def global_optima(values, graph=None, *, atol: float = ATOL) -> np.ndarray:
     """Every node within ``atol`` of the best value (all of them when several tie), ascending.
 
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2), optional
+        Only checked against ``values`` (one value per node) when given.
+    atol : float, default ATOL
+        Nodes at most this far below the best value tie with it (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The global optima's node ids, ascending.
+
+    Raises
+    ------
+    ValueError
+        For non-finite or empty values, values that do not fit ``graph``, or a negative or non-finite ``atol``.
+
+    Examples
+    --------
     >>> global_optima([1.0, 3.0, 2.0, 3.0]).tolist()
+    [1, 3]
+    >>> global_optima([1.0, 3.0, 2.0, 2.9], atol=0.5).tolist()
     [1, 3]
     """
     v = check_values(values, "values") if graph is None else _checked(values, graph)[0]
@@ -152,6 +279,37 @@ def fitness_distance_correlation(values, graph, *, method: str = "pearson", atol
     ``among``: ``"all"`` cells, or only the local ``"optima"`` (non-strict, within ``atol``; the FLA variant that
     asks whether better optima lie closer to the best).  Nodes that cannot reach a global optimum are left out.
     NaN when fewer than two nodes remain or when fitness or distance is constant.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    method : {"pearson", "spearman", "kendall"}, default "pearson"
+        The correlation coefficient (:data:`FDC_METHODS`).
+    atol : float, default ATOL
+        Tolerance of the global (and local) optima (>= 0).
+    among : {"all", "optima"}, default "all"
+        Correlate over every node or over the non-strict local optima only.
+
+    Returns
+    -------
+    float
+        The correlation, in [-1, 1] (negative: fitness rises towards the global optimum), or NaN.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, an unknown ``method`` or ``among``, or a negative or non-finite ``atol``.
+
+    Examples
+    --------
+    >>> path = np.array([[0, 1], [1, 2], [2, 3]])                     # the optimum is node 3; distances 3, 2, 1, 0
+    >>> round(fitness_distance_correlation([1.0, 3.0, 2.0, 4.0], path), 6)
+    -0.8
+    >>> round(fitness_distance_correlation([1.0, 3.0, 2.0, 4.0], path, method="kendall"), 6)
+    -0.666667
     """
     v, g = _checked(values, graph)
     method = check_choice(method, "method", FDC_METHODS)
@@ -175,15 +333,41 @@ def random_walk_autocorrelation(values, graph, *, n_walkers: int = 200, n_steps:
                                 random_state=None) -> pd.DataFrame:
     """Autocorrelation ``ρ(k)`` of fitness along uniform random walks (Weinberger 1990).
 
-    ``n_walkers`` walks start at uniform random nodes and each step moves to a uniform
-    random neighbour (all walkers advance together, one vectorised step at a time; an
-    isolated node stays put).  ``ρ(k)`` pools all walkers: the mean of
-    ``(f_t − μ)(f_{t+k} − μ)`` over walks and times, divided by the variance ``σ²`` of all
-    visited values.
+    ``n_walkers`` walks start at uniform random nodes and each step moves to a uniform random neighbour (all walkers
+    advance together, one vectorised step at a time; an isolated node stays put).  ``ρ(k)`` pools all walkers: the mean
+    of ``(f_t − μ)(f_{t+k} − μ)`` over walks and times, divided by the variance ``σ²`` of all visited values.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    n_walkers : int, default 200
+        Number of walks (>= 1).
+    n_steps : int, default 1000
+        Steps per walk (>= 1).
+    max_lag : int, default 10
+        Largest lag, 1..n_steps.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed of the starts and steps.
 
     Returns
     -------
-    DataFrame ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
+    pandas.DataFrame
+        ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
+
+    Raises
+    ------
+    ValueError
+        For invalid values, graph or ``random_state``, or ``n_walkers``, ``n_steps`` or ``max_lag`` out of range.
+
+    Examples
+    --------
+    >>> rw = random_walk_autocorrelation([1.0, 2.0, 3.0, 4.0, 5.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]),
+    ...                                  max_lag=2, random_state=0)
+    >>> rw["rho"].round(2).tolist()                    # exact (autocorrelation): 2/3 and 1/2
+    [0.67, 0.5]
     """
     v, g = _checked(values, graph)
     n_walkers = check_int(n_walkers, "n_walkers", 1)
@@ -216,9 +400,34 @@ def autocorrelation(values, graph, *, max_lag: int = 10) -> pd.DataFrame:
     :func:`random_walk_autocorrelation` estimates by Monte Carlo).  ``k`` sparse products: milliseconds on NB201.
     Isolated nodes have ``π = 0``.  NaN where fitness is constant over the nodes the walk visits.
 
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    max_lag : int, default 10
+        Largest lag (>= 1).
+
     Returns
     -------
-    DataFrame ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
+    pandas.DataFrame
+        ``lag, rho`` for lags ``1..max_lag``; see :func:`correlation_length`.
+
+    Raises
+    ------
+    ValueError
+        If the graph has no edges ("the graph has no edges: a random walk cannot move"), ``max_lag < 1``, or for
+        invalid values or graph.
+
+    Examples
+    --------
+    >>> autocorrelation([1.0, 2.0, 3.0, 4.0, 5.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]), max_lag=2)
+       lag       rho
+    0    1  0.666667
+    1    2  0.500000
+    >>> round(float(autocorrelation(acc, store.index, max_lag=1)["rho"].iloc[0]), 2)   # CIFAR-10 on NB201
+    0.56
     """
     v, g = _checked(values, graph)
     max_lag = check_int(max_lag, "max_lag", 1)
@@ -238,7 +447,28 @@ def autocorrelation(values, graph, *, max_lag: int = 10) -> pd.DataFrame:
 
 
 def correlation_length(rho1: float) -> float:
-    """Correlation length ``ℓ = −1 / ln|ρ(1)|`` (inf for ``|ρ(1)| = 1``, 0 for ``ρ(1) = 0``, NaN for NaN)."""
+    """Correlation length ``ℓ = −1 / ln|ρ(1)|`` (inf for ``|ρ(1)| = 1``, 0 for ``ρ(1) = 0``, NaN for NaN).
+
+    Parameters
+    ----------
+    rho1 : float
+        The lag-1 autocorrelation (:func:`autocorrelation`), in [-1, 1] or NaN.
+
+    Returns
+    -------
+    float
+        The correlation length, in steps of the walk.
+
+    Raises
+    ------
+    ValueError
+        If ``|rho1| > 1`` ("rho1 must be an autocorrelation in [-1, 1], got ...").
+
+    Examples
+    --------
+    >>> round(correlation_length(0.5), 4), correlation_length(-1.0), correlation_length(0.0)
+    (1.4427, inf, 0.0)
+    """
     r = abs(float(rho1))
     if np.isnan(r):
         return float("nan")
@@ -254,6 +484,35 @@ def quotient(values, graph, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray
     Returns ``(class_values, class_edges, labels)``: the mean value per class, the quotient
     edges relabelled to ``0..k-1`` (two classes are neighbours when some members are; see
     :func:`landscape.graph.quotient_edges`) and the class label of each row.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    classes : array_like of int, shape (n,)
+        Class label per node (e.g. ``store.isomorphism_classes()``).
+
+    Returns
+    -------
+    class_values : numpy.ndarray of float, shape (k,)
+        Mean value per class, in the order of ``labels``.
+    class_edges : numpy.ndarray of int, shape (q, 2)
+        Neighbouring class pairs as positions ``0..k-1``, smaller first.
+    labels : numpy.ndarray of int, shape (k,)
+        The distinct class labels, ascending (class ``i`` of the quotient is ``labels[i]``).
+
+    Raises
+    ------
+    ValueError
+        If ``classes`` are not integer labels of the shape of ``values``, or for invalid values or graph.
+
+    Examples
+    --------
+    >>> cycle = np.array([[0, 1], [1, 2], [2, 3], [0, 3]])
+    >>> quotient([1.0, 3.0, 2.0, 4.0], cycle, np.array([0, 0, 2, 2]))
+    (array([2., 3.]), array([[0, 1]]), array([0, 2]))
     """
     v, g = _checked(values, graph)
     c = np.asarray(classes)
@@ -269,13 +528,43 @@ def landscape_summary(values, graph, *, n_walkers: int = 200, n_steps: int = 100
                       atol: float = ATOL) -> dict:
     """Counts and correlation statistics of one landscape, as a flat dict (one row of a summary table).
 
-    Keys: ``nodes, edges, strict_optima, nonstrict_optima, plateau_optima`` (plateaus of two or
-    more nodes that are local optima), ``plateaus`` (equal-value networks of two or more nodes),
-    ``largest_plateau``, ``global_optima`` (how many tie for the best value) and ``global_optima_nodes`` (their
-    ids, space-separated), ``fdc`` (Pearson) with ``fdc_spearman`` and ``fdc_kendall`` (distance to the nearest
-    global optimum), ``rho1`` (exact, :func:`autocorrelation`), ``correlation_length`` (from it) and ``rho1_walk``,
-    the Monte-Carlo estimate as a check (random walks seeded by ``random_state``).  Values closer than ``atol``
-    tie (default :data:`ATOL`; 0: exact comparisons, as the published FLA tools).
+    Keys: ``nodes, edges, strict_optima, nonstrict_optima, plateau_optima`` (plateaus of two or more nodes that are
+    local optima), ``plateaus`` (equal-value networks of two or more nodes), ``largest_plateau``, ``global_optima`` (how
+    many tie for the best value) and ``global_optima_nodes`` (their ids, space-separated), ``fdc`` (Pearson) with
+    ``fdc_spearman`` and ``fdc_kendall`` (distance to the nearest global optimum), ``rho1`` (exact,
+    :func:`autocorrelation`), ``correlation_length`` (from it) and ``rho1_walk``, the Monte-Carlo estimate as a check
+    (random walks seeded by ``random_state``).
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    n_walkers : int, default 200
+        Walks of ``rho1_walk`` (:func:`random_walk_autocorrelation`).
+    n_steps : int, default 1000
+        Steps per walk.
+    random_state : None, int or numpy.random.Generator, optional
+        Seed of the random walks.
+    atol : float, default ATOL
+        Values closer than ``atol`` tie (>= 0; 0: exact comparisons, as the published FLA tools).
+
+    Returns
+    -------
+    dict
+        The keys above: counts as int, ``global_optima_nodes`` as str, correlations and lengths as float.
+
+    Raises
+    ------
+    ValueError
+        For invalid values, graph, walk sizes, ``random_state`` or ``atol``, or a graph without edges.
+
+    Examples
+    --------
+    >>> s = landscape_summary([3.0, 1.0, 4.0, 2.0, 5.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]), random_state=0)
+    >>> s["strict_optima"], s["global_optima_nodes"], round(s["fdc"], 2), round(s["rho1"], 3)
+    (3, '4', -0.5, -0.677)
     """
     v, g = _checked(values, graph)  # the graph is passed on, so its edges and adjacency are built once
     atol = check_atol(atol)

@@ -39,7 +39,27 @@ EDGE_TYPES = ("improving", "equal", "worsening")
 @dataclass
 class LON:
     """A local optima network: ``nodes`` (``optimum, value, basin_size``, best first) and ``edges``
-    (``source, target, weight, type``; optima by their node id in the landscape)."""
+    (``source, target, weight, type``; optima by their node id in the landscape).
+
+    Parameters
+    ----------
+    nodes : pandas.DataFrame
+        One row per optimum: ``optimum`` (node id), ``value`` and ``basin_size`` (cells), best value first.
+    edges : pandas.DataFrame
+        One row per directed edge: ``source``, ``target`` (optima), ``weight`` (a transition probability in
+        :func:`basin_lon`, a count in :func:`sampled_lon`) and ``type`` (one of :data:`EDGE_TYPES`).
+
+    Examples
+    --------
+    >>> lon = basin_lon([5.0, 1.0, 4.0, 2.0, 6.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]))
+    >>> lon.nodes
+       optimum  value  basin_size
+    0        4    6.0           2
+    1        0    5.0           2
+    2        2    4.0           1
+    >>> sorted(lon.to_networkx().successors(2)), lon.to_networkx().nodes[2]
+    ([0, 4], {'value': 4.0, 'basin_size': 1})
+    """
 
     nodes: pd.DataFrame
     edges: pd.DataFrame
@@ -69,6 +89,36 @@ def basin_lon(values, graph, *, atol: float = ATOL) -> LON:
 
     Edge weight ``w(a → b) = #{(i, j) neighbour pairs: i in basin a, j in basin b} / Σ_{i in a} degree(i)``;
     the weights out of ``a`` plus its self-transition sum to 1.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    atol : float, default ATOL
+        Tolerance of steepest ascent and of the edge types (>= 0).
+
+    Returns
+    -------
+    LON
+        Every attractor of steepest ascent with its basin size; the edges between basins, sorted by
+        ``(source, target)``, without self-transitions.
+
+    Raises
+    ------
+    ValueError
+        For invalid values or graph, or a negative or non-finite ``atol``.
+
+    Examples
+    --------
+    >>> lon = basin_lon([5.0, 1.0, 4.0, 2.0, 6.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]))  # basins 01, 2, 34
+    >>> lon.edges
+       source  target    weight       type
+    0       0       2  0.333333  worsening
+    1       2       0  0.500000  improving
+    2       2       4  0.500000  improving
+    3       4       2  0.333333  worsening
     """
     g, v = graph_and_values(graph, values)
     atol = check_atol(atol)
@@ -85,28 +135,10 @@ def basin_lon(values, graph, *, atol: float = ATOL) -> LON:
     return LON(_nodes(v, attractor), edges.sort_values(["source", "target"], ignore_index=True))
 
 
-def sampled_lon(values, graph, *, n_runs: int = 100, strength: int = 2, patience: int = 100, max_kicks: int = 10_000,
-                atol: float = ATOL, random_state=None) -> LON:
-    """A LON sampled by iterated local search (the FLA literature's procedure; see the module docstring).
-
-    Parameters
-    ----------
-    n_runs : independent runs, each from a uniform random cell.
-    strength : random edits per kick (a random walk of that many steps on the neighbour graph; 2 by default,
-        as a perturbation strength beyond the one-edit neighbourhood).
-    patience : a run stops after this many kicks in a row without a strictly better optimum (escape criterion).
-    max_kicks : at most this many kicks per run.
-    atol, random_state : tolerance of the comparisons; seed of every random choice.
-
-    Nodes are the optima visited, with their basin sizes; edge weight = how often the move was sampled.
-    """
-    g, v = graph_and_values(graph, values)
-    atol = check_atol(atol)
-    n_runs, strength = check_int(n_runs, "n_runs", 1), check_int(strength, "strength", 1)
-    patience, max_kicks = check_int(patience, "patience", 1), check_int(max_kicks, "max_kicks", 1)
-    rng = check_random_state(random_state)
-    attractor = steepest_ascent(v, g, atol=atol)
-    adj = g.adjacency
+def _ils_moves(v: np.ndarray, attractor: np.ndarray, adj, rng: np.random.Generator, n_runs: int, strength: int,
+               patience: int, max_kicks: int, atol: float) -> dict[tuple[int, int], int]:
+    """How often iterated local search moved from optimum to optimum, ``{(here, there): kicks}`` (see
+    :func:`sampled_lon`; checked arguments, ``adj`` the graph's CSR adjacency)."""
     degree = np.diff(adj.indptr)
     moves: dict[tuple[int, int], int] = {}
     for _ in range(n_runs):
@@ -124,6 +156,57 @@ def sampled_lon(values, graph, *, n_runs: int = 100, strength: int = 2, patience
                 here = there
             if stale >= patience:
                 break
+    return moves
+
+
+def sampled_lon(values, graph, *, n_runs: int = 100, strength: int = 2, patience: int = 100, max_kicks: int = 10_000,
+                atol: float = ATOL, random_state=None) -> LON:
+    """A LON sampled by iterated local search (the FLA literature's procedure; see the module docstring).
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Fitness per node (higher is better, e.g. accuracy in %).
+    graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
+        Anything :func:`landscape.graph.as_graph` accepts.
+    n_runs : int, default 100
+        Independent runs, each from a uniform random cell.
+    strength : int, default 2
+        Random edits per kick (a random walk of that many steps on the neighbour graph; 2 by default,
+        as a perturbation strength beyond the one-edit neighbourhood).
+    patience : int, default 100
+        A run stops after this many kicks in a row without a strictly better optimum (escape criterion).
+    max_kicks : int, default 10000
+        At most this many kicks per run.
+    atol : float, default ATOL
+        Tolerance of the comparisons (>= 0).
+    random_state : None, int or numpy.random.Generator, optional
+        Seed of every random choice.
+
+    Returns
+    -------
+    LON
+        Nodes are the optima visited, with their basin sizes; edge weight = how often the move was sampled.
+
+    Raises
+    ------
+    ValueError
+        If ``n_runs``, ``strength``, ``patience`` or ``max_kicks`` is not an integer >= 1, or for invalid values,
+        graph, ``atol`` or ``random_state``.
+
+    Examples
+    --------
+    >>> lon = sampled_lon([5.0, 1.0, 4.0, 2.0, 6.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]), random_state=1)
+    >>> lon.edges.values.tolist()          # worse moves are recorded (weight: count), not accepted
+    [[0, 2, 2206, 'worsening'], [2, 0, 15, 'improving'], [2, 4, 11, 'improving'], [4, 2, 2703, 'worsening']]
+    """
+    g, v = graph_and_values(graph, values)
+    atol = check_atol(atol)
+    n_runs, strength = check_int(n_runs, "n_runs", 1), check_int(strength, "strength", 1)
+    patience, max_kicks = check_int(patience, "patience", 1), check_int(max_kicks, "max_kicks", 1)
+    rng = check_random_state(random_state)
+    attractor = steepest_ascent(v, g, atol=atol)
+    moves = _ils_moves(v, attractor, g.adjacency, rng, n_runs, strength, patience, max_kicks, atol)
     pairs = np.array([k for k in moves if k[0] != k[1]], dtype=np.int64).reshape(-1, 2)
     visited = np.unique(np.array(list(moves), dtype=np.int64).ravel())
     edges = pd.DataFrame({"source": pairs[:, 0], "target": pairs[:, 1],
@@ -142,6 +225,25 @@ def funnels(lon: LON) -> pd.DataFrame:
     ``optima`` (optima with an improving path into the sink, its own included; an optimum may reach several
     sinks), ``cells`` (the cells of their basins), ``share_of_cells`` and ``exclusive_optima`` (optima that reach
     this sink and no other).
+
+    Parameters
+    ----------
+    lon : LON
+        A local optima network (:func:`basin_lon` or :func:`sampled_lon`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (neutral) sink with the columns above, sorted by ``value`` (best first), then ``sink``;
+        ``share_of_cells`` is a fraction of the cells of all the LON's basins (shares may sum to more than 1).
+
+    Examples
+    --------
+    >>> lon = basin_lon([5.0, 1.0, 4.0, 2.0, 6.0], np.array([[0, 1], [1, 2], [2, 3], [3, 4]]))
+    >>> funnels(lon)                       # optimum 2 improves into both sinks, 0 and 4
+      sink  value  optima  cells  share_of_cells  exclusive_optima
+    0    4    6.0       2      3             0.6                 1
+    1    0    5.0       2      3             0.6                 1
     """
     up, flat = nx.DiGraph(), nx.Graph()
     nodes = lon.nodes["optimum"].astype(int).tolist()

@@ -342,7 +342,7 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
     Parameters
     ----------
     accuracy : Mapping of str to array_like of float
-        Dataset name -> accuracy per node (e.g. 200-epoch test accuracy); each dataset needs an entry in ``intervals``.
+        Dataset name -> accuracy (%) per node (e.g. 200-epoch test); each dataset needs an entry in ``intervals``.
     graph : ArchIndex, SpaceGraph, networkx.Graph or array of shape (m, 2)
         Anything :func:`landscape.graph.as_graph` accepts (an NB201 ``ArchIndex``, an edge array, …).
     radius : int or iterable of int, default (1, 2, 3)
@@ -356,7 +356,20 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
     -------
     pandas.DataFrame
         Long table ``dataset, model, radius, centre, neighbour, accuracy`` (the neighbour's accuracy), one row per
-        (centre, neighbour); models with no centre contribute no rows (example: the module docstring)."""
+        (centre, neighbour); models with no centre contribute no rows (NB201 example: the module docstring).
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-mapping ``accuracy``, a dataset without intervals, or bad arrays, radius, shape or graph.
+
+    Examples
+    --------
+    >>> abc_neighbours({"toy": [1.0, 3.0, 2.0, 0.0]}, [[0, 1], [1, 2], [2, 3]], 1, intervals={"toy": {"A": (2.5, 3.5)}})
+      dataset model  radius  centre  neighbour  accuracy
+    0     toy     A       1       1          0       1.0
+    1     toy     A       1       1          2       2.0
+    """
     check_choice(shape, "shape", _SHAPES)
     if not isinstance(accuracy, Mapping):
         raise ValueError(f"accuracy must map dataset names to accuracy arrays, e.g. {{'cifar10': acc}} (the name picks "
@@ -380,6 +393,12 @@ def abc_neighbours(accuracy: Mapping[str, np.ndarray], graph, radius: int | Iter
                 keep = table >= 0
                 nbr = table[keep].astype(np.int64)
                 blocks.append((dataset, model, r, np.broadcast_to(centres[:, None], table.shape)[keep], nbr, acc[nbr]))
+    return _abc_frame(blocks)
+
+
+def _abc_frame(blocks: list[tuple]) -> pd.DataFrame:
+    """The long table of :func:`abc_neighbours` from its ``(dataset, model, radius, centre, neighbour, accuracy)``
+    blocks (one per dataset, model and radius)."""
     sizes = [len(b[4]) for b in blocks]
 
     def categorical(i: int) -> pd.Categorical:

@@ -88,6 +88,6 @@ def prepare_input(x: torch.Tensor, channels_last: bool) -> torch.Tensor:
 
 def train_autocast(precision: str, device: str | torch.device) -> contextlib.AbstractContextManager:
     """The context of a training step's forward pass: bf16 autocast on ``device``'s type, or nothing for fp32."""
-    if precision == "fp32":
+    if check_choice(precision, "precision", PRECISIONS) == "fp32":
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)

@@ -57,15 +57,23 @@ def load_naslib_darts(path: str | os.PathLike | None = None, dataset: str = "cif
 
     Parameters
     ----------
-    path : the JSON file; default ``<sources>/`` :data:`NASLIB_DARTS_FILE`.
-    dataset : the table's dataset key (the staged file holds only ``"cifar10"``).
+    path : str, os.PathLike or None, default None
+        The JSON file; None: ``<sources>/`` :data:`NASLIB_DARTS_FILE`.
+    dataset : str, default "cifar10"
+        The table's dataset key (the staged file holds only ``"cifar10"``).
 
     Returns
     -------
-    DataFrame ``genotype`` (canonical DARTS repr, :func:`~landscape.spaces.darts.format_genotype`),
-    ``key`` (:func:`~landscape.spaces.darts.codes_to_key`), ``naslib_idx``, ``val_accuracy`` (%),
-    ``flops``, ``params``, then one ``zc:<proxy>`` score column per zero-cost proxy (NaN where
-    the source has no finite score), in file order.
+    pandas.DataFrame
+        ``genotype`` (canonical DARTS repr, :func:`~landscape.spaces.darts.format_genotype`), ``key``
+        (:func:`~landscape.spaces.darts.codes_to_key`), ``naslib_idx``, ``val_accuracy`` (%), ``flops``, ``params``,
+        then a ``zc:<proxy>`` score column per zero-cost proxy (NaN where not finite), rows in file order.
+
+    Examples
+    --------
+    >>> table = load_naslib_darts()
+    >>> table.shape, round(float(table.val_accuracy.max()), 2), table.columns[3:8].tolist()
+    ((725, 16), 94.49, ['val_accuracy', 'flops', 'params', 'zc:synflow', 'zc:grasp'])
     """
     p = locate(path, NASLIB_DARTS_FILE, "NASLib's DARTS table zc_nasbench301.json",
                "It is naslib/data/zc_nasbench301.json of github.com/automl/NASLib (commit a06ba0e9).")
@@ -110,18 +118,33 @@ class TableOracle:
 
     Parameters
     ----------
-    frame : a DataFrame with a ``genotype`` column of DARTS genotype strings (any edge order within
-        a node: rows are matched on canonical form) and the ``column`` to return, e.g.
-        :func:`load_naslib_darts`.
-    column : the value column (default ``"val_accuracy"``).
-    missing : ``"raise"`` (a ``KeyError`` naming the first genotype the table lacks) or
-        ``"nan"`` (NaN for those genotypes).
+    frame : pandas.DataFrame
+        A ``genotype`` column of DARTS genotype strings (any edge order within a node: rows are matched on
+        canonical form) and the ``column`` to return, e.g. :func:`load_naslib_darts`.
+    column : str, default "val_accuracy"
+        The numeric value column.
+    missing : {"raise", "nan"}, default "raise"
+        What a call gives for a genotype the table lacks: ``"raise"``, a ``KeyError`` naming the first
+        one; ``"nan"``, NaN.
 
     Raises
     ------
     ValueError
-        No such column, a non-numeric one, a malformed genotype string, or two rows for one genotype
-        with different values.
+        ``frame`` is not a DataFrame with a ``genotype`` column, no such column, a non-numeric one, a
+        malformed genotype string, two rows for one genotype with different values, or an unknown ``missing``.
+
+    Examples
+    --------
+    >>> from landscape.spaces.darts import DARTS_V2, PC_DARTS
+    >>> frame = pd.DataFrame({"genotype": [format_genotype(DARTS_V2)], "acc": [97.0]})
+    >>> oracle = TableOracle(frame, "acc", missing="nan")
+    >>> oracle
+    TableOracle(1 genotypes, column='acc', missing='nan')
+    >>> oracle([DARTS_V2, PC_DARTS]), oracle.covers([DARTS_V2, PC_DARTS])
+    (array([97., nan]), array([ True, False]))
+    >>> TableOracle(frame, "acc")([PC_DARTS])
+    Traceback (most recent call last):
+    KeyError: "1 of 1 genotypes are not in the table (first, at position 0: Genotype(...)); pass missing='nan' ..."
     """
 
     def __init__(self, frame: pd.DataFrame, column: str = "val_accuracy", *, missing: str = "raise") -> None:

@@ -96,10 +96,13 @@ class NB301Surrogate:
 
     Parameters
     ----------
-    path : ``model_v2.onnx`` or the folder holding it; ``encoding_v2.json`` must lie beside it.
-        Default ``<sources>/`` :data:`NB301_DIR`.
-    epoch : training epoch the accuracy is predicted at, 1.. :data:`MAX_EPOCH` (default: the last).
-    n_threads : onnxruntime intra-op threads (None: onnxruntime's default).
+    path : str, os.PathLike or None, default None
+        ``model_v2.onnx`` or the folder holding it; ``encoding_v2.json`` must lie beside it.
+        None: ``<sources>/`` :data:`NB301_DIR`.
+    epoch : int, default :data:`MAX_EPOCH` (98)
+        Training epoch the accuracy is predicted at, 1.. :data:`MAX_EPOCH`; a call may override it.
+    n_threads : int or None, default None
+        onnxruntime intra-op threads (>= 1; None: onnxruntime's default).
 
     Raises
     ------
@@ -107,8 +110,24 @@ class NB301Surrogate:
         The model or the encoding is not there (the message says where to put them).
     SourceError
         A file is corrupt or is not the nb301 v2 surrogate / encoding.
+    ValueError
+        ``epoch`` is not an integer in 1.. :data:`MAX_EPOCH`, or ``n_threads`` is not an integer >= 1.
     ImportError
         ``onnxruntime`` is not installed.
+
+    Examples
+    --------
+    >>> from landscape.spaces.darts import DARTS_V2, PC_DARTS
+    >>> oracle = NB301Surrogate(epoch=50, n_threads=1)
+    >>> oracle
+    NB301Surrogate('.../slds-lmu_yahpo_data/nb301/model_v2.onnx', epoch=50)
+    >>> oracle([DARTS_V2, PC_DARTS]).round(2).tolist()               # % at epoch 50
+    [88.57, 89.34]
+    >>> oracle([DARTS_V2], epoch=MAX_EPOCH).round(2).tolist()
+    [92.91]
+    >>> NB301Surrogate(epoch=99)
+    Traceback (most recent call last):
+    ValueError: epoch must be an integer 1..98, got 99
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, epoch: int = MAX_EPOCH,

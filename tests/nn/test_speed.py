@@ -52,6 +52,21 @@ def test_bf16_autocast_runs_convolutions_in_bf16_and_fp32_does_not():
         assert conv(x).dtype == torch.float32
 
 
+def test_an_unknown_precision_is_refused_by_every_training_step():
+    """fp16 used to run silently as bf16 when a loop was called directly."""
+    from landscape.search.spos import spos_epoch
+
+    with pytest.raises(ValueError, match="precision"):
+        train_autocast("fp16", "cpu")
+    net = NB201Supernet(c=4, n=1, num_classes=3)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    data = [(torch.randn(4, 3, 8, 8), torch.randint(0, 3, (4,)))]
+    with pytest.raises(ValueError, match="precision"):
+        spos_epoch(net, [(3, 3, 3, 3, 3, 3)], data, opt, grad_clip=5.0, precision="fp16")
+    with pytest.raises(ValueError, match="no step"):
+        spos_epoch(net, [], data, opt, grad_clip=5.0)
+
+
 def test_channels_last_changes_the_memory_order_not_the_values():
     torch.manual_seed(0)
     net = create_network("nb201", ARCH, c=4, n=1).eval()
