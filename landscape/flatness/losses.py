@@ -149,6 +149,11 @@ def stacked_losses(
     ``(losses, accuracies)``, each a float64 tensor of shape ``(M,)`` on the model's device;
     accuracy is the fraction of argmax hits (``nan`` when outputs are not class scores).
 
+    Raises
+    ------
+    ValueError
+        If ``stack`` is empty, its tensors disagree on the number of copies, or an option is invalid.
+
     Examples
     --------
     >>> _ = torch.manual_seed(0)
@@ -158,12 +163,7 @@ def stacked_losses(
     >>> losses.shape, round(float(losses[1]), 4)          # ln 3
     (torch.Size([2]), 1.0986)
     """
-    if not stack:
-        raise ValueError("stack is empty: nothing to evaluate")
-    sizes = {t.shape[0] for t in stack.values()}
-    if len(sizes) != 1:
-        raise ValueError(f"stack tensors disagree on the number of copies: {sorted(sizes)}")
-    m = sizes.pop()
+    m = _n_copies(stack)
     device = next(iter(stack.values())).device
     strategy = _resolve_strategy(strategy, device)
     if chunk_size is not None:
@@ -180,6 +180,16 @@ def stacked_losses(
             accs.append(acc)
             bar.update(len(loss))
     return torch.cat(losses), torch.cat(accs)
+
+
+def _n_copies(stack: Mapping[str, torch.Tensor]) -> int:
+    """The number of weight copies ``M`` of a non-empty stack whose tensors all hold ``M``."""
+    if not stack:
+        raise ValueError("stack is empty: nothing to evaluate")
+    sizes = {t.shape[0] for t in stack.values()}
+    if len(sizes) != 1:
+        raise ValueError(f"stack tensors disagree on the number of copies: {sorted(sizes)}")
+    return sizes.pop()
 
 
 def _batch_stats(out: torch.Tensor, y: torch.Tensor, loss_fn: LossFn) -> tuple[torch.Tensor, torch.Tensor]:

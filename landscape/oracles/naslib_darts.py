@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,13 @@ def load_naslib_darts(path: str | os.PathLike | None = None, dataset: str = "cif
         (:func:`~landscape.spaces.darts.codes_to_key`), ``naslib_idx``, ``val_accuracy`` (%), ``flops``, ``params``,
         then a ``zc:<proxy>`` score column per zero-cost proxy (NaN where not finite), rows in file order.
 
+    Raises
+    ------
+    SourceError
+        If the file is missing, not JSON, or holds a malformed key, entry or accuracy (the message says which).
+    ValueError
+        If ``dataset`` is not a dataset of the file.
+
     Examples
     --------
     >>> table = load_naslib_darts()
@@ -84,7 +92,11 @@ def load_naslib_darts(path: str | os.PathLike | None = None, dataset: str = "cif
     if not isinstance(data, dict) or dataset not in data or not isinstance(data[dataset], dict) or not data[dataset]:
         have = ", ".join(map(repr, data)) if isinstance(data, dict) else type(data).__name__
         raise ValueError(f"dataset must be a dataset of {p}, got {dataset!r}; the file holds: {have}")
-    table = data[dataset]
+    return _table_frame(data[dataset], p, dataset)
+
+
+def _table_frame(table: dict, p: Path, dataset: str) -> pd.DataFrame:
+    """The tidy frame of one dataset's entries of the NASLib file ``p`` (see :func:`load_naslib_darts`)."""
     codes = _compact_codes(list(table), p)
     entries = list(table.values())
     proxies = [k for k, v in entries[0].items()

@@ -126,7 +126,47 @@ def collapse_task(task: Mapping[str, Any]) -> dict[str, Any]:
 def run_collapse(preset: str | CollapsePreset, out: str | os.PathLike, *, limit: int | None = None,
                  n_workers: int | None = None, backend: str = "local", progress: bool = True) -> pd.DataFrame:
     """Run every search of ``preset`` not yet done (the first ``limit`` in priority order, when given); the summary
-    table ``<out>/runs.csv``, one row per finished run."""
+    table ``<out>/runs.csv``, one row per finished run.
+
+    Parameters
+    ----------
+    preset : str or CollapsePreset
+        A :data:`COLLAPSE_PRESETS` name or a study preset.
+    out : str or os.PathLike
+        The study's folder, pinned to the preset's name and search settings; each run in
+        ``<out>/<variant>-<method>-seed<seed>`` (:func:`run_folder`).
+    limit : int or None, default None
+        Only the first ``limit`` runs (>= 1) of :meth:`CollapsePreset.runs` (None: all).
+    n_workers : int or None, default None
+        Workers, each on one torch thread (None: the CPU count; never more than the runs).
+    backend : str, default "local"
+        ``"local"`` (a process pool) or ``"ray"`` (:func:`~landscape.backend.sweep.run_sweep`).
+    progress : bool, default True
+        Show a progress bar over the runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One :func:`collapse_task` row per finished run: ``key, variant, method, seed, arch, best_epoch,
+        final_arch, epochs_run, seconds``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset or backend, or an invalid ``limit`` or ``n_workers``.
+    landscape.errors.ConfigMismatchError
+        If ``out`` holds a study of another configuration.
+    landscape.backend.sweep.SweepError
+        If runs failed, after every other run has been saved.
+
+    Examples
+    --------
+    >>> get_collapse("smoke").runs()[:3]
+    [('darts', 'darts', 0), ('darts', 'a2m', 0), ('darts', 'darts', 1)]
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 4 s for the first run at the smoke preset
+    ...     runs = run_collapse("smoke", out, limit=1, n_workers=1, progress=False)  # doctest: +SKIP
+    """
     from ..backend.sweep import run_sweep
 
     study = get_collapse(preset)

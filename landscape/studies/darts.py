@@ -62,26 +62,93 @@ _LATER_FIELDS = {"precision": "fp32", "channels_last": False, "compile": False, 
 class DartsPreset:
     """Search hyper-parameters (defaults: the A²M code's NB201 settings).
 
-    ``c``: initial channels; ``n``: cells per stage of the NB201 skeleton; ``layers``: cells of
-    the DARTS supernet; ``n_train_per_class`` / ``n_valid_per_class``: images per class of the
-    CIFAR-10 JPEG ``train`` / ``valid`` halves (None: all 2,500).  Weights: SGD ``w_lr`` with
-    momentum and weight decay, cosine-annealed per epoch to ``w_lr_min``, gradient norm clipped
-    at ``grad_clip``.  α: Adam ``a_lr``, ``a_betas``, ``a_weight_decay``.  ``rho``/``eps``: A²M's ρ
-    and ε.  ``patience``: stop when more than this many epochs have passed without a lower
-    validation loss (``> patience``, as the published A²M script).  ``selection``: which genotype
-    the epoch of lowest validation loss stands for.  ``"faithful"`` (the published NB201
-    ``train_search.py``): the genotype taken at the *start* of that epoch, and the validation loss
-    over the whole valid half with the training augmentation (when ``augment``), eval mode;
-    ``"exact"``: the genotype at the *end* of the epoch, whose weights the loss measured, on
-    clean images.  ``precision``, ``channels_last`` and ``compile`` set how the search steps compute
-    (:mod:`landscape.nn.speed`; defaults fp32, default memory format, eager); the validation loss of the
-    selection is always fp32.
+    Parameters
+    ----------
+    name : str
+        The preset's name (part of a run's configuration).
+    epochs : int, default 50
+        Search epochs.
+    batch_size : int, default 64
+        Batch size of both halves.
+    n_train_per_class, n_valid_per_class : int or None, default None
+        Images per class of the CIFAR-10 JPEG ``train`` (weights) / ``valid`` (α) halves (None: all 2,500).
+    c : int, default 16
+        Initial channels.
+    n : int, default 5
+        Cells per stage of the NB201 skeleton.
+    layers : int, default 8
+        Cells of the DARTS supernet.
+    w_lr : float, default 0.025
+        Weights: SGD with momentum and weight decay from ``w_lr``, cosine-annealed per epoch to ``w_lr_min``.
+    w_lr_min : float, default 0.001
+        The weights' final learning rate.
+    w_momentum : float, default 0.9
+        The weights' SGD momentum.
+    w_weight_decay : float, default 3e-4
+        The weights' weight decay.
+    grad_clip : float, default 5.0
+        Gradient norm clip of the weight step.
+    a_lr : float, default 3e-4
+        α: Adam's learning rate.
+    a_betas : (float, float), default (0.5, 0.999)
+        α: Adam's betas.
+    a_weight_decay : float, default 1e-3
+        α: Adam's weight decay.
+    rho : float, default 1e-2
+        A²M's ρ.
+    eps : float, default 1e-2
+        A²M's ε.
+    patience : int, default 10
+        Stop when more than this many epochs have passed without a lower validation loss (``> patience``,
+        as the published A²M script).
+    augment : bool, default True
+        Random crop and flip of the training batches.
+    selection : {"faithful", "exact"}, default "faithful"
+        Which genotype the epoch of lowest validation loss stands for.  ``"faithful"`` (the published NB201
+        ``train_search.py``): the genotype taken at the *start* of that epoch, and the validation loss over
+        the whole valid half with the training augmentation (when ``augment``), eval mode; ``"exact"``: the
+        genotype at the *end* of the epoch, whose weights the loss measured, on clean images.
+    note : str, default ""
+        What the preset shrinks, and by how much.
+    precision : str, default "fp32"
+        How the search steps compute (:mod:`landscape.nn.speed`): ``"fp32"`` or ``"bf16"``; the validation
+        loss of the selection is always fp32.
+    channels_last : bool, default False
+        Run the search steps in the channels-last memory format.
+    compile : bool, default False
+        Compile the search network (``torch.compile``; default eager).
+    variant : str, default "darts"
+        The differentiable method, one of :data:`~landscape.search.gradient.VARIANTS`, each with the DARTS or
+        the A²M architecture step (:mod:`landscape.search.gradient`).
+    sdarts_epsilon : (float, float), default (0.03, 0.3)
+        SDARTS's noise range ε at the first epoch and towards the last
+        (:class:`~landscape.search.gradient.BilevelConfig`).
+    aux_source : str, default "cell"
+        DARTS−'s skip input: ``"cell"`` (the A²M code) or ``"edge"`` (the paper).
+    beta_weight : float, default 25.0
+        β-DARTS's λ at the end of the epochs.
+    partial_channels : int, default 4
+        PC-DARTS's k (the cell runs on 1/k of its channels).
+    log_every : int or None, default None
+        Record the argmax genotype of α every so many steps (None: never) in ``trajectory.csv``: NB201's
+        derivation over all five operations and DARTS's with ``none`` excluded.
 
-    ``variant`` and its settings (``sdarts_epsilon``, ``aux_source``, ``beta_weight``, ``partial_channels``): the
-    differentiable method, each with the DARTS or the A²M architecture step (:mod:`landscape.search.gradient`).
+    Raises
+    ------
+    ValueError
+        For a field out of its range or an unknown choice (named in the message).
 
-    ``log_every`` (steps, None: never) records the argmax genotype of α every so many steps
-    (``trajectory.csv``): NB201's derivation over all five operations and DARTS's with ``none`` excluded.
+    Examples
+    --------
+    >>> p = DARTS_PRESETS["smoke"]
+    >>> p.epochs, p.batch_size, p.n_train_per_class, p.c, p.n, p.layers
+    (2, 25, 5, 4, 1, 3)
+    >>> p.bilevel().variant, p.bilevel().a_lr
+    ('darts', 0.0003)
+    >>> DartsPreset("mine", selection="best")
+    Traceback (most recent call last):
+    ...
+    ValueError: selection must be one of 'faithful', 'exact', got 'best'
     """
 
     name: str
@@ -312,22 +379,57 @@ def run_darts(
 ) -> dict:
     """Run (or resume) one first-order DARTS or A²M search; returns its result.
 
-    ``space``: ``"nb201"`` (:class:`~landscape.nn.nb201_mixed.NB201MixedSupernet`) or ``"darts"``
-    (:class:`~landscape.nn.darts.DARTSSupernet`).  ``preset``: a :data:`DARTS_PRESETS` name or a
-    :class:`DartsPreset`.  ``method``: ``"darts"`` (first-order) or ``"a2m"`` (A²M).  ``out``: the
-    run's folder (a folder of another configuration raises
-    :class:`~landscape.errors.ConfigMismatchError`).  ``callback(row)`` is called after each
-    epoch's checkpoint with that epoch's table row.
+    Parameters
+    ----------
+    space : str
+        ``"nb201"`` (:class:`~landscape.nn.nb201_mixed.NB201MixedSupernet`) or ``"darts"``
+        (:class:`~landscape.nn.darts.DARTSSupernet`, plain DARTS only).
+    preset : str or DartsPreset
+        A :data:`DARTS_PRESETS` name or a preset.
+    method : str, default "darts"
+        ``"darts"`` (first-order) or ``"a2m"`` (A²M, fp32 only).
+    out : str or os.PathLike
+        The run's folder: per-epoch rows in ``epochs.csv``, the result in ``result.json``.
+    random_state : int, default 0
+        Seed (>= 0) of the initial weights, the image subsets, the batches and the noise.
+    device : str or torch.device, default "auto"
+        Where it runs (:func:`~landscape.nn.device.resolve_device`).
+    progress : bool, default True
+        Show a progress bar over the epochs.
+    callback : callable or None, default None
+        ``callback(row)`` is called after each epoch's checkpoint with that epoch's table row.
 
-    The result holds ``arch`` (NB201 string or DARTS genotype) of ``best_epoch`` (lowest supernet
-    validation loss; at its start or end by ``preset.selection``), ``final_arch``, ``epochs_run``, and on NB201 ``arch_index`` and ``accuracy``
-    (dataset → ground-truth test accuracy).  Per-epoch rows are in the folder's ``epochs.csv``.
+    Returns
+    -------
+    dict
+        ``arch`` (NB201 string or DARTS genotype) of ``best_epoch`` (lowest supernet validation loss; at its
+        start or end by ``preset.selection``), ``best_valid_loss``, ``final_arch``, ``epochs_run``, the settings,
+        and on NB201 ``arch_index`` and ``accuracy`` (dataset → ground-truth test accuracy, %).
+
+    Raises
+    ------
+    ValueError
+        For an unknown space, method or preset, a variant the space lacks, A²M below fp32, a bad seed or callback.
+    landscape.errors.ConfigMismatchError
+        If ``out`` holds a run of another configuration.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 10 s at the smoke preset
+    ...     result = run_darts("nb201", "smoke", out=out, progress=False)  # doctest: +SKIP
     """
     space, method, p = _check(space, method, preset)
     seed = check_seed(random_state)
     device = resolve_device(device)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be callable or None, got {type(callback).__name__}")
+    return _run(out, space, method, p, seed, device, progress, callback)
+
+
+def _run(out: str | os.PathLike, space: str, method: str, p: DartsPreset, seed: int, device: torch.device,
+         progress: bool, callback: Callable[[dict], None] | None) -> dict:
+    """:func:`run_darts` after its checks: the search in ``out`` resumed (or started) and its result written."""
     config = {"driver": "darts", "space": space, "method": method, "preset": preset_config(p), "random_state": seed,
               "data": "cifar10-jpeg train/valid halves"}
     run = RunStore(out, config)
@@ -388,9 +490,43 @@ def compare_a2m_darts(
 ) -> pd.DataFrame:
     """A²M vs first-order DARTS over ``seeds`` (the A²M paper reports ≥ 3): one tidy row per (method, seed).
 
-    Runs (or resumes) :func:`run_darts` in ``out/<method>-seed<seed>`` and returns columns
-    ``space, preset, method, seed, arch, best_epoch`` and, on NB201, ``arch_index`` and one
-    ground-truth test-accuracy column per NB201 dataset (``cifar10``, ``cifar100``, ``ImageNet16-120``).
+    Parameters
+    ----------
+    space : str
+        ``"nb201"`` or ``"darts"``.
+    preset : str or DartsPreset
+        A :data:`DARTS_PRESETS` name or a preset, shared by every run.
+    seeds : sequence of int
+        Distinct seeds (>= 0); each method runs once per seed.
+    out : str or os.PathLike
+        Runs (or resumes) :func:`run_darts` in ``out/<method>-seed<seed>``.
+    device : str or torch.device, default "auto"
+        Where the searches run.
+    progress : bool, default True
+        Show progress bars.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``space, preset, method, seed, arch, best_epoch`` and, on NB201, ``arch_index`` and one ground-truth
+        test-accuracy column (%) per NB201 dataset (``cifar10``, ``cifar100``, ``ImageNet16-120``).
+
+    Raises
+    ------
+    ValueError
+        If ``seeds`` is empty, not a sequence or not distinct, or as :func:`run_darts`.
+
+    Examples
+    --------
+    >>> METHODS  # one row per method and seed, in this order
+    ('darts', 'a2m')
+    >>> compare_a2m_darts("nb201", "smoke", [0, 0], "runs/a2m")  # checked before anything runs
+    Traceback (most recent call last):
+    ...
+    ValueError: seeds must be distinct, got [0, 0]
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 30 s a seed at the smoke preset
+    ...     table = compare_a2m_darts("nb201", "smoke", [0, 1], out, progress=False)  # doctest: +SKIP
     """
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
         raise ValueError(f"seeds must be a non-empty sequence of non-negative ints, got {seeds!r}")
@@ -399,15 +535,18 @@ def compare_a2m_darts(
         raise ValueError(f"seeds must be distinct, got {seeds!r}")
     check_choice(space, "space", SPACES)
     p = _resolve_preset(preset)
-    rows = []
-    for method in METHODS:
-        for seed in seeds:
-            r = run_darts(space, p, method=method, out=Path(out) / f"{method}-seed{seed}", random_state=seed,
-                          device=device, progress=progress)
-            row = {"space": space, "preset": p.name, "method": method, "seed": seed, "arch": r["arch"],
-                   "best_epoch": r["best_epoch"]}
-            if get_space(space).tabular:
-                row["arch_index"] = r["arch_index"]
-                row.update(r["accuracy"])
-            rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_compare_row(space, p, method, seed, out, device, progress) for method in METHODS
+                         for seed in seeds])
+
+
+def _compare_row(space: str, p: DartsPreset, method: str, seed: int, out: str | os.PathLike,
+                 device: str | torch.device, progress: bool) -> dict:
+    """One row of :func:`compare_a2m_darts`: :func:`run_darts` of ``method`` and ``seed``, in its own folder."""
+    r = run_darts(space, p, method=method, out=Path(out) / f"{method}-seed{seed}", random_state=seed,
+                  device=device, progress=progress)
+    row = {"space": space, "preset": p.name, "method": method, "seed": seed, "arch": r["arch"],
+           "best_epoch": r["best_epoch"]}
+    if get_space(space).tabular:
+        row["arch_index"] = r["arch_index"]
+        row.update(r["accuracy"])
+    return row

@@ -52,7 +52,31 @@ def space_truth(space: str, archs: list[str], *, store: Store | None = None,
 
 @dataclass
 class SearchResult:
-    """The architecture found by :func:`run_search`, its fitness and ground truth, and the search history."""
+    """The architecture found by :func:`run_search`, its fitness and ground truth, and the search history.
+
+    Parameters
+    ----------
+    arch : str
+        The winner: an NB201 string or a DARTS genotype string.
+    fitness : str
+        The fitness it was found by (one of :data:`~landscape.studies.vocabulary.FITNESSES`).
+    score : float
+        Its fitness value.
+    ground_truth : dict of str to float
+        Its ground truth in %: NB201's 200-epoch test accuracy per dataset, or the NB301 surrogate's
+        CIFAR-10 validation accuracy (key :data:`NB301_TRUTH`).
+    history : pandas.DataFrame
+        One row per evaluation, in order: ``generation``, ``origin``, ``fitness``, ``arch``; its length is
+        ``n_evaluated``.
+    run : landscape.runs.RunStore
+        The search's folder ``<out>/evolve_<fitness>``.
+
+    Examples
+    --------
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(SearchResult)]
+    ['arch', 'fitness', 'score', 'ground_truth', 'history', 'run']
+    """
 
     arch: str
     fitness: str
@@ -81,15 +105,58 @@ def run_search(
 ) -> SearchResult:
     """GeNAS search: train (or resume, or load) the SPOS supernet, evolve by ``fitness``, look the winner up.
 
-    ``space``: ``"nb201"`` cells, or ``"darts"`` supernet candidates evolved as the published GeNAS code
-    (:data:`~landscape.search.evolution.GENOMES`); the ground truth is :func:`space_truth`'s.  The search state is checkpointed after each generation in ``<out>/evolve_<fitness>``
-    (``on_generation`` is called after each checkpoint with the generation number); a resumed
-    run never re-evaluates an architecture and ends with the same result.  ``store`` is the
-    ground-truth store (default :func:`~landscape.bench.load_store`).
+    Parameters
+    ----------
+    preset : str or SearchPreset
+        A preset name of ``space`` (:func:`~landscape.studies.presets.get_preset`) or a preset.
+    out : str or os.PathLike
+        The search's results folder (the supernet in ``spos``, its proxies in ``proxies``).
+    fitness : str, default "angle_flatness"
+        One of :data:`~landscape.studies.vocabulary.FITNESSES` (larger = better).
+    space : str, default "nb201"
+        ``"nb201"`` cells, or ``"darts"`` supernet candidates evolved as the published GeNAS code
+        (:data:`~landscape.search.evolution.GENOMES`); the ground truth is :func:`space_truth`'s.
+    random_state : int, default 0
+        Seed of the supernet (:func:`~landscape.studies.supernet.train_supernet`) and of the evolution.
+    device : str or torch.device, default "auto"
+        Where the supernet trains and the proxies are evaluated.
+    progress : bool, default True
+        Show progress bars.
+    data_path : str, os.PathLike or None, default None
+        The CIFAR-10 JPEG zip or its folder (None: the shared data folder).
+    store : Store or None, default None
+        The ground-truth store (default :func:`~landscape.bench.load_store`).
+    on_generation : callable or None, default None
+        Called with the generation number after each generation's checkpoint in ``<out>/evolve_<fitness>``;
+        a resumed run never re-evaluates an architecture and ends with the same result.
+
+    Returns
+    -------
+    SearchResult
+        The winner, its fitness and ground truth (%), and every evaluation; also in ``result.json``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown fitness, space or preset, or as :func:`~landscape.studies.supernet.train_supernet`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 25 s at the smoke preset: supernet, 3 generations of 6
+    ...     result = run_search("smoke", out, progress=False)  # doctest: +SKIP
     """
     fitness = check_choice(fitness, "fitness", FITNESSES)
     space = check_space(space)
     p = get_preset(preset, space)
+    return _search(p, out, fitness, space, random_state, device, progress, data_path, store, on_generation)
+
+
+def _search(p: SearchPreset, out: str | os.PathLike, fitness: str, space: str, random_state: int,
+            device: str | torch.device, progress: bool, data_path: str | os.PathLike | None, store: Store | None,
+            on_generation: Callable[[int], None] | None) -> SearchResult:
+    """:func:`run_search` after its checks: the supernet, the evolution checkpointed in ``<out>/evolve_<fitness>``,
+    and its result."""
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
                              data_path=data_path)
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)

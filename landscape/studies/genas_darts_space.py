@@ -48,7 +48,28 @@ PUBLISHED_GENOTYPES = {"DARTS_V2 (published)": DARTS_V2, "DARTS_V1 (published)":
 
 @dataclass
 class DartsTables:
-    """Per-genotype scores and the tidy long tables of :func:`darts_tables`."""
+    """Per-genotype scores and the tidy long tables of :func:`darts_tables`.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        One row per genotype: ``arch``, the proxies, :data:`~landscape.studies.genas.NB301_TRUTH` (%) and
+        ``gamma``.
+    table5 : pandas.DataFrame
+        ``proxy, dataset, tau, ci_low, ci_high, n, n_boot, gamma``: the published readings, then ``angle_exact``
+        and ``flatness_exact``, against the surrogate.
+    gamma : pandas.DataFrame
+        The γ sweep of Eq. 5: ``gamma, dataset, tau, …, proxy``.
+    random_search : pandas.DataFrame
+        ``fitness, budget, mean, q_low, q_high, n_repeats``: random search by each fitness at the evolution's
+        budget, ``population × generations``, and ``"none"``: one random genotype.
+
+    Examples
+    --------
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(DartsTables)]
+    ['scores', 'table5', 'gamma', 'random_search']
+    """
 
     scores: pd.DataFrame
     table5: pd.DataFrame
@@ -79,21 +100,51 @@ def darts_tables(
     """Train (or load) the DARTS-space supernet, score ``preset.table_archs`` sampled genotypes, build the tables.
 
     Writes ``scores``, ``table5``, ``gamma_ablation``, ``random_search`` and ``surrogate`` (the surrogate's own rank
-    agreement, the caveat of every τ here) as CSV to ``<out>/tables``; the network
-    evaluations are kept in ``<out>/proxies`` and never repeated.
+    agreement, the caveat of every τ here) as CSV to ``<out>/tables``; the network evaluations are kept in
+    ``<out>/proxies`` and never repeated.
+
+    Parameters
+    ----------
+    preset : str or SearchPreset
+        A name of :data:`~landscape.studies.presets.DARTS_SPACE_PRESETS` or a preset that sets ``layers``.
+    out : str or os.PathLike
+        The search's results folder (the supernet in ``spos``).
+    random_state : int, default 0
+        Seed of the supernet, the sampled genotypes, the bootstrap resamples and random search.
+    device : str or torch.device, default "auto"
+        Where the supernet trains and the proxies are evaluated.
+    progress : bool, default True
+        Show progress bars.
+    data_path : str, os.PathLike or None, default None
+        The CIFAR-10 JPEG zip or its folder (None: the shared data folder).
+    surrogate : NB301Surrogate or None, default None
+        The ground truth (default :class:`~landscape.oracles.nb301.NB301Surrogate`).
 
     Returns
     -------
-    :class:`DartsTables`: ``scores`` (one row per genotype: the proxies and :data:`~landscape.studies.genas.NB301_TRUTH`),
-    ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, gamma``: the published readings, then
-    ``angle_exact`` and ``flatness_exact``), ``gamma`` (``gamma, …, proxy``) and ``random_search`` (``fitness,
-    budget, mean, q_low, q_high, n_repeats``: random search by each fitness at the evolution's budget,
-    ``population × generations``, and ``"none"``: one random genotype).
+    DartsTables
+        The scores and tables (their columns: :class:`DartsTables`).
+
+    Examples
+    --------
+    >>> p = get_preset("smoke", "darts")
+    >>> p.layers, p.table_archs, p.population * p.generations
+    (3, 8, 18)
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 2 min at the smoke preset (2-core CPU)
+    ...     tables = darts_tables("smoke", out, progress=False)  # doctest: +SKIP
     """
     p = get_preset(preset, "darts")
     trained = train_supernet(p, out, space="darts", random_state=random_state, device=device, progress=progress,
                              data_path=data_path)
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)
+    return _tables(cache, out, p, random_state, surrogate)
+
+
+def _tables(cache: ProxyCache, out: str | os.PathLike, p: SearchPreset, random_state: int,
+            surrogate: NB301Surrogate | None) -> DartsTables:
+    """:func:`darts_tables` on the supernet of ``cache``: the sampled genotypes scored, every table, written to
+    ``<out>/tables``."""
     run = RunStore(Path(out) / "tables", {"stage": "tables", "space": "darts", "proxies": cache.run.hash,
                                           "seed": int(random_state), **p.stage_config("tables")})
     names = sample_genotypes(p.table_archs, stream(random_state, "table_sample"))

@@ -63,7 +63,32 @@ _TAU = ["tau", "ci_low", "ci_high", "n", "n_boot"]
 
 @dataclass
 class ProxyTables:
-    """Per-architecture scores and the tidy long tables (see :func:`proxy_tables`)."""
+    """Per-architecture scores and the tidy long tables (see :func:`proxy_tables`).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        One row per architecture: ``arch, index``, ``test_accuracy_<dataset>`` (%), the proxies,
+        ``neighbourhood_flatness_<dataset>`` and ``gamma``.
+    sigma_losses : pandas.DataFrame
+        Long: ``arch, sigmas, level, sigma, loss`` (mean validation loss at each σ of each triple).
+    table5 : pandas.DataFrame
+        GeNAS Table 5: ``proxy, dataset, tau, ci_low, ci_high, n, n_boot, paper_tau, gamma``.
+    sigma : pandas.DataFrame
+        GeNAS Table 8: ``sigmas, dataset, tau, …, paper_tau``.
+    alpha : pandas.DataFrame
+        GeNAS Table 9: ``alpha, dataset, tau, …, paper_tau``.
+    gamma : pandas.DataFrame
+        The γ sweep of Eq. 5: ``gamma, dataset, tau, …, proxy``.
+    joint : pandas.DataFrame
+        τ between every pair of columns: ``column_a, column_b, tau, …, gamma``.
+
+    Examples
+    --------
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(ProxyTables)]
+    ['scores', 'sigma_losses', 'table5', 'sigma', 'alpha', 'gamma', 'joint']
+    """
 
     scores: pd.DataFrame
     sigma_losses: pd.DataFrame
@@ -75,7 +100,33 @@ class ProxyTables:
 
 
 def sample_archs(n: int, random_state=None, store: Store | None = None) -> list[str]:
-    """``n`` distinct NB201 cells drawn uniformly (seeded), as official strings."""
+    """``n`` distinct NB201 cells drawn uniformly (seeded), as official strings.
+
+    Parameters
+    ----------
+    n : int
+        How many cells, in ``1..15625``.
+    random_state : None, int or numpy.random.Generator, default None
+        Seed of the draw.
+    store : Store or None, default None
+        The ground-truth store whose index names the cells (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    list of str
+        The cells in order of their official index.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not an integer in ``1..15625``.
+
+    Examples
+    --------
+    >>> sample_archs(2, random_state=0, store=store)
+    ['|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|',
+     '|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|skip_connect~1|avg_pool_3x3~2|']
+    """
     if not isinstance(n, (int, np.integer)) or not 1 <= n <= N_ARCHS:
         raise ValueError(f"n must be an integer in 1..{N_ARCHS}, got {n!r}")
     store = load_store() if store is None else store
@@ -89,6 +140,39 @@ def rank_table(values: Mapping[str, np.ndarray], truth: Mapping[str, np.ndarray]
 
     Long frame ``<key>, dataset, tau, ci_low, ci_high, n, n_boot``; every row uses the same
     resamples (:func:`~landscape.geometry.ranking.bootstrap_counts` of ``random_state``).
+
+    Parameters
+    ----------
+    values : mapping of str to array_like
+        The ranked quantities (larger = predicted better), one 1-D array per name, aligned with ``truth``.
+    truth : mapping of str to array_like
+        The ground truths (e.g. test accuracy in %), one 1-D array per dataset, all of the same length.
+    key : str, default "proxy"
+        Name of the column that holds the keys of ``values``.
+    n_boot : int, default 1000
+        Bootstrap resamples (>= 1).
+    ci : float, default 0.95
+        Coverage of the percentile interval.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the resamples.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``values`` key, ``truth`` key), in that order.
+
+    Raises
+    ------
+    ValueError
+        If ``n_boot < 1``, or a column is not 1-D, finite, numeric and of the truth's length.
+
+    Examples
+    --------
+    >>> values = {"angle": [0.1, 0.4, 0.2, 0.8, 0.5], "flatness": [5.0, 4.0, 3.0, 2.0, 1.0]}
+    >>> rank_table(values, {"cifar10": [90.1, 91.5, 90.8, 93.0, 92.2]}, n_boot=200).round(2)
+          proxy  dataset  tau  ci_low  ci_high  n  n_boot
+    0     angle  cifar10  1.0     1.0      1.0  5     200
+    1  flatness  cifar10 -0.6    -1.0      1.0  5     200
     """
     n = len(next(iter(truth.values())))
     counts = bootstrap_counts(n, n_boot, random_state)
@@ -99,7 +183,40 @@ def rank_table(values: Mapping[str, np.ndarray], truth: Mapping[str, np.ndarray]
 
 def pairwise_table(columns: Mapping[str, np.ndarray], *, n_boot: int = 1000, ci: float = 0.95,
                    random_state=0) -> pd.DataFrame:
-    """Kendall τ-b with bootstrap CI between every pair of ``columns``: long frame ``column_a, column_b, tau, …``."""
+    """Kendall τ-b with bootstrap CI between every pair of ``columns``: long frame ``column_a, column_b, tau, …``.
+
+    Parameters
+    ----------
+    columns : mapping of str to array_like
+        Two or more aligned 1-D arrays of the same length.
+    n_boot : int, default 1000
+        Bootstrap resamples (>= 1), the same for every pair.
+    ci : float, default 0.95
+        Coverage of the percentile interval.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the resamples.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column_a, column_b, tau, ci_low, ci_high, n, n_boot``: one row per pair, in the order of
+        :func:`itertools.combinations`.
+
+    Raises
+    ------
+    ValueError
+        If ``n_boot < 1``, or a column is not 1-D, finite, numeric and of the first column's length.
+
+    Examples
+    --------
+    >>> columns = {"angle": [0.1, 0.4, 0.2, 0.8, 0.5], "flatness": [5.0, 4.0, 3.0, 2.0, 1.0],
+    ...            "cifar10": [90.1, 91.5, 90.8, 93.0, 92.2]}
+    >>> pairwise_table(columns, n_boot=200).round(2)
+       column_a  column_b  tau  ci_low  ci_high  n  n_boot
+    0     angle  flatness -0.6    -1.0      1.0  5     200
+    1     angle   cifar10  1.0     1.0      1.0  5     200
+    2  flatness   cifar10 -0.6    -1.0      1.0  5     200
+    """
     counts = bootstrap_counts(len(next(iter(columns.values()))), n_boot, random_state)
     rows = [{"column_a": a, "column_b": b,
              **kendall_tau_interval(np.asarray(columns[a]), np.asarray(columns[b]), counts, ci)}
@@ -119,7 +236,37 @@ def gamma_table(proxies: pd.DataFrame, truth: Mapping[str, np.ndarray], preset: 
 
 
 def wide(frame: pd.DataFrame, index: str = "proxy", value: str = "tau") -> pd.DataFrame:
-    """A long rank table pivoted to ``index`` × dataset (rows and columns in their order of appearance)."""
+    """A long rank table pivoted to ``index`` × dataset (rows and columns in their order of appearance).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A long table with columns ``index``, ``dataset`` and ``value`` (e.g. :func:`rank_table`'s).
+    index : str, default "proxy"
+        The column whose values become the rows.
+    value : str, default "tau"
+        The column whose values fill the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``index`` value and one column per dataset.
+
+    Raises
+    ------
+    ValueError
+        If an (``index``, ``dataset``) pair appears twice (from :meth:`pandas.DataFrame.pivot`).
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"proxy": ["flatness", "flatness", "angle", "angle"],
+    ...                      "dataset": ["cifar10", "cifar100"] * 2, "tau": [0.6, 0.5, 0.4, 0.3]})
+    >>> wide(long)
+    dataset   cifar10  cifar100
+    proxy
+    flatness      0.6       0.5
+    angle         0.4       0.3
+    """
     table = frame.pivot(index=index, columns="dataset", values=value)
     return table.loc[frame[index].drop_duplicates(), frame["dataset"].drop_duplicates()]
 
@@ -166,22 +313,58 @@ def proxy_tables(
 ) -> ProxyTables:
     """Train (or load) the supernet, score ``preset.table_archs`` sampled cells, and build every table.
 
-    Writes ``scores``, ``table5``, ``sigma_ablation``, ``alpha_ablation`` and ``joint`` (CSV) to
-    ``<out>/tables``; the network evaluations are kept in ``<out>/proxies`` and never repeated.
+    Writes ``scores``, ``table5``, ``sigma_ablation``, ``alpha_ablation``, ``gamma_ablation`` and ``joint`` (CSV)
+    to ``<out>/tables``; the network evaluations are kept in ``<out>/proxies`` and never repeated.
+
+    Parameters
+    ----------
+    preset : str or SearchPreset
+        An NB201 preset name (:data:`~landscape.studies.presets.SEARCH_PRESETS`) or a preset.
+    out : str or os.PathLike
+        The search's results folder (the supernet in ``spos``).
+    space : str, default "nb201"
+        Must be ``"nb201"`` (on the DARTS space: :func:`~landscape.studies.genas_darts_space.darts_tables`).
+    random_state : int, default 0
+        Seed of the supernet, of the sampled cells and of the bootstrap resamples.
+    device : str or torch.device, default "auto"
+        Where the supernet trains and the proxies are evaluated.
+    progress : bool, default True
+        Show progress bars.
+    data_path : str, os.PathLike or None, default None
+        The CIFAR-10 JPEG zip or its folder (None: the shared data folder).
+    store : Store or None, default None
+        The ground-truth store (default :func:`~landscape.bench.load_store`).
 
     Returns
     -------
-    :class:`ProxyTables`: ``scores`` (one row per architecture: proxies, ground truth,
-    neighbourhood flatness), ``sigma_losses`` (long: ``arch, sigmas, level, sigma, loss``),
-    ``table5`` (``proxy, dataset, tau, ci_low, ci_high, n, n_boot, paper_tau, gamma``; the
-    published readings first, then the paper's ``angle_exact`` and ``flatness_exact``), ``sigma``
-    (``sigmas, …``, Table 8), ``alpha`` (``alpha, …``, Table 9), ``gamma`` (``gamma, …, proxy``:
-    the two flatness combinations of Eq. 5 for each γ of ``preset.gammas``) and ``joint``
-    (``column_a, column_b, tau, …``).
+    ProxyTables
+        The scores and tables (their columns: :class:`ProxyTables`); in ``table5`` the published readings first,
+        then the paper's ``angle_exact`` and ``flatness_exact``; ``gamma``: the two flatness combinations of
+        Eq. 5 for each γ of ``preset.gammas``.
+
+    Raises
+    ------
+    ValueError
+        For a space other than NB201 or an unknown preset, or as :func:`~landscape.studies.supernet.train_supernet`.
+
+    Examples
+    --------
+    >>> get_preset("smoke").table_archs, get_preset("smoke").sigma_sets
+    (8, ((0.0005, 0.001, 0.002), (0.002, 0.01, 0.02)))
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 20 s at the smoke preset (supernet, 8 cells)
+    ...     tables = proxy_tables("smoke", out, progress=False)  # doctest: +SKIP
     """
     check_nb201(space, "proxy_tables (on the DARTS space: landscape.studies.genas_darts_space.darts_tables)")
     p = get_preset(preset)
     store = load_store() if store is None else store
+    return _tables(p, out, space, random_state, device, progress, data_path, store)
+
+
+def _tables(p: SearchPreset, out: str | os.PathLike, space: str, random_state: int, device: str | torch.device,
+            progress: bool, data_path: str | os.PathLike | None, store: Store) -> ProxyTables:
+    """:func:`proxy_tables` after its checks: the supernet, the sampled cells scored, every table written to
+    ``<out>/tables``."""
     trained = train_supernet(p, out, space=space, random_state=random_state, device=device, progress=progress,
                              data_path=data_path)
     cache = ProxyCache(trained, device=device, data_path=data_path, progress=progress)

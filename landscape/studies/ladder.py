@@ -309,9 +309,6 @@ def run_ladder(
 ) -> pd.DataFrame:
     """Train every rung of ``preset`` not yet trained and score the cells on every rung not yet scored.
 
-    One resumable sweep (:func:`~landscape.backend.sweep.run_sweep`, table ``tasks.csv`` of ``out``: one summary
-    row per finished task) over :func:`ladder_tasks`.  The per-cell proxies are read by :func:`ladder_proxies`.
-
     Parameters
     ----------
     preset : str or LadderPreset
@@ -323,9 +320,9 @@ def run_ladder(
     stages : sequence of str, default ("train", "proxies")
         Only these stages (:data:`STAGES`).
     n_workers : int or None, default None
-        Workers (None: the CPU count; never more than the tasks), each on one torch thread.
+        Workers, each on one torch thread (None: the CPU count; never more than the tasks).
     backend : str, default "local"
-        ``"local"`` (a process pool) or ``"ray"`` (:func:`~landscape.backend.sweep.run_sweep`).
+        ``"local"`` (a process pool) or ``"ray"`` (a cluster; :func:`~landscape.backend.sweep.run_sweep`).
     progress : bool, default True
         Show a progress bar over the tasks.
     store : Store or None, default None
@@ -334,7 +331,8 @@ def run_ladder(
     Returns
     -------
     pandas.DataFrame
-        The table ``<out>/tasks.csv``: one :func:`ladder_task` summary row per finished task.
+        ``<out>/tasks.csv`` of one resumable sweep (:func:`~landscape.backend.sweep.run_sweep`) over
+        :func:`ladder_tasks`: a summary row per finished task.  The per-cell proxies: :func:`ladder_proxies`.
 
     Raises
     ------
@@ -352,6 +350,12 @@ def run_ladder(
     >>> with tempfile.TemporaryDirectory() as out:  # about 5 s for one rung at the smoke preset
     ...     tasks = run_ladder("smoke", out, rungs=["c4n1-e1-s0"], n_workers=1, progress=False)  # doctest: +SKIP
     """
+    return _sweep(preset, out, rungs, stages, n_workers, backend, progress, store)
+
+
+def _sweep(preset: str | LadderPreset, out: str | os.PathLike, rungs: Sequence[str] | None, stages: Sequence[str],
+           n_workers: int | None, backend: str, progress: bool, store: Store | None) -> pd.DataFrame:
+    """The body of :func:`run_ladder`: its tasks, swept."""
     from ..backend.sweep import run_sweep
 
     ladder = get_ladder(preset)

@@ -209,7 +209,41 @@ def ladder_results(preset: str | LadderPreset, out: str | os.PathLike, fp32_runs
                    n_boot: int = 1000, random_state: int = 0, store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the ladder from the rungs scored so far, written to ``<out>/tables`` (CSV): ``proxies`` (the
     tidy per-cell table), ``rungs``, ``tau_curve``, ``noise_ceiling`` (seed vs seed, matched vs 200-epoch, on the
-    matched cells), ``first_rung``, ``claims`` and ``bias``."""
+    matched cells), ``first_rung``, ``claims`` and ``bias``.
+
+    Parameters
+    ----------
+    preset : str or LadderPreset
+        A :data:`~landscape.studies.ladder.LADDER_PRESETS` name or a ladder.
+    out : str or os.PathLike
+        The ladder's folder (:func:`~landscape.studies.ladder.run_ladder`).
+    fp32_runs : pandas.DataFrame
+        The matched truth: the ``cpu`` fp32 stand-alone runs (:func:`~landscape.studies.standalone.run_standalone`).
+    n_boot : int, default 1000
+        Bootstrap resamples of every CI.
+    random_state : int, default 0
+        Seed of the resamples.
+    store : Store or None, default None
+        The ground-truth store (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables by name, as written.
+
+    Raises
+    ------
+    ValueError
+        If no rung of the ladder is scored yet, or ``fp32_runs`` has no run of the matched cells or NaN accuracies.
+
+    Examples
+    --------
+    >>> ladder_results("smoke", "no-such-ladder", pd.DataFrame(), store=store)  # reads only: nothing is written
+    Traceback (most recent call last):
+    ...
+    ValueError: no rung of ladder 'smoke' in no-such-ladder is scored yet: ...
+    >>> tables = ladder_results("smoke", "runs/ladder-smoke", fp32_runs)  # seconds  # doctest: +SKIP
+    """
     ladder = get_ladder(preset)
     store = load_store() if store is None else store
     table = ladder_proxies(ladder, out, store)

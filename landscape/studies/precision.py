@@ -172,7 +172,49 @@ def precision_study(runs_dir: str | os.PathLike, tables_dir: str | os.PathLike, 
                     n_cells: int = 20, n_workers: int | None = None, progress: bool = True,
                     store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Run (or resume) the fast retraining into ``runs_dir``, then write ``accuracy.csv``, ``evaluation.csv`` and
-    ``evaluation_summary.csv`` to ``tables_dir`` (a :class:`~landscape.runs.RunStore` pinned to the check)."""
+    ``evaluation_summary.csv`` to ``tables_dir`` (a :class:`~landscape.runs.RunStore` pinned to the check).
+
+    Parameters
+    ----------
+    runs_dir : str or os.PathLike
+        The fast stand-alone sweep's folder (:func:`run_fast_check`; weights in ``<runs_dir>/weights``, those
+        missing retrained by :func:`retrain_missing_weights`).
+    tables_dir : str or os.PathLike
+        Where the tables are written.
+    fp32_runs : pandas.DataFrame
+        The fp32 runs of the matched-scale sweep (``reports/results/standalone/nb201-cpu/runs.csv``), both seeds
+        of every checked cell.
+    n_cells : int, default 20
+        Matched-scale cells checked (:func:`check_cells`, ``2..100``).
+    n_workers : int or None, default None
+        Processes of the fast sweep (None: the CPU count).
+    progress : bool, default True
+        Show a progress bar over the runs.
+    store : Store or None, default None
+        The ground-truth store (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``runs`` (the fast runs), ``accuracy`` (:func:`accuracy_agreement`), ``evaluation`` and
+        ``evaluation_summary`` (:func:`evaluation_agreement`).
+
+    Raises
+    ------
+    ValueError
+        If ``n_cells`` is out of range, a cell lacks a run or a seed in ``fp32_runs``, or weights are missing.
+    landscape.errors.ConfigMismatchError
+        If ``runs_dir`` or ``tables_dir`` holds another configuration.
+
+    Examples
+    --------
+    >>> p = fast_preset()
+    >>> p.name, p.precision, p.channels_last
+    ('cpu', 'bf16', True)
+    >>> len(check_cells(20, store=store))
+    20
+    >>> tables = precision_study("runs/fast", "runs/fast-tables", fp32_runs)  # hours: 40 cpu runs  # doctest: +SKIP
+    """
     fast = run_fast_check(runs_dir, n_cells, n_workers=n_workers, progress=progress, store=store)
     retrain_missing_weights(runs_dir, check_cells(n_cells, store=store))
     run = RunStore(tables_dir, {"study": "precision", "n_cells": n_cells,

@@ -102,25 +102,97 @@ STAGE_FIELDS: dict[str, tuple[str, ...]] = {stage: tuple(f.name for f in fields(
 class SearchPreset:
     """Everything that sets the scale of a GeNAS search on NB201.
 
-    Supernet: ``c``, ``n`` (NB201 skeleton), ``*_per_class`` (class-balanced subsets of the two
-    halves of the CIFAR-10 JPEG train folder; None = the whole half, 2,500 per class), SGD with
-    momentum and cosine annealing from ``lr`` to ``lr_min`` over ``epochs``, gradients clipped at
-    norm ``grad_clip`` (GeNAS ``train_supernet/train.py``).
-    The cosine steps once per epoch, as the published supernet training.
-    Proxies: BN re-estimated on ``recalibrate_batches`` training batches with ``bn_mode``
-    (:func:`~landscape.flatness.losses.recalibrate_bn`; published: ⌈850/64⌉ = 14 batches,
-    momentum 0.1), flatness at ``sigmas`` with ``n_draws`` chains (Eq. 3-4), ``gamma`` of Eq. 5
-    (published angle + flatness command: 16).
-    Evolution (SPOS): ``population``, ``generations`` in total (the random first one included),
-    ``top_k`` parents, ``mutants`` with
-    per-choice probability ``mutation_prob``, ``crossovers``.
-    Tables: ``table_archs`` sampled architectures, the σ triples of the Table 8 sweep, the α of
-    the Table 9 sweep, the γ of the Eq. 5 sweep and ``n_boot`` bootstrap resamples for the CIs.
-    Space: ``layers`` is set for the DARTS space (cells of the supernet; published 8, with ``c`` = 16);
-    then ``n`` (NB201's cells per stage) is not used.  None for NB201.
-    Speed of the supernet training (:mod:`landscape.nn.speed`): ``precision`` (``"fp32"``/``"bf16"``) and
-    ``channels_last``; ``compile`` must stay False (a SPOS path changes every step, so every new path
-    would recompile).  Evaluation always runs in fp32.
+    The fields are grouped by stage (:data:`STAGES`); each stage's results folder is pinned to its own
+    fields only (:meth:`stage_config`).
+
+    Parameters
+    ----------
+    name : str
+        The preset's name (part of every results folder's configuration).
+    c, n : int
+        Supernet skeleton: initial channels and NB201 cells per stage (>= 1); ``n`` is not used on the DARTS
+        space (``layers``).
+    train_per_class, valid_per_class : int or None
+        Class-balanced subsets of the two halves of the CIFAR-10 JPEG train folder, in images per class
+        (``1..2500``; None = the whole half, 2,500 per class): the supernet trains on ``train``, the proxies
+        are measured on ``valid``.
+    epochs, batch_size : int
+        Supernet training (>= 1).
+    lr, lr_min, momentum, weight_decay : float
+        SGD with momentum and cosine annealing from ``lr`` to ``lr_min`` over ``epochs``, stepped once per
+        epoch as the published supernet training (GeNAS ``train_supernet/train.py``); ``lr > 0``,
+        ``0 <= lr_min <= lr``, ``0 <= momentum < 1``, ``weight_decay >= 0``.
+    augment : bool
+        Random crop and horizontal flip of the training images.
+    grad_clip : float
+        Gradient norm clip (> 0).
+    eval_batch_size : int
+        Batch size of the proxies' validation passes.
+    recalibrate_batches : int
+        Training batches BN is re-estimated on before each sub-network is scored
+        (:func:`~landscape.flatness.losses.recalibrate_bn`; published: ⌈850/64⌉ = 14 batches, momentum 0.1).
+    bn_mode : str
+        How BN is re-estimated, one of :data:`~landscape.flatness.losses.BN_MODES`.
+    sigmas : tuple of float
+        The σ triple of flatness (Eq. 3-4).
+    n_draws : int
+        Noise chains per σ level.
+    gamma : float
+        γ of Eq. 5 (>= 0; published angle + flatness command: 16).
+    population : int
+        Evolution (SPOS): architectures per generation.
+    generations : int
+        Generations in total (the random first one included).
+    top_k : int
+        Parents of each generation (<= ``population``).
+    mutants : int
+        Mutants per generation (>= 0), each choice redrawn with probability ``mutation_prob``.
+    mutation_prob : float
+        In [0, 1].
+    crossovers : int
+        Crossovers per generation (>= 0).
+    table_archs : int
+        Sampled architectures of the rank tables.
+    sigma_sets : tuple of tuple of float
+        The σ triples of the Table 8 sweep (non-empty, containing ``sigmas``).
+    alphas : tuple of float
+        The α of the Table 9 sweep (finite, >= 0).
+    gammas : tuple of float
+        The γ of the Eq. 5 sweep (finite, >= 0).
+    n_boot : int
+        Bootstrap resamples of the CIs.
+    note : str
+        What the preset shrinks, and by how much.
+    layers : int or None, default None
+        Cells of the DARTS-space supernet (>= 3; published 8, with ``c`` = 16); None for NB201.
+    precision : str, default "fp32"
+        Supernet training precision, ``"fp32"`` or ``"bf16"`` (:mod:`landscape.nn.speed`); evaluation always
+        runs in fp32.
+    channels_last : bool, default False
+        Train the supernet in the channels-last memory format.
+    compile : bool, default False
+        Must stay False: a SPOS path changes every step, so every new path would recompile.
+
+    Raises
+    ------
+    ValueError
+        For a field out of its range (named in the message), ``compile=True``, or ``sigmas`` missing from
+        ``sigma_sets``.
+
+    Examples
+    --------
+    >>> p = SEARCH_PRESETS["smoke"]
+    >>> p.c, p.n, p.epochs, p.train_per_class, p.recalibrate_batches
+    (4, 1, 2, 10, 1)
+    >>> p.stage("evolution")
+    EvolutionConfig(population=6, generations=3, top_k=3, mutants=3, mutation_prob=0.1, crossovers=3)
+    >>> p.stage_config("evolution")["population"]
+    6
+    >>> from dataclasses import replace
+    >>> replace(p, top_k=7)
+    Traceback (most recent call last):
+    ...
+    ValueError: top_k must be <= population (6), got 7
     """
 
     name: str
@@ -294,7 +366,37 @@ PRESETS_BY_SPACE: dict[str, dict[str, SearchPreset]] = {"nb201": SEARCH_PRESETS,
 
 
 def get_preset(name: str | SearchPreset, space: str = "nb201") -> SearchPreset:
-    """The preset called ``name`` on ``space`` (a :class:`SearchPreset` is returned as it is)."""
+    """The preset called ``name`` on ``space`` (a :class:`SearchPreset` is returned as it is).
+
+    Parameters
+    ----------
+    name : str or SearchPreset
+        A key of the space's presets (``"smoke"``, ``"cpu"``, ``"paper"``), or a preset.
+    space : str, default "nb201"
+        A key of :data:`PRESETS_BY_SPACE`: ``"nb201"`` (:data:`SEARCH_PRESETS`) or ``"darts"``
+        (:data:`DARTS_SPACE_PRESETS`); ignored when ``name`` is a preset.
+
+    Returns
+    -------
+    SearchPreset
+        The preset.
+
+    Raises
+    ------
+    ValueError
+        If ``space`` or ``name`` is unknown.
+
+    Examples
+    --------
+    >>> get_preset("smoke").epochs
+    2
+    >>> get_preset("cpu", space="darts").layers
+    5
+    >>> get_preset("tiny")
+    Traceback (most recent call last):
+    ...
+    ValueError: preset must be one of 'smoke', 'cpu', 'paper', got 'tiny'
+    """
     if isinstance(name, SearchPreset):
         return name
     presets = PRESETS_BY_SPACE[check_choice(space, "space", tuple(PRESETS_BY_SPACE))]

@@ -37,6 +37,44 @@ def proxy_frame(scores: pd.DataFrame, sigma1: float, gamma: float = GENAS_GAMMA)
     ``angle/π + γ·F/σ₁`` and ``accuracy_flatness`` = ``accuracy + γ·F/σ₁`` (Eq. 5),
     ``angle_accuracy`` = ``angle/π + accuracy``; then the paper's readings ``angle_exact`` (all
     parameters) and ``flatness_exact`` (fresh noise per σ).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        One row per architecture with :func:`~landscape.flatness.study.supernet_proxies`' columns
+        ``valid_accuracy`` (a fraction), ``angle`` (radians), ``flatness_faithful``, ``angle_exact`` and
+        ``flatness_exact``; other columns are ignored.
+    sigma1 : float
+        σ₁, the smallest σ of the triple (β = 1/σ₁ in Eq. 5; > 0).
+    gamma : float, default ``GENAS_GAMMA``
+        γ of Eq. 5 (finite, >= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The proxies, one column each in the order of :data:`~landscape.studies.vocabulary.PROXIES` then
+        ``angle_exact, flatness_exact``, on the index of ``scores``.
+
+    Raises
+    ------
+    KeyError
+        If a column of ``scores`` is missing.
+    ValueError
+        If ``sigma1`` is not > 0 or ``gamma`` is not a finite number >= 0.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"valid_accuracy": [0.5, 0.25], "angle": [np.pi / 4, np.pi / 2],
+    ...                        "flatness_faithful": [0.01, 0.02], "angle_exact": [0.8, 1.6],
+    ...                        "flatness_exact": [0.01, 0.03]}, index=["a", "b"])
+    >>> proxies = proxy_frame(scores, sigma1=0.002, gamma=1.0)
+    >>> list(proxies.columns)
+    ['angle', 'accuracy', 'flatness', 'angle_accuracy', 'angle_flatness', 'accuracy_flatness', 'angle_exact',
+     'flatness_exact']
+    >>> proxies[["angle_accuracy", "angle_flatness", "accuracy_flatness"]]
+       angle_accuracy  angle_flatness  accuracy_flatness
+    a            0.75            5.25               5.50
+    b            0.75           10.50              10.25
     """
     acc, theta, flat = scores["valid_accuracy"], scores["angle"], scores["flatness_faithful"]
     return pd.DataFrame({
@@ -66,6 +104,45 @@ class ProxyCache:
     architectures not in the table ``evaluations`` and appends each as soon as it is done;
     ``sigma_losses`` does the same for the mean loss at every σ of several σ triples (table
     ``sigma_losses``), from which flatness for any α follows without re-running networks.
+
+    Parameters
+    ----------
+    trained : TrainedSupernet
+        The supernet (:func:`~landscape.studies.supernet.train_supernet`); the cache is the folder
+        ``proxies`` beside its ``spos`` folder, pinned to its run hash, seed and preset
+        (:func:`proxies_config`), and its preset sets the images, BN re-estimation, σ, draws and γ.
+    device : str or torch.device, default "auto"
+        Where the sub-networks are evaluated (:func:`~landscape.nn.device.resolve_device`).
+    data_path : str, os.PathLike or None, default None
+        The CIFAR-10 JPEG zip or its folder (None: the shared data folder); read on the first evaluation.
+    progress : bool, default True
+        Show a progress bar over the architectures being evaluated.
+
+    Raises
+    ------
+    landscape.errors.ConfigMismatchError
+        If ``<out>/proxies`` holds the proxies of another supernet or preset.
+
+    Examples
+    --------
+    An untrained supernet, for show (:func:`~landscape.studies.supernet.train_supernet` gives a trained one):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from landscape.nn.supernet import NB201Supernet
+    >>> from landscape.runs import RunStore
+    >>> from landscape.studies.presets import get_preset
+    >>> from landscape.studies.supernet import spos_config
+    >>> p, tmp = get_preset("smoke"), tempfile.TemporaryDirectory()
+    >>> net = NB201Supernet(c=p.c, n=p.n, num_classes=10)
+    >>> run = RunStore(Path(tmp.name) / "spos", spos_config(p, "nb201", 0))
+    >>> cache = ProxyCache(TrainedSupernet(net, net.state_dict(), pd.DataFrame(), run, p, 0), progress=False)
+    >>> cache.run.path.name
+    'proxies'
+    >>> cache.names([[3, 0, 1, 0, 2, 4]])
+    ['|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|']
+    >>> cache.proxies(cache.names([[3, 0, 1, 0, 2, 4]]))  # doctest: +SKIP
+    >>> tmp.cleanup()
     """
 
     def __init__(self, trained: TrainedSupernet, *, device: str | torch.device = "auto",

@@ -272,13 +272,56 @@ def reproduction(
     rank them against the stand-alone runs in ``<standalone>/runs.csv`` and the 200-epoch ground truth,
     and write every table to ``<out>/reproduce``.
 
-    ``a2m_dir`` holds A²M/DARTS runs (``compare_a2m_darts``' layout) whose returned cells are
-    compared.  Uses the cells that have at least one finished stand-alone run (the table
-    ``coverage`` says how many of each); run it again as the sweep finishes more.
+    Parameters
+    ----------
+    preset : str or SearchPreset
+        An NB201 preset name or a preset: the supernet's, and the stand-alone runs' recipe.
+    out : str or os.PathLike
+        The search's results folder (the supernet in ``spos``, trained first if it is not).
+    standalone : str or os.PathLike
+        The stand-alone sweep's folder (:func:`~landscape.studies.standalone.run_standalone`).  Uses the cells
+        that have at least one finished run (the table ``coverage`` says how many of each); run it again as
+        the sweep finishes more.
+    random_state : int, default 0
+        Supernet seed; also seeds the matched cells, the Table 1 sample and the bootstrap resamples.
+    table1_archs : int, default 300
+        Sampled cells of GeNAS Table 1 (τ between search metrics).
+    a2m_dir : str, os.PathLike or None, default None
+        A²M/DARTS runs (``compare_a2m_darts``' layout) whose returned cells are compared.
+    device : str or torch.device, default "auto"
+        Where the supernet trains and the proxies are evaluated.
+    progress : bool, default True
+        Show progress bars.
+    store : Store or None, default None
+        The ground-truth store (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``coverage, truth, noise_ceiling, table5, claims, sigma, alpha, table1, generalise, joint, searched``
+        and ``verdicts`` (per claim of the two papers: the paper's number, ours with its CI, a verdict, why).
+
+    Raises
+    ------
+    ValueError
+        If ``<standalone>/runs.csv`` is missing or fewer than 3 matched cells have a run.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # minutes at the smoke preset, after a stand-alone sweep
+    ...     tables = reproduction("smoke", out, "runs/standalone-smoke")  # doctest: +SKIP
     """
     p = get_preset(preset)
     store = load_store() if store is None else store
     runs, every_truth, cells = _matched(p, standalone, random_state, store)
+    return _reproduce(p, out, runs, every_truth, cells, random_state, table1_archs, a2m_dir, device, progress, store)
+
+
+def _reproduce(p: SearchPreset, out: str | os.PathLike, runs: pd.DataFrame, every_truth: pd.DataFrame,
+               cells: pd.DataFrame, random_state: int, table1_archs: int, a2m_dir: str | os.PathLike | None,
+               device: str | torch.device, progress: bool, store: Store) -> dict[str, pd.DataFrame]:
+    """:func:`reproduction` from its matched cells: the supernet's proxies scored and every table written."""
     archs = cells["arch"].tolist()
     truth = every_truth.loc[archs]
     trained = train_supernet(p, out, random_state=random_state, device=device, progress=progress)

@@ -79,7 +79,38 @@ def matched_cells(preset: str | SearchPreset, n_extra: int = 50, random_state: i
     CIFAR-10 test accuracy evenly: the isomorphism classes not already present are sorted by
     that accuracy and cut into ``n_extra`` equal-count strata, and one class is drawn per stratum
     (its smallest official index represents it), so every extra cell is its own isomorphism class.
-    Returns columns ``arch, index, group`` (``"table5"`` / ``"stratified"``) and the ground truth.
+
+    Parameters
+    ----------
+    preset : str or SearchPreset
+        An NB201 preset name or a preset (its ``table_archs`` sets the size of the first group).
+    n_extra : int, default 50
+        Stratified cells (>= 0).
+    random_state : int, default 0
+        The supernet seed whose Table 5 sample is taken; also seeds the stratified draw.
+    store : Store or None, default None
+        The ground-truth store (default :func:`~landscape.bench.load_store`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``arch, index, group`` (``"table5"`` first, then ``"stratified"``) and the 200-epoch test accuracy (%).
+
+    Raises
+    ------
+    ValueError
+        If ``n_extra`` is negative or exceeds the isomorphism classes left, or the preset or seed is invalid.
+
+    Examples
+    --------
+    >>> cells = matched_cells("smoke", n_extra=2, store=store)
+    >>> cells.columns.tolist()
+    ['arch', 'index', 'group', 'cifar10', 'cifar100', 'ImageNet16-120']
+    >>> cells[["index", "group", "cifar10"]].tail(3)
+       index       group    cifar10
+    7  15297      table5  92.443333
+    8   2816  stratified  90.066667
+    9  10425  stratified  92.710000
     """
     p = get_preset(preset)
     random_state = check_seed(random_state)
@@ -207,9 +238,46 @@ def run_standalone(
 ) -> pd.DataFrame:
     """Train every (cell, seed) not yet in ``<out>/runs.csv``; the whole table, one row per run.
 
-    ``archs`` defaults to :func:`matched_cells` of the preset.  ``n_workers`` processes (default:
-    the CPU count) each train one network on one thread.  ``out`` is pinned to
-    :func:`standalone_config`, so another preset or recipe never mixes into its table.
+    Parameters
+    ----------
+    preset : str or SearchPreset
+        An NB201 preset name or a preset: its supernet recipe trains every cell (:func:`standalone_config`).
+    out : str or os.PathLike
+        The sweep's folder, pinned to :func:`standalone_config`, so another preset or recipe never mixes into
+        its table; the weights are kept in ``<out>/weights``.
+    archs : iterable of str or sequence of int, or None, default None
+        The cells, each once (NB201 strings or op codes; None: :func:`matched_cells` of the preset).
+    seeds : iterable of int, default (0, 1)
+        Training seeds of every cell.
+    n_workers : int or None, default None
+        Processes, each training one network on one thread (None: the CPU count).
+    progress : bool, default True
+        Show a progress bar over the runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The whole table ``<out>/runs.csv``, one row per finished run (:func:`train_standalone`): ``key, arch,
+        seed``, test/valid/train loss and accuracy (a fraction), ``angle_exact``, the loss at every σ level
+        (:func:`loss_column`) and timings.
+
+    Raises
+    ------
+    ValueError
+        If ``archs`` holds a cell twice, or a seed or ``n_workers`` is invalid.
+    landscape.errors.ConfigMismatchError
+        If ``out`` holds a sweep of another configuration.
+    landscape.backend.sweep.SweepError
+        If runs failed, after every other run has been saved.
+
+    Examples
+    --------
+    >>> arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_1x1~1|avg_pool_3x3~2|"
+    >>> [t["key"][-7:] for t in standalone_tasks("smoke", [arch])]  # the runs it would make
+    ['@seed=0', '@seed=1']
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 5 s per run at the smoke preset
+    ...     runs = run_standalone("smoke", out, [arch], n_workers=1, progress=False)  # doctest: +SKIP
     """
     p = get_preset(preset)
     archs = matched_cells(p)["arch"] if archs is None else archs

@@ -57,7 +57,29 @@ def check_nb201(space: str, what: str) -> str:
 
 @dataclass
 class TrainedSupernet:
-    """A trained supernet, its initial weights (for the angle, Eq. 8) and its per-epoch history."""
+    """A trained supernet, its initial weights (for the angle, Eq. 8) and its per-epoch history.
+
+    Parameters
+    ----------
+    supernet : NB201Supernet or DARTSSPOSSupernet
+        The trained supernet (eval mode, on the training device).
+    initial_state : dict of str to torch.Tensor
+        Its initial weights, the reference of the angle (GeNAS Eq. 8), on the same device.
+    history : pandas.DataFrame
+        One row per epoch: ``epoch, train_loss, train_accuracy`` (a fraction), ``lr, seconds``.
+    run : landscape.runs.RunStore
+        Its results folder ``<out>/spos``.
+    preset : SearchPreset
+        The preset it was trained with.
+    random_state : int
+        The seed it was trained with.
+
+    Examples
+    --------
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(TrainedSupernet)]
+    ['supernet', 'initial_state', 'history', 'run', 'preset', 'random_state']
+    """
 
     supernet: NB201Supernet | DARTSSPOSSupernet
     initial_state: dict[str, torch.Tensor]
@@ -117,18 +139,43 @@ def train_supernet(
 
     Parameters
     ----------
-    preset : a preset name of ``space`` (:data:`~landscape.studies.presets.PRESETS_BY_SPACE`) or a
-        :class:`SearchPreset` (on the DARTS space it must set ``layers``).
-    out : the search's results folder.
-    space : ``"nb201"`` or ``"darts"`` (the published DARTS-space supernet, :mod:`landscape.nn.darts_spos`).
-    random_state : seed of the data subset, the initial weights, the sampled paths and the batches.
-    on_epoch : called with the number of finished epochs after each checkpoint (e.g. for a
-        progress hook; an exception raised there stops the run, which the next call resumes).
+    preset : str or SearchPreset
+        A preset name of ``space`` (:data:`~landscape.studies.presets.PRESETS_BY_SPACE`) or a preset.
+    out : str or os.PathLike
+        The search's results folder.
+    space : str, default "nb201"
+        ``"nb201"`` or ``"darts"`` (the published DARTS-space supernet, :mod:`landscape.nn.darts_spos`).
+    random_state : int, default 0
+        Seed (>= 0) of the data subset, the initial weights, the sampled paths and the batches.
+    device : str or torch.device, default "auto"
+        Where it trains (:func:`~landscape.nn.device.resolve_device`).
+    progress : bool, default True
+        Show a progress bar over the epochs.
+    data_path : str, os.PathLike or None, default None
+        The CIFAR-10 JPEG zip or its folder (None: the shared data folder).
+    on_epoch : callable or None, default None
+        Called with the number of finished epochs after each checkpoint (e.g. for a progress hook; an
+        exception raised there stops the run, which the next call resumes).
+
+    Returns
+    -------
+    TrainedSupernet
+        The supernet in eval mode, its initial weights and its per-epoch history.
 
     Raises
     ------
-    CheckpointError : the checkpoint is corrupt; ConfigMismatchError : ``<out>/spos`` holds
-    another configuration (never silently restarted).
+    ValueError
+        For an unknown space or preset, a DARTS-space preset without ``layers``, or a negative seed.
+    landscape.errors.ConfigMismatchError
+        If ``<out>/spos`` holds another configuration (never silently restarted).
+    landscape.errors.CheckpointError
+        If the checkpoint is corrupt.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:  # about 6 s at the smoke preset (2 epochs, 100 images)
+    ...     trained = train_supernet("smoke", out, progress=False)  # doctest: +SKIP
     """
     space = check_space(space)
     p = get_preset(preset, space)
@@ -136,6 +183,13 @@ def train_supernet(
         raise ValueError(f"preset {p.name!r} has no layers: on the DARTS space use DARTS_SPACE_PRESETS or set "
                          f"SearchPreset.layers")
     random_state = check_seed(random_state)
+    return _load_or_train(p, space, out, random_state, device, progress, data_path, on_epoch)
+
+
+def _load_or_train(p: SearchPreset, space: str, out: str | os.PathLike, random_state: int,
+                   device: str | torch.device, progress: bool, data_path: str | os.PathLike | None,
+                   on_epoch: Callable[[int], None] | None) -> TrainedSupernet:
+    """:func:`train_supernet` after its checks: the seeded supernet, restored from ``<out>/spos`` and trained on."""
     dev = resolve_device(device)
     run = RunStore(Path(out) / "spos", spos_config(p, space, random_state))
     with torch_seed(random_state):
