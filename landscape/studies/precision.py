@@ -169,10 +169,11 @@ def retrain_missing_weights(runs_dir: str | os.PathLike, cells: Sequence[str]) -
 
 
 def precision_study(runs_dir: str | os.PathLike, tables_dir: str | os.PathLike, fp32_runs: pd.DataFrame, *,
-                    n_cells: int = 20, n_workers: int | None = None, progress: bool = True,
+                    n_cells: int = 20, n_eval_cells: int = 10, n_workers: int | None = None, progress: bool = True,
                     store: Store | None = None) -> dict[str, pd.DataFrame]:
-    """Run (or resume) the fast retraining into ``runs_dir``, then write ``accuracy.csv``, ``evaluation.csv`` and
-    ``evaluation_summary.csv`` to ``tables_dir`` (a :class:`~landscape.runs.RunStore` pinned to the check).
+    """Run (or resume) the fast retraining into ``runs_dir``, then write ``accuracy.csv``, ``evaluation.csv`` (the
+    networks of the last ``n_eval_cells`` checked cells, both seeds) and ``evaluation_summary.csv`` to
+    ``tables_dir`` (a :class:`~landscape.runs.RunStore` pinned to the check).
 
     Parameters
     ----------
@@ -186,6 +187,8 @@ def precision_study(runs_dir: str | os.PathLike, tables_dir: str | os.PathLike, 
         of every checked cell.
     n_cells : int, default 20
         Matched-scale cells checked (:func:`check_cells`, ``2..100``).
+    n_eval_cells : int, default 10
+        The last cells of :func:`check_cells` (``2..n_cells``) whose networks (both seeds) are evaluated.
     n_workers : int or None, default None
         Processes of the fast sweep (None: the CPU count).
     progress : bool, default True
@@ -215,12 +218,13 @@ def precision_study(runs_dir: str | os.PathLike, tables_dir: str | os.PathLike, 
     20
     >>> tables = precision_study("runs/fast", "runs/fast-tables", fp32_runs)  # hours: 40 cpu runs  # doctest: +SKIP
     """
+    evaluated = check_cells(n_cells, store=store)[-check_int(n_eval_cells, "n_eval_cells", 2, n_cells):]
     fast = run_fast_check(runs_dir, n_cells, n_workers=n_workers, progress=progress, store=store)
-    retrain_missing_weights(runs_dir, check_cells(n_cells, store=store))
-    run = RunStore(tables_dir, {"study": "precision", "n_cells": n_cells,
+    retrain_missing_weights(runs_dir, evaluated)
+    run = RunStore(tables_dir, {"study": "precision", "n_cells": n_cells, "n_eval_cells": n_eval_cells,
                                 "runs": config_hash(standalone_config(fast_preset()))})
     accuracy = accuracy_agreement(fast, fp32_runs[fp32_runs["arch"].isin(set(fast["arch"]))])
-    values, summary = evaluation_agreement(fast, Path(runs_dir) / "weights")
+    values, summary = evaluation_agreement(fast[fast["arch"].isin(set(evaluated))], Path(runs_dir) / "weights")
     for name, frame in (("accuracy", accuracy), ("evaluation", values), ("evaluation_summary", summary)):
         run.write(name, frame)
     return {"runs": fast, "accuracy": accuracy, "evaluation": values, "evaluation_summary": summary}

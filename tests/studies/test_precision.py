@@ -92,3 +92,22 @@ def test_runs_without_weights_are_retrained(store, tmp_path, monkeypatch):
     monkeypatch.setattr(precision, "train_standalone", lambda task: trained.append(task["key"]))
     keys = precision.retrain_missing_weights(tmp_path, cells)
     assert keys == trained and len(keys) == 5 and f"{cells[0]}@seed=0" not in keys
+
+
+def test_the_study_evaluates_both_seeds_of_the_last_checked_cells(store, tmp_path, monkeypatch):
+    """Issue 25 asks for 20 networks: 10 cells x 2 seeds, only their missing weights retrained."""
+    from landscape.studies import precision
+
+    cells = check_cells(20, store=store)
+    fast = pd.DataFrame([{"arch": c, "seed": s} for c in cells for s in (0, 1)])
+    seen = {}
+    monkeypatch.setattr(precision, "run_fast_check", lambda *a, **k: fast)
+    monkeypatch.setattr(precision, "retrain_missing_weights", lambda d, c: seen.setdefault("retrain", list(c)))
+    monkeypatch.setattr(precision, "accuracy_agreement", lambda f, p: pd.DataFrame({"n": [len(f)]}))
+    monkeypatch.setattr(precision, "evaluation_agreement",
+                        lambda runs, w: (seen.setdefault("evaluated", runs), pd.DataFrame({"n": [len(runs)]})))
+    tables = precision.precision_study(tmp_path / "runs", tmp_path / "tables", fast, store=store)
+    assert seen["retrain"] == cells[-10:] and len(seen["evaluated"]) == 20
+    assert set(seen["evaluated"]["arch"]) == set(cells[-10:]) and tables["accuracy"]["n"].iloc[0] == 40
+    with pytest.raises(ValueError, match="n_eval_cells"):
+        precision.precision_study(tmp_path / "runs", tmp_path / "t2", fast, n_eval_cells=21, store=store)
