@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
                             description="Train the SPOS supernets of a budget ladder and score the ladder's cells "
                                         "by every GeNAS proxy on each (a resumable sweep).")
     ladder.add_argument("--preset", choices=PRESETS, required=True,
-                        help="smoke (about 20 s on a busy 2-core machine, measured 2026-12-04), cpu (about 12 "
+                        help="smoke (about 20 s on a busy 2-core machine, measured 2026-12-04), cpu (about 15 "
                              "core-hours), paper (the paper's supernet, a GPU)")
     ladder.add_argument("--out", type=Path, help="results folder (default <results>/ladder/nb201-<preset>; "
                                                  "<results> is reports/results, runs/results for smoke)")

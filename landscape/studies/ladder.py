@@ -156,12 +156,12 @@ LADDER_PRESETS: dict[str, LadderPreset] = {
     "cpu": LadderPreset(
         "cpu", rungs=(Rung(epochs=10, **_C8), Rung(epochs=20, **_C8), Rung(epochs=40, **_C8),
                       Rung(epochs=80, **_C8), Rung(epochs=160, **_C8), Rung(epochs=160, seed=1, **_C8),
-                      Rung(16, 5, 80, precision="bf16", channels_last=True)),
+                      Rung(16, 5, 40, precision="bf16", channels_last=True)),
         base=_CPU_BASE, valid_per_class=100, n_matched=100, n_uniform=200,
-        sigma_sweep=("c8n1-e160-s0", "c8n1-e160-s1"), reduced=("c16n5-e80-s0",),
+        sigma_sweep=("c8n1-e160-s0", "c8n1-e160-s1"), reduced=("c16n5-e40-s0",),
         note="2-core CPU ladder: SPOS supernets C=8, N=1 on the 25,000-image JPEG train half for 10, 20, 40, 80 and "
              "160 epochs (250k to 4M images seen; paper C=16, N=5, 250 epochs = 6.25M), a second seed at 160, and "
-             "C=16, N=5 (the paper's supernet) for 80 epochs (2M); C=8 rungs fp32 + channels-last, the C=16 rung "
+             "C=16, N=5 (the paper's supernet) for 40 epochs (1M, the budget of the C=8 e40 rung); C=8 rungs fp32 + channels-last, the C=16 rung "
              "bf16 + channels-last (benchmarks/results.json); proxies in fp32 (channels-last) on 1,000 JPEG-valid "
              "images, BN re-estimated on 14 batches as published, for the 100 matched cells + 200 uniform cells "
              "(the C=16 rung: the 100 matched cells); Table 8's other sigma triples at the 160-epoch rungs"),

@@ -35,7 +35,7 @@ def test_every_rungs_proxies_come_after_its_training():
         train, proxies = (keys.index(next(k for k in keys if k.startswith(f"{s}/{rung.name}/")))
                           for s in ("train", "proxies"))
         assert train < proxies
-    assert keys[0].startswith("train/c16n5-e80-s0/")  # the costliest rung starts at once
+    assert keys[0].startswith("train/c16n5-e40-s0/")  # the costliest rung starts at once
     reduced = next(t for t in tasks if t["stage"] == "proxies" and t["rung"]["c"] == 16)
     assert reduced["cells"] == ["a", "b"][:LADDER_PRESETS["cpu"].n_matched]
 

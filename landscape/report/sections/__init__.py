@@ -31,7 +31,7 @@ EMPTY_HINTS = {
                    "--run cpu`",
     "reproduce": "run `python -m landscape.studies standalone --preset cpu` (hours: the matched-scale ground truth), "
                  "then `python -m landscape.report --run cpu`",
-    "ladder": "run `python -m landscape.studies ladder --preset cpu` (about 12 core-hours: the supernet budget ladder), "
+    "ladder": "run `python -m landscape.studies ladder --preset cpu` (about 15 core-hours: the supernet budget ladder), "
               "then `python -m landscape.report --run cpu --only ladder`",
     "collapse": "run `python -m landscape.studies collapse --preset cpu` (the DARTS-collapse study: about 1 "
                 "core-hour a DARTS run, 2.5 an A²M run; `--limit N` for the first N runs), which writes the tables",
