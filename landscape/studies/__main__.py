@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                     "and without A²M (a resumable sweep, in priority order), then write the study's tables and "
                     "print a verdict per claim.")
     collapse.add_argument("--preset", choices=PRESETS, required=True,
-                          help="smoke (15 s), cpu (about 1 core-hour a DARTS run, measured; 2.5 an A²M run, whose "
+                          help="smoke (15 s), cpu (about half a core-hour a DARTS run, measured; 1.3 an A²M run, whose "
                                "step is 2.5× DARTS's in benchmarks/results.json), paper (a GPU)")
     collapse.add_argument("--out", type=Path, help="results folder (default <results>/collapse/nb201-<preset>; "
                                                    "<results> is reports/results, runs/results for smoke)")

@@ -57,7 +57,7 @@ class CollapsePreset:
         return replace(self.search, name=f"collapse-{self.name}", variant=check_choice(variant, "variant", VARIANTS))
 
 
-_CPU_SEARCH = DartsPreset("collapse-cpu", epochs=10, batch_size=64, n_train_per_class=None, n_valid_per_class=None,
+_CPU_SEARCH = DartsPreset("collapse-cpu", epochs=5, batch_size=64, n_train_per_class=None, n_valid_per_class=None,
                           c=8, n=1, channels_last=True, log_every=50)
 
 COLLAPSE_PRESETS: dict[str, CollapsePreset] = {
@@ -71,9 +71,9 @@ COLLAPSE_PRESETS: dict[str, CollapsePreset] = {
         groups=(("darts", (0, 1, 2, 3, 4)), ("beta-darts", (0, 1, 2)), ("pc-darts", (0, 1, 2)),
                 ("sdarts", (0, 1, 2)), ("darts-minus", (0, 1, 2))),
         note="2-core CPU scale: NB201 alpha-supernet C=8, N=1 (paper C=16, N=5) on the 25,000 + 25,000 JPEG halves "
-             "(391 steps per epoch, as published) for 10 epochs (paper 50), fp32 + channels-last; the published "
-             "optimisers, rho = eps = 1e-2, batch 64, selection by the lowest validation loss; argmax logged every "
-             "50 steps. DARTS and A2M 5 seeds, then beta-DARTS, PC-DARTS, SDARTS, DARTS- 3 seeds each"),
+             "(391 steps per epoch, as published) for 5 epochs (paper 50; a 10-epoch pilot collapsed at step ~800), "
+             "fp32 + channels-last; the published optimisers, rho = eps = 1e-2, batch 64, selection by the lowest "
+             "validation loss; argmax logged every 50 steps. DARTS and A2M 5 seeds, then beta-DARTS, PC-DARTS, SDARTS, DARTS- 3 seeds each"),
     "paper": CollapsePreset(
         "paper", DartsPreset("collapse-paper", log_every=50),
         groups=tuple((v, (0, 1, 2, 3, 4)) for v in VARIANTS),

@@ -33,8 +33,8 @@ EMPTY_HINTS = {
                  "then `python -m landscape.report --run cpu`",
     "ladder": "run `python -m landscape.studies ladder --preset cpu` (about 15 core-hours: the supernet budget ladder), "
               "then `python -m landscape.report --run cpu --only ladder`",
-    "collapse": "run `python -m landscape.studies collapse --preset cpu` (the DARTS-collapse study: about 1 "
-                "core-hour a DARTS run, 2.5 an A²M run; `--limit N` for the first N runs), which writes the tables",
+    "collapse": "run `python -m landscape.studies collapse --preset cpu` (the DARTS-collapse study: about half a "
+                "core-hour a DARTS run, 1.3 an A²M run; `--limit N` for the first N runs), which writes the tables",
 }
 
 __all__ = ["SECTION_NAMES", "PRESET_SECTIONS", "SECTIONS", "EMPTY_HINTS"]
