@@ -30,7 +30,7 @@ from .proxy_cache import sigma_label
 from .reproduce import CLAIMS, PAPER_TABLE1, noise_ceiling, standalone_truth, verdict
 
 __all__ = ["POWER_Z", "TAU_PROXIES", "ladder_truths", "tau_curve", "main_series", "first_ranking_rung", "claims_by_rung",
-           "bias_table", "ladder_results"]
+           "bias_table", "verdict_changes", "ladder_results"]
 
 #: z₀.₉₇₅ + z₀.₈₀: an effect this many standard errors from 0 is detected with 80% power at the 5% level.
 POWER_Z = 1.959964 + 0.841621
@@ -110,6 +110,27 @@ def first_ranking_rung(curve: pd.DataFrame) -> pd.DataFrame:
                      "images_seen": int(above.iloc[0]["images_seen"]) if len(above) else np.nan,
                      "tau_there": float(above.iloc[0]["tau"]) if len(above) else np.nan,
                      "tau_largest": float(last["tau"]), "mde80_largest": float(last["mde80"])})
+    return pd.DataFrame(rows)
+
+
+def verdict_changes(claims: pd.DataFrame) -> pd.DataFrame:
+    """Per claim and truth, along the seed-0 rungs of the main series (:func:`main_series`) in order of budget: the
+    verdict and Δτ (CI) at the largest rung, the verdict at every rung (``path``: ``"rung: verdict; ..."``) and
+    ``changed_at``, the first rung from which the verdict is the largest rung's (``"every rung"`` when it never
+    changed)."""
+    c, n = main_series(claims)
+    main = claims[(claims["c"] == c) & (claims["n"] == n) & (claims["seed"] == 0)].sort_values("images_seen")
+    rows = []
+    for (claim, source, truth), g in main.groupby(["claim", "source", "truth"], sort=False):
+        verdicts, last = list(g["verdict"]), g.iloc[-1]
+        same = len(verdicts) - next((i for i, v in enumerate(reversed(verdicts)) if v != verdicts[-1]),
+                                    len(verdicts))
+        rows.append({"claim": claim, "source": source, "truth": truth, "largest_rung": last["rung"],
+                     "images_seen": int(last["images_seen"]), "delta": float(last["delta"]),
+                     "ci_low": float(last["ci_low"]), "ci_high": float(last["ci_high"]),
+                     "mde80": float(last["mde80"]), "verdict": last["verdict"], "paper_delta": last["paper_delta"],
+                     "changed_at": "every rung" if same == 0 else g.iloc[same]["rung"],
+                     "path": "; ".join(f"{r}: {v}" for r, v in zip(g["rung"], verdicts))})
     return pd.DataFrame(rows)
 
 
@@ -209,7 +230,7 @@ def ladder_results(preset: str | LadderPreset, out: str | os.PathLike, fp32_runs
                    n_boot: int = 1000, random_state: int = 0, store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the ladder from the rungs scored so far, written to ``<out>/tables`` (CSV): ``proxies`` (the
     tidy per-cell table), ``rungs``, ``tau_curve``, ``noise_ceiling`` (seed vs seed, matched vs 200-epoch, on the
-    matched cells), ``first_rung``, ``claims`` and ``bias``.
+    matched cells), ``first_rung``, ``claims``, ``bias`` and ``verdict_changes``.
 
     Parameters
     ----------
@@ -255,10 +276,10 @@ def ladder_results(preset: str | LadderPreset, out: str | os.PathLike, fp32_runs
     curve = tau_curve(table, truths, **boot)
     matched = standalone_truth(fp32_runs[fp32_runs["arch"].isin(set(truths["matched"].index))])
     ceiling = noise_ceiling(matched, truths["cifar10"].loc[matched.index].to_numpy(), **boot)
+    claims = claims_by_rung(ladder, table, truths, out, **boot)
     tables = {"proxies": table, "rungs": _rungs(table).reset_index(drop=True), "tau_curve": curve,
-              "noise_ceiling": ceiling,
-              "first_rung": first_ranking_rung(curve), "claims": claims_by_rung(ladder, table, truths, out, **boot),
-              "bias": bias_table(table, **boot)}
+              "noise_ceiling": ceiling, "first_rung": first_ranking_rung(curve), "claims": claims,
+              "bias": bias_table(table, **boot), "verdict_changes": verdict_changes(claims)}
     run = RunStore(Path(out) / "tables", {"stage": "ladder tables", "ladder": ladder.name, **boot,
                                           "truth_runs": config_hash({"runs": sorted(fp32_runs["config_hash"]
                                                                                     .astype(str).unique())})})

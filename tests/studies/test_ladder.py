@@ -118,9 +118,14 @@ def test_smoke_ladder_through_to_the_report_section(smoke_run, store, tmp_path):
     assert set(tables["claims"]["source"]) >= {"GeNAS Table 5", "GeNAS Table 8", "GeNAS Table 9", "GeNAS Table 1"}
     assert (tables["first_rung"]["first_rung"].str.startswith("none up to") | tables["first_rung"]["images_seen"]
             .notna()).all()
+    changes = tables["verdict_changes"]
+    steps = changes["path"].str.count("; ")  # two seed-0 rungs of C=4, N=1; Table 8 only where the σ sweep ran
+    assert set(changes["largest_rung"]) == {"c4n1-e2-s0"} and steps.le(1).all() and steps.eq(1).any()
+    assert changes.loc[steps.eq(0), "claim"].str.startswith("sigma").all()
     index = build_report(tmp_path / "report", ["ladder"], preset="smoke", results=out.parents[1])
     text = index.read_text()
     assert "Budget ladder (smoke)" in text and (tmp_path / "report" / "ladder_curve.png").exists()
+    assert "where each verdict changed" in text and (tmp_path / "report" / "ladder_verdicts.csv").exists()
 
 
 def test_another_ladder_into_the_same_folder_is_refused(smoke_run, store):
@@ -137,3 +142,26 @@ def test_cli_checks_its_arguments_before_writing(tmp_path, capsys):
     assert "rung" in capsys.readouterr().err and not os.path.exists(out)
     assert main(["ladder", "--preset", "smoke", "--out", str(out), "--workers", "0"]) == 2
     assert not os.path.exists(out)
+
+
+def test_verdict_changes_follow_the_main_series_in_budget_order():
+    import pandas as pd
+
+    from landscape.studies.ladder_results import verdict_changes
+
+    rows = []
+    series = {"x > y": ["holds", "cannot tell", "cannot tell"], "u > v": ["holds"] * 3,
+              "p > q": ["holds", "does not hold", "holds"]}
+    for claim, verdicts in series.items():
+        for i, (rung, images) in enumerate([("e1", 100), ("e2", 200), ("e4", 400)]):
+            rows.append({"rung": rung, "c": 8, "n": 1, "seed": 0, "images_seen": images, "claim": claim,
+                         "source": "T", "truth": "matched", "delta": i / 10, "ci_low": -1.0, "ci_high": 1.0,
+                         "mde80": 0.2, "verdict": verdicts[i], "paper_delta": 0.1})
+    rows.append({**rows[0], "rung": "big", "c": 16, "n": 5, "images_seen": 50, "verdict": "odd"})  # another series
+    rows.append({**rows[0], "rung": "e4-s1", "seed": 1, "images_seen": 400, "verdict": "odd"})  # another seed
+    frame = pd.DataFrame(rows).sample(frac=1, random_state=0)  # order must come from the budget
+    out = verdict_changes(frame).set_index("claim")
+    assert out.loc["x > y", "changed_at"] == "e2" and out.loc["x > y", "verdict"] == "cannot tell"
+    assert out.loc["u > v", "changed_at"] == "every rung" and out.loc["p > q", "changed_at"] == "e4"
+    assert out.loc["p > q", "path"] == "e1: holds; e2: does not hold; e4: holds"
+    assert (out["largest_rung"] == "e4").all() and out.loc["x > y", "delta"] == pytest.approx(0.2)

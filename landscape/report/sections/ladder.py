@@ -19,7 +19,7 @@ def ladder_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
     if not (folder / "tau_curve.csv").exists():
         return []
     read = {name: pd.read_csv(folder / f"{name}.csv") for name in
-            ("rungs", "tau_curve", "noise_ceiling", "first_rung", "claims", "bias")}
+            ("rungs", "tau_curve", "noise_ceiling", "first_rung", "claims", "bias", "verdict_changes")}
     rungs = read["rungs"]
     budget = ", ".join(f"{r.rung} ({r.images_seen:,} images, {r.precision})" for r in rungs.itertuples())
     curve, ceiling = read["tau_curve"], read["noise_ceiling"]
@@ -35,6 +35,10 @@ def ladder_section(store: Store, preset: str = "cpu", results: Path = RESULTS) -
                  "Per proxy and truth, the smallest budget of the main series (seed 0) whose τ CI lies above 0, or "
                  "none up to the largest; beside it the largest rung's τ and mde80, the smallest τ the cells could "
                  "have detected at 80% power.", read["first_rung"]),
+        Artifact("ladder_verdicts", "The papers' claims at the largest rung, and where each verdict changed",
+                 "Per claim and truth, on the seed-0 rungs of the main series in order of budget: the largest rung's "
+                 "Δτ (95% bootstrap CI), mde80 and verdict beside the paper's Δτ; changed_at is the first rung from "
+                 "which the verdict is the largest rung's, path the verdict at every rung.", read["verdict_changes"]),
         Artifact("ladder_claims", "The papers' claims at every rung",
                  "Paired Δτ (95% bootstrap CI) of GeNAS's claims at each rung, against each truth, with mde80 (the "
                  "smallest Δτ detectable at 80% power from these cells) and a verdict: Table 5's three claims, "
