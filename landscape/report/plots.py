@@ -433,22 +433,39 @@ def plot_accuracy_vs_flatness(cells: pd.DataFrame, ax=None):
     return ax
 
 
+def _mean_band(values: pd.Series) -> tuple[float, float, float]:
+    """Mean of one step's values over seeds and its 95% t interval (the mean itself for a single seed)."""
+    from scipy import stats
+
+    v = values.dropna().to_numpy(float)
+    mean = float(v.mean()) if v.size else np.nan
+    if v.size < 2:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
+    return mean, mean - half, mean + half
+
+
 def plot_collapse_trajectories(traj: pd.DataFrame, axes, variant: str = "darts"):
     """The argmax genotype during the search (``variant``'s runs, DARTS and A²M): its 200-epoch CIFAR-10 accuracy
-    under NB201's derivation (``none`` included) and DARTS's (``none`` excluded), mean over seeds with the range as a
-    band, and the mean number of ``none`` edges (NB201's derivation)."""
+    under NB201's derivation (``none`` included) and DARTS's (``none`` excluded), and its numbers of ``none`` edges
+    (solid) and skip connections (dashed) under NB201's derivation; mean over seeds with a 95% t band (clipped to
+    the possible range)."""
     part = traj[traj["variant"] == variant]
     colours = dict(zip(("darts", "a2m"), sns.color_palette(PALETTE)))
     accuracy = "CIFAR-10 accuracy of the argmax (%)"
-    panels = (("acc_cifar10", "argmax with none (NB201's derivation)", accuracy),
-              ("acc_no_none_cifar10", "argmax without none (DARTS's derivation)", accuracy),
-              ("arch_nones", "none edges of the argmax (NB201's derivation)", "none edges (of 6)"))
-    for ax, (column, title, ylabel) in zip(np.ravel(axes), panels):
+    panels = (("argmax with none (NB201's derivation)", accuracy, (("acc_cifar10", "-"),), (0, 100)),
+              ("argmax without none (DARTS's derivation)", accuracy, (("acc_no_none_cifar10", "-"),), (0, 100)),
+              ("none (solid) and skip (dashed) edges, NB201's derivation", "edges (of 6)",
+               (("arch_nones", "-"), ("arch_skips", "--")), (0, 6)))
+    for ax, (title, ylabel, series, (lo, hi)) in zip(np.ravel(axes), panels):
         for method, rows in part.groupby("method", sort=False):
-            stats = rows.groupby("step")[column].agg(["mean", "min", "max", "count"])
-            ax.plot(stats.index, stats["mean"], color=colours.get(method),
-                    label=f"{method} ({rows['seed'].nunique()} seeds)")
-            ax.fill_between(stats.index, stats["min"], stats["max"], color=colours.get(method), alpha=0.2)
+            for column, style in series:
+                stats = pd.DataFrame([_mean_band(g) for _, g in rows.groupby("step")[column]],
+                                     index=sorted(rows["step"].unique()), columns=["mean", "low", "high"])
+                label = f"{method} ({rows['seed'].nunique()} seeds)" if style == "-" else None
+                ax.plot(stats.index, stats["mean"], style, color=colours.get(method), label=label)
+                ax.fill_between(stats.index, stats["low"].clip(lo, hi), stats["high"].clip(lo, hi),
+                                color=colours.get(method), alpha=0.2)
         ax.set(xlabel="search step", ylabel=ylabel, title=title)
         ax.title.set_fontsize(9)
     np.ravel(axes)[0].legend(fontsize=7)

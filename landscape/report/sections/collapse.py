@@ -31,7 +31,8 @@ def collapse_section(store: Store, preset: str = "cpu", results: Path = RESULTS)
                  read["verdicts"]),
         Artifact("collapse_trajectories", f"The argmax genotype during the search ({len(traj)} logged steps)",
                  "Every 50 steps, the argmax of α read two ways (NB201: over all five operations; DARTS: without "
-                 "none) and looked up in NB201's 200-epoch truth; lines: mean over seeds, bands: the range.", traj,
+                 "none) and looked up in NB201's 200-epoch truth, and its none and skip edges; lines: mean over seeds, "
+                 "bands: 95% t intervals.", traj,
                  plots.plot_collapse_trajectories, grid=(1, 3), figsize=(13, 4)),
         Artifact("collapse_cells", "The cells each search returns", "Per run: the selected cell (published rule) "
                  "and the last epoch's, both derivations, with their 200-epoch accuracy.", cells),
