@@ -87,6 +87,9 @@ def returned_cells(study: CollapsePreset, out: str | os.PathLike, trajectory: pd
     return frame
 
 
+_GAIN_COLUMNS = ["variant", "pick", "derivation", "seeds", "plain", "with_a2m", "gain", "ci_low", "ci_high"]
+
+
 def _no_none(epochs: pd.DataFrame, row: int, column: str, trajectory: pd.DataFrame, epoch: int) -> str:
     """DARTS's derivation of an epoch's genotype: logged with the epoch (since 2026-12-06), else the run's last
     logged step by the end of ``epoch`` (at most ``log_every`` steps earlier)."""
@@ -100,7 +103,8 @@ def _no_none(epochs: pd.DataFrame, row: int, column: str, trajectory: pd.DataFra
 
 def paired_gains(cells: pd.DataFrame) -> pd.DataFrame:
     """A²M − the method alone on CIFAR-10, paired by seed: per variant, pick and derivation, the mean gain (points)
-    with its 95% t interval over seeds; and the mean over variants of the per-variant gains (``variant = "mean"``)."""
+    with its 95% t interval over seeds; and the mean over variants of the per-variant gains (``variant = "mean"``).
+    No row (but the columns) before a seed has both runs."""
     rows = []
     for (variant, pick), part in cells.groupby(["variant", "pick"], sort=False):
         for derivation, column in (("nb201", "acc_cifar10"), ("darts", "acc_no_none_cifar10")):
@@ -111,7 +115,7 @@ def paired_gains(cells: pd.DataFrame) -> pd.DataFrame:
             rows.append({"variant": variant, "pick": pick, "derivation": derivation, "seeds": len(wide),
                          "plain": wide["darts"].mean(), "with_a2m": wide["a2m"].mean(), "gain": mean, "ci_low": low,
                          "ci_high": high})
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=_GAIN_COLUMNS)
     if frame.empty:
         return frame
     overall = []

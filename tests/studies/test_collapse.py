@@ -186,3 +186,20 @@ def test_cli_checks_its_arguments_before_writing(tmp_path, capsys):
     for bad in (["--limit", "0"], ["--workers", "0"]):
         assert main(["collapse", "--preset", "smoke", "--out", str(out), *bad]) == 2
         assert bad[0] in capsys.readouterr().err and not os.path.exists(out)
+
+
+def test_a_study_with_one_finished_run_has_its_tables_and_section(shared_data, store, tmp_path):
+    """The first run of a study (DARTS, no A²M pair yet) already gives cells, verdicts and a section, no gains."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from landscape.report.build import build_report
+
+    out = tmp_path / "collapse" / "nb201-smoke"
+    run_collapse(SMOKE, out, limit=1, n_workers=1, progress=False)
+    tables = collapse_results(SMOKE, out, store=store)
+    assert tables["gains"].empty and list(tables["gains"].columns)[:3] == ["variant", "pick", "derivation"]
+    assert tables["verdicts"].set_index("claim").loc["A²M prevents the collapse", "verdict"] == \
+        "cannot tell (no run yet)"
+    index = build_report(tmp_path / "report", ["collapse"], preset="smoke", results=tmp_path)
+    assert "collapse_verdicts" in index.read_text() and not (tmp_path / "report" / "collapse_gains.csv").exists()
