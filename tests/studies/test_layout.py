@@ -35,7 +35,10 @@ def test_every_committed_search_result_reads_in_one_schema():
     records = [r for space in ("nb201", "darts") for r in layout.search_records(layout.a2m_dir(RESULTS, space, "cpu"))]
     records += [r for space in ("nb201", "darts") for r in layout.evolution_records(layout.genas_dir(RESULTS, space,
                                                                                                      "cpu"))]
-    assert len(records) == len(list(RESULTS.rglob("result.json"))) == 9
+    collapse = layout.search_records(layout.collapse_dir(RESULTS, "cpu"))  # <variant>-<method>-seed<seed> folders
+    assert {r.path.parent.name for r in collapse} >= {"darts-darts-seed0"}
+    records += collapse
+    assert len(records) == len(list(RESULTS.rglob("result.json"))) >= 10
     for r in records:
         assert r.arch and r.seed >= 0 and r.space in ("nb201", "darts")
         assert all(0 < v <= 100 for v in r.accuracy.values()), r.path  # percent, whatever the file's format
