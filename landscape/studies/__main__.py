@@ -31,13 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     ladder = sub.add_parser("ladder", help="SPOS supernet budget ladder: train every rung, score the cells on each",
                             description="Train the SPOS supernets of a budget ladder and score the ladder's cells "
                                         "by every GeNAS proxy on each (a resumable sweep).")
-    ladder.add_argument("--preset", choices=PRESETS, required=True,
-                        help="smoke (about 20 s on a busy 2-core machine, measured 2026-12-04), cpu (about 15 "
-                             "core-hours), paper (the paper's supernet, a GPU)")
-    ladder.add_argument("--out", type=Path, help="results folder (default <results>/ladder/nb201-<preset>; "
-                                                 "<results> is reports/results, runs/results for smoke)")
-    ladder.add_argument("--workers", type=int, default=None,
-                        help="worker processes, one torch thread each (default: the CPU count)")
+    _study_options(ladder, "ladder", "smoke (about 20 s on a busy 2-core machine, measured 2026-12-04), cpu (about "
+                                     "15 core-hours), paper (the paper's supernet, a GPU)")
     ladder.add_argument("--rung", action="append", dest="rungs", metavar="NAME",
                         help="only this rung (repeatable), e.g. c8n1-e10-s0")
     ladder.add_argument("--stage", choices=("train", "proxies"), action="append", dest="stages",
@@ -55,16 +50,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Run first-order DARTS and the other differentiable methods long enough to collapse, each with "
                     "and without A²M (a resumable sweep, in priority order), then write the study's tables and "
                     "print a verdict per claim.")
-    collapse.add_argument("--preset", choices=PRESETS, required=True,
-                          help="smoke (15 s), cpu (about half a core-hour a DARTS run, measured; 1.3 an A²M run, whose "
-                               "step is 2.5× DARTS's in benchmarks/results.json), paper (a GPU)")
-    collapse.add_argument("--out", type=Path, help="results folder (default <results>/collapse/nb201-<preset>; "
-                                                   "<results> is reports/results, runs/results for smoke)")
+    _study_options(collapse, "collapse", "smoke (15 s), cpu (about half a core-hour a DARTS run, measured; 1.3 an "
+                                         "A²M run, whose step is 2.5× DARTS's in benchmarks/results.json), paper "
+                                         "(a GPU)")
     collapse.add_argument("--limit", type=int, default=None,
                           help="only the first N runs in priority order (DARTS and A²M seeds first)")
-    collapse.add_argument("--workers", type=int, default=None,
-                          help="worker processes, one torch thread each (default: the CPU count)")
     return parser
+
+
+def _study_options(parser: argparse.ArgumentParser, study: str, presets: str) -> None:
+    """``--preset`` (required; ``presets`` says what each costs), ``--out`` and ``--workers`` of a study command."""
+    parser.add_argument("--preset", choices=PRESETS, required=True, help=presets)
+    parser.add_argument("--out", type=Path, help=f"results folder (default <results>/{study}/nb201-<preset>; "
+                                                 "<results> is reports/results, runs/results for smoke)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes, one torch thread each (default: the CPU count)")
 
 
 def _collapse(args: argparse.Namespace) -> None:
