@@ -59,8 +59,7 @@ def trajectories(study: CollapsePreset, out: str | os.PathLike, store: Store | N
     return frame[first + [c for c in frame.columns if c not in first]]
 
 
-def returned_cells(study: CollapsePreset, out: str | os.PathLike, trajectory: pd.DataFrame,
-                   store: Store | None = None) -> pd.DataFrame:
+def returned_cells(study: CollapsePreset, out: str | os.PathLike, store: Store | None = None) -> pd.DataFrame:
     """The cell each finished run returns, two ways: ``selected`` (as published: the genotype at the start of the
     epoch of lowest validation loss) and ``last`` (the end of the last epoch), both derivations from the run's
     epochs.  One row per (variant, method, seed, pick)."""
@@ -70,14 +69,15 @@ def returned_cells(study: CollapsePreset, out: str | os.PathLike, trajectory: pd
         if not (folder / "result.json").exists():
             continue
         epochs = pd.read_csv(folder / "epochs.csv")
+        if "arch_no_none" not in epochs:
+            raise ValueError(f"{folder / 'epochs.csv'} has no DARTS-derivation genotypes (arch_no_none): it was "
+                             "written before they were logged; delete the run's folder and rerun the study")
         best = int(np.argmin(epochs["valid_loss"]))
-        mine = trajectory[(trajectory["variant"] == variant) & (trajectory["method"] == method)
-                          & (trajectory["seed"] == seed)] if not trajectory.empty else trajectory
-        for pick, row, column, epoch in (("selected", best, "arch_start", best),
-                                         ("last", len(epochs) - 1, "arch", len(epochs))):
+        for pick, row, suffix, epoch in (("selected", best, "_start", best),
+                                         ("last", len(epochs) - 1, "", len(epochs))):
             rows.append({"variant": variant, "method": method, "seed": seed, "pick": pick, "epoch": epoch,
-                         "arch": epochs[column].iloc[row],
-                         "arch_no_none": _no_none(epochs, row, column.replace("arch", "arch_no_none"), mine, epoch),
+                         "arch": epochs[f"arch{suffix}"].iloc[row],
+                         "arch_no_none": epochs[f"arch_no_none{suffix}"].iloc[row],
                          "seconds": float(epochs["seconds"].sum()), "epochs_run": len(epochs)})
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -88,17 +88,6 @@ def returned_cells(study: CollapsePreset, out: str | os.PathLike, trajectory: pd
 
 
 _GAIN_COLUMNS = ["variant", "pick", "derivation", "seeds", "plain", "with_a2m", "gain", "ci_low", "ci_high"]
-
-
-def _no_none(epochs: pd.DataFrame, row: int, column: str, trajectory: pd.DataFrame, epoch: int) -> str:
-    """DARTS's derivation of an epoch's genotype: logged with the epoch (since 2026-12-06), else the run's last
-    logged step by the end of ``epoch`` (at most ``log_every`` steps earlier)."""
-    if column in epochs and pd.notna(epochs[column].iloc[row]):
-        return epochs[column].iloc[row]
-    logged = trajectory[trajectory["epoch"] <= max(epoch, 1)] if "epoch" in trajectory else trajectory
-    if logged.empty:
-        raise ValueError(f"epoch {epoch} of this run has no DARTS-derivation genotype: rerun it with log_every set")
-    return logged["arch_no_none"].iloc[-1]
 
 
 def paired_gains(cells: pd.DataFrame) -> pd.DataFrame:
@@ -171,7 +160,7 @@ def collapse_results(preset: str | CollapsePreset, out: str | os.PathLike, store
     (:func:`returned_cells`), ``gains`` and ``verdicts``."""
     study = get_collapse(preset)
     trajectory = trajectories(study, out, store)
-    cells = returned_cells(study, out, trajectory, store)
+    cells = returned_cells(study, out, store)
     if cells.empty:
         raise ValueError(f"no run of the collapse study {study.name!r} in {out} has finished yet: run "
                          f"landscape.studies.collapse.run_collapse({study.name!r}, ...) first")
